@@ -1,0 +1,121 @@
+#include "conninfo.hpp"
+
+#include <cctype>
+
+namespace mana {
+namespace {
+
+struct Span {
+    std::size_t begin = std::string::npos;
+    std::size_t end = std::string::npos;
+    bool found() const { return begin != std::string::npos && end > begin; }
+};
+
+bool is_url(const std::string& s) {
+    return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
+}
+
+// The password spans in a URL: the userinfo's (after the first ':' up to the
+// last '@' before any query, more than libpq would take, never less) and a
+// "password=" query parameter.
+std::vector<Span> url_password_spans(const std::string& url) {
+    std::vector<Span> spans;
+    const auto authority = url.find("://") + 3;
+    const auto query = url.find('?', authority);
+    const auto at = url.rfind('@', query == std::string::npos ? url.size() : query);
+    if (at != std::string::npos && at > authority) {
+        const auto colon = url.find(':', authority);
+        if (colon != std::string::npos && colon < at) spans.push_back({colon + 1, at});
+    }
+    for (auto pos = query; pos != std::string::npos; pos = url.find('&', pos + 1)) {
+        if (url.compare(pos + 1, 9, "password=") == 0) {
+            const auto value = pos + 10;
+            spans.push_back({value, std::min(url.find('&', value), url.size())});
+        }
+    }
+    return spans;
+}
+
+// The password value in a key=value string: quoted with '...' or bare.
+std::vector<Span> keyword_password_spans(const std::string& s) {
+    std::vector<Span> spans;
+    for (auto pos = s.find("password"); pos != std::string::npos;
+         pos = s.find("password", pos + 1)) {
+        if (pos > 0 && !std::isspace(static_cast<unsigned char>(s[pos - 1]))) continue;
+        auto i = pos + 8;
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        if (i >= s.size() || s[i] != '=') continue;
+        ++i;
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        Span span{i, i};
+        if (i < s.size() && s[i] == '\'') {
+            span.begin = ++i;
+            while (i < s.size() && s[i] != '\'')
+                i += (s[i] == '\\') ? 2 : 1;
+            span.end = std::min(i, s.size());
+        } else {
+            while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i])))
+                ++i;
+            span.end = i;
+        }
+        spans.push_back(span);
+    }
+    return spans;
+}
+
+std::vector<Span> password_spans(const std::string& conninfo) {
+    return is_url(conninfo) ? url_password_spans(conninfo) : keyword_password_spans(conninfo);
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+            hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+const char* db_label(DbRole role) {
+    return role == DbRole::auth ? "auth database" : "sync database";
+}
+
+std::vector<std::string> conninfo_passwords(const std::string& conninfo) {
+    std::vector<std::string> passwords;
+    for (const auto& span : password_spans(conninfo)) {
+        if (!span.found()) continue;
+        const auto raw = conninfo.substr(span.begin, span.end - span.begin);
+        passwords.push_back(raw);
+        if (is_url(conninfo) && percent_decode(raw) != raw)
+            passwords.push_back(percent_decode(raw));
+    }
+    return passwords;
+}
+
+std::string mask_conninfo(const std::string& conninfo) {
+    auto masked = conninfo;
+    auto spans = password_spans(conninfo);
+    // Replace from the back so earlier offsets stay valid.
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+        if (it->found()) masked.replace(it->begin, it->end - it->begin, "****");
+    }
+    return masked;
+}
+
+} // namespace mana

@@ -1,0 +1,92 @@
+#include "db.hpp"
+
+#include "error.hpp"
+#include "secrets.hpp"
+#include "text.hpp"
+
+namespace mana {
+namespace {
+
+const char* connection_hint(DbRole role) {
+    return role == DbRole::auth ? "check --auth-db or DATABASE_URL"
+                                : "check --sync-db or SYNC_DATABASE_URL";
+}
+
+// Server messages start with their severity ("ERROR:  "); the label says enough.
+std::string server_message(const std::string& what) {
+    auto line = first_line(what);
+    for (const char* prefix : {"ERROR:", "FATAL:"}) {
+        if (line.rfind(prefix, 0) == 0) line = trim(line.substr(std::string(prefix).size()));
+    }
+    return line;
+}
+
+} // namespace
+
+Database::Database(DbRole role, const std::string& conninfo) : role_(role) {
+    for (const auto& password : conninfo_passwords(conninfo))
+        register_secret(password);
+    try {
+        conn_ = std::make_unique<pqxx::connection>(conninfo);
+    } catch (const std::exception& e) {
+        throw failure(std::string(label()) + " (" + mask_conninfo(conninfo) +
+                      "): cannot connect: " + server_message(e.what()) + "; " +
+                      connection_hint(role));
+    }
+}
+
+void Database::rethrow_as_error() const {
+    const std::string name = label();
+    try {
+        throw;
+    } catch (const Error&) {
+        throw;
+    } catch (const pqxx::in_doubt_error&) {
+        throw failure(name + ": connection lost while committing; the last batch may or may not "
+                             "have been written: re-run to converge");
+    } catch (const pqxx::broken_connection& e) {
+        throw failure(name + ": connection lost: " + server_message(e.what()));
+    } catch (const pqxx::sql_error& e) {
+        throw failure(name + ": " + server_message(e.what()));
+    } catch (const pqxx::failure& e) {
+        throw failure(name + ": " + server_message(e.what()));
+    }
+}
+
+bool Database::bound_by_rls() {
+    return run([](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        return !tx.exec1(
+                      "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+                    [0]
+                        .as<bool>();
+    });
+}
+
+std::string Database::server_version() {
+    const int v = conn_->server_version();
+    return "PostgreSQL " + std::to_string(v / 10000) + "." + std::to_string(v % 10000);
+}
+
+void scope_to_user(pqxx::transaction_base& tx, const std::string& user_id,
+                   const std::string& space_ids) {
+    tx.exec_params("SELECT set_config('app.current_user_id', $1, true), "
+                   "set_config('app.current_user_space_ids', $2, true)",
+                   user_id, space_ids);
+}
+
+std::string pg_text_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+} // namespace mana

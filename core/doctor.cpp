@@ -1,0 +1,120 @@
+#include "doctor.hpp"
+
+#include "conninfo.hpp"
+#include "db.hpp"
+#include "error.hpp"
+#include "schema.hpp"
+
+#include <memory>
+
+namespace mana {
+namespace {
+
+std::unique_ptr<Database> connect_check(DbRole role, const std::string& conninfo,
+                                        std::vector<Check>& checks) {
+    const std::string name = std::string(db_label(role)) + " connection";
+    try {
+        auto db = std::make_unique<Database>(role, conninfo);
+        checks.push_back(
+            {name, CheckStatus::ok, db->server_version() + " at " + mask_conninfo(conninfo)});
+        return db;
+    } catch (const Error& e) {
+        checks.push_back({name, CheckStatus::fail, e.what()});
+        return nullptr;
+    }
+}
+
+void schema_check(Database& db, std::vector<Check>& checks) {
+    const std::string name = std::string(db.label()) + " schema";
+    const auto problems = check_schema(db);
+    if (problems.empty()) {
+        checks.push_back({name, CheckStatus::ok, "every table and column the tool uses is there"});
+        return;
+    }
+    std::string detail;
+    for (const auto& p : problems)
+        detail += (detail.empty() ? "" : "; ") + p.object + " " + p.problem;
+    checks.push_back({name, CheckStatus::fail, detail});
+}
+
+void rls_check(Database& sync, std::vector<Check>& checks) {
+    const bool bound = sync.bound_by_rls();
+    checks.push_back(
+        {"sync role and row-level security", bound ? CheckStatus::warn : CheckStatus::ok,
+         bound ? "the sync role is bound by row-level security: bootstrap is fine, but reconcile "
+                 "must check and write item by item, far slower; use a BYPASSRLS maintenance "
+                 "role for reconcile"
+               : "the sync role bypasses row-level security (superuser or BYPASSRLS): reconcile "
+                 "runs set-based"});
+}
+
+// A real INSERT, rolled back: catches missing grants, row-level security,
+// triggers and read-only standbys alike.
+void sync_write_check(Database& sync, std::vector<Check>& checks) {
+    try {
+        sync.run([](pqxx::connection& c) {
+            pqxx::work tx{c};
+            scope_to_user(tx, "mana-auth:doctor");
+            tx.exec("INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, "
+                    "client_id) VALUES ('mana-auth', 'doctor', 'doctor', 'mana-auth:doctor', "
+                    "'insert', 'mana-auth:doctor')");
+            tx.abort();
+        });
+        checks.push_back({"sync database write permission", CheckStatus::ok,
+                          "may INSERT into sync_changes (tried, rolled back)"});
+    } catch (const Error& e) {
+        checks.push_back({"sync database write permission", CheckStatus::fail, e.what()});
+    }
+}
+
+void auth_write_check(Database& auth, std::vector<Check>& checks) {
+    const auto missing = auth.run([](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        std::string list;
+        for (const char* table : {"auth.users", "auth.accounts", "auth.security_events",
+                                  "auth.organizations", "auth.members"}) {
+            if (!tx.exec_params1("SELECT has_table_privilege($1, 'INSERT, UPDATE')",
+                                 std::string(table))[0]
+                     .as<bool>()) {
+                list += (list.empty() ? "" : ", ") + std::string(table);
+            }
+        }
+        return list;
+    });
+    checks.push_back({"auth database write permission",
+                      missing.empty() ? CheckStatus::ok : CheckStatus::warn,
+                      missing.empty() ? "may register users"
+                                      : "no INSERT/UPDATE on " + missing + ": register will fail"});
+}
+
+} // namespace
+
+const char* check_status_name(CheckStatus status) {
+    switch (status) {
+    case CheckStatus::ok:
+        return "ok";
+    case CheckStatus::warn:
+        return "warn";
+    case CheckStatus::fail:
+        return "fail";
+    }
+    return "?";
+}
+
+std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::string& sync_conninfo) {
+    std::vector<Check> checks;
+    if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
+        schema_check(*auth, checks);
+        if (checks.back().status == CheckStatus::ok) auth_write_check(*auth, checks);
+    }
+    if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
+        schema_check(*sync, checks);
+        if (checks.back().status == CheckStatus::ok) {
+            rls_check(*sync, checks);
+            sync_write_check(*sync, checks);
+        }
+    }
+    return checks;
+}
+
+} // namespace mana

@@ -1,0 +1,45 @@
+// The one exception type of the tool: a one-line message for the operator
+// and the exit code that goes with it. Thrown anywhere in core, caught once
+// in cli/main.cpp.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace mana {
+
+// Exit codes, SPEC §4.
+enum class Exit : int {
+    ok = 0,
+    failure = 1,
+    usage = 2,
+    partial = 3,
+    not_found = 4,
+    already_exists = 5,
+    locked = 6,
+    drift = 10,
+    interrupted = 130, // SIGINT
+    terminated = 143,  // SIGTERM
+};
+
+class Error : public std::runtime_error {
+  public:
+    Error(Exit code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    Exit code() const { return code_; }
+
+  private:
+    Exit code_;
+};
+
+// Shorthand for the common kinds.
+inline Error failure(const std::string& message) {
+    return Error(Exit::failure, message);
+}
+inline Error usage_error(const std::string& message) {
+    return Error(Exit::usage, message);
+}
+inline Error not_found(const std::string& message) {
+    return Error(Exit::not_found, message);
+}
+
+} // namespace mana

@@ -1,0 +1,13 @@
+// Secrets never reach output or logs. Whatever a secret is (a connection
+// password, a user's password), it is registered here once, and every line
+// the tool writes to stdout or stderr goes through scrub().
+#pragma once
+
+#include <string>
+
+namespace mana {
+
+void register_secret(const std::string& secret);
+std::string scrub(std::string text);
+
+} // namespace mana

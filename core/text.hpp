@@ -1,0 +1,25 @@
+// Small string helpers shared by core and cli.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mana {
+
+// The first non-empty line of a (libpq or server) message, trimmed.
+std::string first_line(const std::string& message);
+
+std::string trim(std::string_view s);
+std::string ascii_lower(std::string_view s);
+
+// Whether s is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+// Length as JavaScript's String.length counts it: UTF-16 code units.
+// s must be valid UTF-8.
+std::size_t utf16_length(std::string_view s);
+
+// Why an id given on the command line is unusable, or empty when it is fine.
+std::string id_problem(std::string_view id);
+
+} // namespace mana
