@@ -1,0 +1,90 @@
+#include "directory.hpp"
+
+namespace mana {
+namespace {
+
+std::optional<UserRecord> find_user(Database& auth, const std::string& where,
+                                    const std::string& value) {
+    return auth.run([&](pqxx::connection& c) -> std::optional<UserRecord> {
+        pqxx::read_transaction tx{c};
+        const auto r = tx.exec_params(
+            "SELECT id, email, deleted_at IS NOT NULL FROM auth.users WHERE " + where, value);
+        if (r.empty()) return std::nullopt;
+        return UserRecord{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<bool>()};
+    });
+}
+
+std::optional<SpaceRecord> find_space(Database& auth, const std::string& where,
+                                      const std::string& value) {
+    return auth.run([&](pqxx::connection& c) -> std::optional<SpaceRecord> {
+        pqxx::read_transaction tx{c};
+        const auto space = tx.exec_params(
+            "SELECT id, coalesce(slug, '') FROM auth.organizations WHERE " + where, value);
+        if (space.empty()) return std::nullopt;
+        SpaceRecord record{space[0][0].as<std::string>(), space[0][1].as<std::string>(), {}, {}};
+        const auto writer = tx.exec_params(space_writers_sql("WHERE o.id = $1"), record.id);
+        if (!writer.empty() && !writer[0][1].is_null())
+            record.writer = writer[0][1].as<std::string>();
+        for (const auto& row :
+             tx.exec_params("SELECT DISTINCT user_id FROM auth.members WHERE organization_id = $1",
+                            record.id)) {
+            record.member_ids.push_back(row[0].as<std::string>());
+        }
+        return record;
+    });
+}
+
+} // namespace
+
+std::optional<UserRecord> find_user_by_id(Database& auth, const std::string& id) {
+    return find_user(auth, "id = $1", id);
+}
+
+std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email) {
+    return find_user(auth, "lower(email) = lower($1)", email);
+}
+
+std::vector<std::string> spaces_of_member(Database& auth, const std::string& user_id) {
+    return auth.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        std::vector<std::string> ids;
+        for (const auto& row :
+             tx.exec_params("SELECT organization_id FROM auth.members WHERE user_id = $1 "
+                            "GROUP BY organization_id ORDER BY min(created_at), organization_id",
+                            user_id)) {
+            ids.push_back(row[0].as<std::string>());
+        }
+        return ids;
+    });
+}
+
+std::optional<SpaceRecord> find_space_by_id(Database& auth, const std::string& id) {
+    return find_space(auth, "id = $1", id);
+}
+
+std::optional<SpaceRecord> find_space_by_slug(Database& auth, const std::string& slug) {
+    return find_space(auth, "slug = $1", slug);
+}
+
+bool is_live_member(Database& auth, const std::string& space_id, const std::string& user_id) {
+    return auth.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        return !tx.exec_params("SELECT 1 FROM auth.members m JOIN auth.users u ON u.id = m.user_id "
+                               "WHERE m.organization_id = $1 AND m.user_id = $2 "
+                               "AND u.deleted_at IS NULL",
+                               space_id, user_id)
+                    .empty();
+    });
+}
+
+std::string space_writers_sql(const std::string& where_clause) {
+    return "SELECT o.id, w.user_id FROM auth.organizations o "
+           "LEFT JOIN (SELECT DISTINCT ON (m.organization_id) m.organization_id, m.user_id "
+           "           FROM auth.members m "
+           "           JOIN auth.users u ON u.id = m.user_id AND u.deleted_at IS NULL "
+           "           ORDER BY m.organization_id, m.role = 'owner' DESC, m.created_at, m.id) w "
+           "       ON w.organization_id = o.id " +
+           where_clause;
+}
+
+} // namespace mana
