@@ -1,0 +1,134 @@
+#include "batch_register.hpp"
+
+#include "error.hpp"
+#include "interrupt.hpp"
+#include "worker_pool.hpp"
+
+#include <deque>
+#include <future>
+#include <memory>
+
+namespace mana {
+namespace {
+
+struct Prepared {
+    std::optional<PreparedSignUp> sign_up;
+    std::string error;
+};
+
+struct Pending {
+    InputRow row;
+    std::future<Prepared> prepared; // not valid when the row could not be read
+};
+
+Prepared prepare(const SignUp& sign_up) {
+    try {
+        return {prepare_sign_up(sign_up), ""};
+    } catch (const Error& e) {
+        return {std::nullopt, e.what()};
+    }
+}
+
+void count(BatchSummary& summary, const std::optional<Outcome>& outcome) {
+    if (!outcome)
+        ++summary.singletons_not_written;
+    else if (*outcome == Outcome::written)
+        ++summary.singletons_written;
+    else
+        ++summary.singletons_present;
+}
+
+class BatchRun {
+  public:
+    BatchRun(Database& auth, const std::optional<std::string>& sync_conninfo,
+             const BatchOptions& options, const BatchCallbacks& callbacks)
+        : auth_(auth), options_(options), callbacks_(callbacks) {
+        if (!options.bootstrap || !sync_conninfo) return;
+        try {
+            sync_ = std::make_unique<Database>(DbRole::sync, *sync_conninfo);
+        } catch (const Error& e) {
+            summary_.sync_error = e.what();
+        }
+    }
+
+    void fail(const InputRow& row, const std::string& error) {
+        ++summary_.failed;
+        if (callbacks_.on_failure) callbacks_.on_failure({row.line, row.sign_up.email, error});
+    }
+
+    void commit(const InputRow& row, const PreparedSignUp& sign_up) {
+        Registration registration;
+        try {
+            registration = register_in_auth(auth_, sign_up, options_.if_exists);
+        } catch (const Error& e) {
+            fail(row, e.what());
+            return;
+        }
+        switch (registration.action) {
+        case RegisterAction::created:
+            ++summary_.created;
+            break;
+        case RegisterAction::updated:
+            ++summary_.updated;
+            break;
+        case RegisterAction::skipped:
+            ++summary_.skipped;
+            return;
+        }
+        if (!options_.bootstrap) return;
+        SingletonReport report;
+        if (sync_) report = write_sign_up_singletons(auth_, *sync_, registration);
+        if (!report.error.empty() && summary_.sync_error.empty())
+            summary_.sync_error = report.error;
+        count(summary_, report.user_context);
+        count(summary_, report.kontext_doc);
+    }
+
+    BatchSummary run(SignUpReader& reader) {
+        WorkerPool pool(options_.jobs);
+        std::deque<Pending> window; // rows read ahead, hashing in the pool
+        const std::size_t ahead = 2 * static_cast<std::size_t>(pool.size());
+        bool more = true;
+        while (!stop_requested()) {
+            while (more && window.size() < ahead) {
+                Pending pending;
+                if (!(more = reader.next(pending.row))) break;
+                if (pending.row.error.empty()) {
+                    pending.prepared =
+                        pool.submit([sign_up = pending.row.sign_up] { return prepare(sign_up); });
+                }
+                window.push_back(std::move(pending));
+            }
+            if (window.empty()) break;
+            auto pending = std::move(window.front());
+            window.pop_front();
+            if (!pending.prepared.valid()) {
+                fail(pending.row, pending.row.error);
+            } else if (auto prepared = pending.prepared.get(); !prepared.sign_up) {
+                fail(pending.row, prepared.error);
+            } else {
+                commit(pending.row, *prepared.sign_up);
+            }
+            if (callbacks_.on_progress) callbacks_.on_progress(summary_);
+        }
+        summary_.interrupted = stop_requested();
+        return summary_;
+    }
+
+  private:
+    Database& auth_;
+    const BatchOptions& options_;
+    const BatchCallbacks& callbacks_;
+    std::unique_ptr<Database> sync_;
+    BatchSummary summary_;
+};
+
+} // namespace
+
+BatchSummary register_batch(Database& auth, const std::optional<std::string>& sync_conninfo,
+                            SignUpReader& reader, const BatchOptions& options,
+                            const BatchCallbacks& callbacks) {
+    return BatchRun(auth, sync_conninfo, options, callbacks).run(reader);
+}
+
+} // namespace mana

@@ -1,0 +1,52 @@
+// `register --from`: many sign-ups, hashed on every core while the
+// registrations commit one by one. A bad row is reported and the rest go on.
+#pragma once
+
+#include "registration.hpp"
+#include "sign_up_reader.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+struct BatchOptions {
+    IfExists if_exists = IfExists::error;
+    bool bootstrap = true; // write the singletons after each user
+    unsigned jobs = 1;     // hashing threads
+};
+
+struct RowFailure {
+    std::size_t line;
+    std::string email;
+    std::string error;
+};
+
+struct BatchSummary {
+    long long created = 0;
+    long long updated = 0;
+    long long skipped = 0;
+    long long failed = 0;
+    long long singletons_written = 0;
+    long long singletons_present = 0;
+    long long singletons_not_written = 0;
+    std::string sync_error;   // the first sync failure, if any
+    bool interrupted = false; // stopped by SIGINT/SIGTERM
+    long long rows() const { return created + updated + skipped + failed; }
+};
+
+struct BatchCallbacks {
+    std::function<void(const RowFailure&)> on_failure;
+    std::function<void(const BatchSummary&)> on_progress; // after every row
+};
+
+// sync_conninfo: where the singletons go (opened once; when it cannot be
+// reached every registration still stands and the singletons are counted
+// as not written).
+BatchSummary register_batch(Database& auth, const std::optional<std::string>& sync_conninfo,
+                            SignUpReader& reader, const BatchOptions& options,
+                            const BatchCallbacks& callbacks);
+
+} // namespace mana

@@ -1,0 +1,197 @@
+#include "registration.hpp"
+
+#include "directory.hpp"
+#include "error.hpp"
+#include "identity.hpp"
+#include "ids.hpp"
+#include "password.hpp"
+#include "text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
+
+namespace mana {
+namespace {
+
+// Two registrations raced for the same email or slug: run the transaction again.
+struct UniqueConflict {};
+
+constexpr int attempts = 3;
+
+const std::string event_metadata =
+    nlohmann::json{{"source", "mana-auth"}, {"version", MANA_AUTH_VERSION}}.dump();
+const std::string user_agent = "mana-auth/" MANA_AUTH_VERSION;
+
+std::string space_name(const PreparedSignUp& s) {
+    if (const auto name = trim(s.name); !name.empty()) return name;
+    if (const auto local = trim(s.local_part); !local.empty()) return local;
+    return "Personal";
+}
+
+struct PersonalSpace {
+    std::string id;
+    std::string slug;
+    bool created;
+};
+
+// The user's personal Space: the one it owns already, or a new one.
+PersonalSpace ensure_personal_space(pqxx::work& tx, const std::string& user_id,
+                                    const PreparedSignUp& s) {
+    const auto owned = tx.exec_params(
+        "SELECT o.id, coalesce(o.slug, '') FROM auth.organizations o "
+        "JOIN auth.members m ON m.organization_id = o.id "
+        "WHERE m.user_id = $1 AND m.role = 'owner' AND o.metadata->>'type' = 'personal' "
+        "ORDER BY m.created_at LIMIT 1",
+        user_id);
+    if (!owned.empty())
+        return {owned[0][0].as<std::string>(), owned[0][1].as<std::string>(), false};
+
+    const auto base = slug_base(email_local_part(s.email));
+    std::set<std::string> taken;
+    if (!base.empty()) {
+        std::vector<std::string> candidates{base};
+        for (int n = 2; n <= 999; ++n)
+            candidates.push_back(base + "-" + std::to_string(n));
+        for (const auto& row :
+             tx.exec_params("SELECT slug FROM auth.organizations WHERE slug = ANY($1::text[])",
+                            pg_text_array(candidates))) {
+            taken.insert(row[0].as<std::string>());
+        }
+    }
+    PersonalSpace space{nanoid(), choose_slug(base, taken), true};
+    const auto metadata = nlohmann::json{{"type", "personal"}, {"tier", s.tier}}.dump();
+    tx.exec_params(
+        "INSERT INTO auth.organizations (id, name, slug, metadata, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4::jsonb, now(), now())",
+        space.id, space_name(s), space.slug, metadata);
+    tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role, created_at) "
+                   "VALUES ($1, $2, $3, 'owner', now())",
+                   nanoid(), space.id, user_id);
+    return space;
+}
+
+void record_event(pqxx::work& tx, const std::string& user_id, const char* event_type) {
+    tx.exec_params("INSERT INTO auth.security_events (user_id, event_type, user_agent, metadata) "
+                   "VALUES ($1, $2, $3, $4::jsonb)",
+                   user_id, std::string(event_type), user_agent, event_metadata);
+}
+
+void set_password(pqxx::work& tx, const std::string& user_id, const std::string& hash) {
+    const auto updated =
+        tx.exec_params("UPDATE auth.accounts SET password = $2, updated_at = now() "
+                       "WHERE user_id = $1 AND provider_id = 'credential'",
+                       user_id, hash);
+    if (updated.affected_rows() > 0) return;
+    tx.exec_params("INSERT INTO auth.accounts (id, account_id, provider_id, user_id, password, "
+                   "created_at, updated_at) VALUES ($1, $2, 'credential', $2, $3, now(), now())",
+                   better_auth_id(), user_id, hash);
+}
+
+Registration create_user(pqxx::work& tx, const PreparedSignUp& s) {
+    if (!s.password_hash) throw usage_error(s.email + ": a new user needs a password");
+    const auto user_id = better_auth_id();
+    tx.exec_params(
+        "INSERT INTO auth.users (id, name, email, email_verified, role, access_tier, "
+        "kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())",
+        user_id, s.name, s.email, s.verified, s.role, s.tier, s.kind);
+    set_password(tx, user_id, *s.password_hash);
+    record_event(tx, user_id, "REGISTER");
+    const auto space = ensure_personal_space(tx, user_id, s);
+    return {RegisterAction::created, user_id, s.email, space.id, space.slug, space.created};
+}
+
+Registration update_user(pqxx::work& tx, const std::string& user_id, const PreparedSignUp& s) {
+    tx.exec_params("UPDATE auth.users SET access_tier = $2, role = $3, kind = $4, "
+                   "email_verified = $5, updated_at = now() WHERE id = $1",
+                   user_id, s.tier, s.role, s.kind, s.verified);
+    if (s.password_hash) set_password(tx, user_id, *s.password_hash);
+    record_event(tx, user_id, "USER_UPDATED");
+    const auto space = ensure_personal_space(tx, user_id, s);
+    return {RegisterAction::updated, user_id, s.email, space.id, space.slug, space.created};
+}
+
+Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_exists) {
+    const auto existing = tx.exec_params(
+        "SELECT id FROM auth.users WHERE lower(email) = $1 ORDER BY created_at LIMIT 1 FOR UPDATE",
+        s.email);
+    if (existing.empty()) return create_user(tx, s);
+    const auto user_id = existing[0][0].as<std::string>();
+    switch (if_exists) {
+    case IfExists::error:
+        throw Error(Exit::already_exists, s.email + " is already registered (user " + user_id +
+                                              "): pass --if-exists skip or --if-exists update");
+    case IfExists::skip:
+        return {RegisterAction::skipped, user_id, s.email, "", "", false};
+    case IfExists::update:
+        return update_user(tx, user_id, s);
+    }
+    throw failure("unreachable");
+}
+
+} // namespace
+
+void check_sign_up(const SignUp& s) {
+    normalize_email(s.email);
+    if (s.name) check_name(*s.name);
+    check_tier(s.tier);
+    check_role(s.role);
+    check_kind(s.kind);
+    if (s.password && s.password_hash)
+        throw usage_error("give a password or a password hash, not both");
+    if (s.password) check_password_policy(*s.password);
+    if (s.password_hash && !is_password_hash(*s.password_hash)) {
+        throw usage_error("the password hash is not a Better Auth scrypt hash "
+                          "(32 hex characters, ':', 128 hex characters)");
+    }
+}
+
+PreparedSignUp prepare_sign_up(const SignUp& s) {
+    check_sign_up(s);
+    const auto local = email_local_part(s.email);
+    PreparedSignUp prepared{normalize_email(s.email),
+                            s.name && !s.name->empty() ? *s.name : local,
+                            local,
+                            s.password_hash,
+                            s.tier,
+                            s.role,
+                            s.kind,
+                            s.verified};
+    if (s.password) prepared.password_hash = hash_password(*s.password);
+    return prepared;
+}
+
+Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists if_exists) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return auth.transact([&](pqxx::work& tx) {
+                try {
+                    return register_once(tx, s, if_exists);
+                } catch (const pqxx::unique_violation&) {
+                    if (attempt == attempts) throw;
+                    throw UniqueConflict{};
+                }
+            });
+        } catch (const UniqueConflict&) {
+            // A concurrent registration took the email or the slug: look again.
+        }
+    }
+}
+
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
+                                         const Registration& registration) {
+    SingletonReport report;
+    try {
+        report.user_context = ensure_user_context(sync, registration.user_id, false);
+        const auto space = find_space_by_id(auth, registration.space_id);
+        if (space && space->writer) {
+            report.kontext_doc =
+                ensure_kontext_doc(sync, {space->id, *space->writer, space->member_ids}, false);
+        }
+    } catch (const Error& e) {
+        report.error = e.what();
+    }
+    return report;
+}
+
+} // namespace mana

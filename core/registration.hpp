@@ -1,0 +1,74 @@
+// Registration exactly as the service's sign-up does it (SPEC §3): the user,
+// its credential, a REGISTER security event, its personal Space and owner
+// membership in one auth transaction; then its singletons.
+#pragma once
+
+#include "db.hpp"
+#include "sync_log.hpp"
+
+#include <optional>
+#include <string>
+
+namespace mana {
+
+// What an operator asks for one user: from the command line or a file row.
+struct SignUp {
+    std::string email; // as typed
+    std::optional<std::string> password;
+    std::optional<std::string> password_hash; // a ready Better Auth hash
+    std::optional<std::string> name;
+    std::string tier = "public";
+    std::string role = "user";
+    std::string kind = "human";
+    bool verified = false;
+};
+
+// A sign-up checked and hashed: what goes into the database.
+struct PreparedSignUp {
+    std::string email; // normalised
+    std::string name;
+    std::string local_part; // of the email as typed
+    std::optional<std::string> password_hash;
+    std::string tier;
+    std::string role;
+    std::string kind;
+    bool verified;
+};
+
+// Every check of SPEC §3 (usage Errors), without hashing.
+void check_sign_up(const SignUp& sign_up);
+
+// check_sign_up, then the scrypt hash (the costly part; thread-safe).
+PreparedSignUp prepare_sign_up(const SignUp& sign_up);
+
+enum class IfExists { error, skip, update };
+enum class RegisterAction { created, updated, skipped };
+
+struct Registration {
+    RegisterAction action;
+    std::string user_id;
+    std::string email;
+    std::string space_id; // the personal Space; empty when skipped
+    std::string space_slug;
+    bool space_created = false;
+};
+
+// One transaction of the auth database. An email already registered (in
+// any case) is an Error (already_exists) with IfExists::error; skip leaves
+// it alone; update re-applies tier, role, kind and verification, and the
+// password when one is given.
+Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists);
+
+// What became of the singletons of a registration.
+struct SingletonReport {
+    std::optional<Outcome> user_context; // none: not written, see error
+    std::optional<Outcome> kontext_doc;
+    std::string error;
+};
+
+// The userContext and the personal Space's kontextDoc. A sync failure is
+// reported, never thrown: the registration stands.
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
+                                         const Registration& registration);
+
+} // namespace mana
