@@ -1,0 +1,149 @@
+// mana-auth bootstrap user|space: write the missing singletons of one user
+// (and its Spaces) or of one Space.
+#include "bootstrap.hpp"
+#include "common.hpp"
+#include "schema.hpp"
+
+namespace mana::cli {
+namespace {
+
+struct BootstrapOptions {
+    std::optional<std::string> id;
+    std::optional<std::string> email;
+    std::optional<std::string> slug;
+    std::optional<std::string> owner;
+    bool dry_run = false;
+};
+
+const char* describe(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::written:
+        return "written";
+    case Outcome::present:
+        return "already there";
+    case Outcome::would_write:
+        return "missing (dry run: not written)";
+    }
+    return "?";
+}
+
+std::string painted(const Context& ctx, Outcome outcome) {
+    return paint(ctx, describe(outcome), outcome == Outcome::present ? green : yellow);
+}
+
+// In the service's shape true means "written now"; a dry run reports what
+// is missing instead.
+bool json_flag(Outcome outcome, bool dry_run) {
+    return dry_run ? outcome == Outcome::would_write : outcome == Outcome::written;
+}
+
+std::pair<Database, Database> open_both(const Context& ctx) {
+    auto auth = open_auth(ctx);
+    require_schema(auth);
+    auto sync = open_sync(ctx);
+    require_schema(sync);
+    return {std::move(auth), std::move(sync)};
+}
+
+Exit run_user(const Context& ctx, const BootstrapOptions& o) {
+    if (o.id.has_value() == o.email.has_value()) {
+        throw usage_error("bootstrap user: give USER_ID or --email EMAIL (one of them)");
+    }
+    auto [auth, sync] = open_both(ctx);
+    const auto user = resolve_live_user(auth, o.id, o.email);
+    const auto result = bootstrap_user(auth, sync, user, o.dry_run);
+
+    say(ctx, "userContext of user " + user.id + ": " + painted(ctx, result.user_context));
+    nlohmann::json spaces = nlohmann::json::object();
+    nlohmann::json errors = nlohmann::json::object();
+    for (const auto& space : result.spaces) {
+        if (space.outcome) {
+            say(ctx, "kontextDoc of Space " + space.space_id + " (writer " + space.writer +
+                         "): " + painted(ctx, *space.outcome));
+            spaces[space.space_id] = json_flag(*space.outcome, o.dry_run);
+        } else {
+            say(ctx, "kontextDoc of Space " + space.space_id + ": " + paint(ctx, "FAILED", red) +
+                         ": " + space.error);
+            errors[space.space_id] = space.error;
+        }
+    }
+    if (ctx.global.json) {
+        nlohmann::json singletons = {{"userContext", json_flag(result.user_context, o.dry_run)},
+                                     {"spaces", spaces}};
+        nlohmann::json doc = {{"ok", !result.any_failed()}};
+        doc[o.dry_run ? "missing" : "bootstrapped"] = singletons;
+        if (o.dry_run) doc["dryRun"] = true;
+        if (!errors.empty()) doc["errors"] = errors;
+        emit_json(doc);
+    }
+    if (result.any_failed()) return Exit::partial;
+    return o.dry_run && result.anything_missing() ? Exit::drift : Exit::ok;
+}
+
+Exit run_space(const Context& ctx, const BootstrapOptions& o) {
+    if (o.id.has_value() == o.slug.has_value()) {
+        throw usage_error("bootstrap space: give SPACE_ID or --slug SLUG (one of them)");
+    }
+    auto [auth, sync] = open_both(ctx);
+    const auto space = resolve_space(auth, o.id, o.slug);
+    const auto result = bootstrap_space(auth, sync, space, o.owner, o.dry_run);
+    say(ctx, "kontextDoc of Space " + space.id + " (writer " + result.writer +
+                 "): " + painted(ctx, *result.outcome));
+    if (ctx.global.json) {
+        nlohmann::json doc = {{"ok", true}, {"spaceId", space.id}, {"writer", result.writer}};
+        doc[o.dry_run ? "missing" : "bootstrapped"] = {
+            {"kontextDoc", json_flag(*result.outcome, o.dry_run)}};
+        if (o.dry_run) doc["dryRun"] = true;
+        emit_json(doc);
+    }
+    return o.dry_run && result.outcome == Outcome::would_write ? Exit::drift : Exit::ok;
+}
+
+void add_dry_run(CLI::App& cmd, BootstrapOptions& o) {
+    cmd.add_flag("--dry-run", o.dry_run,
+                 "Say what would be written, write nothing (exit 10 if anything would be)")
+        ->group(behaviour_group);
+}
+
+} // namespace
+
+void set_bootstrap_command(CLI::App& app, Context& ctx) {
+    auto* bootstrap = app.add_subcommand(
+        "bootstrap", "Write the missing singletons of one user (and its Spaces) or of one Space");
+    bootstrap->require_subcommand(1);
+    set_examples(*bootstrap, "  mana-auth bootstrap user --email ada@example.com\n"
+                             "  mana-auth bootstrap space --slug ada --dry-run\n");
+
+    auto user_options = std::make_shared<BootstrapOptions>();
+    auto* user = bootstrap->add_subcommand(
+        "user", "The user's userContext and the kontextDoc of every Space it is a member of");
+    user->add_option("USER_ID", user_options->id, "The user's id")->group(behaviour_group);
+    user->add_option("--email", user_options->email, "The user's email instead of its id")
+        ->group(behaviour_group);
+    add_dry_run(*user, *user_options);
+    set_examples(*user, "  mana-auth bootstrap user 3bYd8Xq2...                # by id\n"
+                        "  mana-auth bootstrap user --email ada@example.com --json\n"
+                        "  mana-auth bootstrap user --email ada@example.com --dry-run\n");
+    user->callback([&ctx, user_options] {
+        ctx.action = [&ctx, user_options] { return run_user(ctx, *user_options); };
+    });
+
+    auto space_options = std::make_shared<BootstrapOptions>();
+    auto* space = bootstrap->add_subcommand("space", "The Space's kontextDoc");
+    space->add_option("SPACE_ID", space_options->id, "The Space's id")->group(behaviour_group);
+    space->add_option("--slug", space_options->slug, "The Space's slug instead of its id")
+        ->group(behaviour_group);
+    space
+        ->add_option("--owner", space_options->owner,
+                     "Who writes it: a live member (any live user for an orphan Space)")
+        ->group(behaviour_group);
+    add_dry_run(*space, *space_options);
+    set_examples(*space,
+                 "  mana-auth bootstrap space --slug ada\n"
+                 "  mana-auth bootstrap space Xk3... --owner 3bYd8Xq2...   # an orphan Space\n");
+    space->callback([&ctx, space_options] {
+        ctx.action = [&ctx, space_options] { return run_space(ctx, *space_options); };
+    });
+}
+
+} // namespace mana::cli

@@ -1,0 +1,87 @@
+#include "common.hpp"
+
+#include "secrets.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+namespace mana::cli {
+namespace {
+
+Database open(DbRole role, const std::string& conninfo) {
+    if (conninfo.empty()) {
+        throw usage_error(role == DbRole::auth
+                              ? "no auth database: pass --auth-db URL or set DATABASE_URL"
+                              : "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL");
+    }
+    return Database(role, conninfo);
+}
+
+} // namespace
+
+Database open_auth(const Context& ctx) {
+    return open(DbRole::auth, ctx.global.auth_db);
+}
+Database open_sync(const Context& ctx) {
+    return open(DbRole::sync, ctx.global.sync_db);
+}
+
+void say(const Context& ctx, const std::string& line) {
+    if (ctx.global.json || ctx.global.quiet) return;
+    std::cout << scrub(line) << '\n';
+}
+
+void emit_json(const nlohmann::json& document) {
+    std::cout << scrub(document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+              << std::endl;
+}
+
+std::string paint(const Context& ctx, const std::string& text, const char* ansi_colour) {
+    static const bool colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    if (!colour || ctx.global.json) return text;
+    return std::string("\033[") + ansi_colour + "m" + text + "\033[0m";
+}
+
+bool stderr_is_terminal() {
+    return isatty(STDERR_FILENO) != 0;
+}
+
+void set_examples(CLI::App& command, const std::string& examples) {
+    command.footer("\nExamples:\n" + examples);
+}
+
+} // namespace mana::cli
+
+#include "interrupt.hpp"
+
+#include <csignal>
+
+namespace mana::cli {
+namespace {
+extern "C" void on_stop_signal(int signal_number) {
+    request_stop(signal_number);
+}
+} // namespace
+
+void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+Exit exit_after_stop(Exit fallback) {
+    switch (stop_signal()) {
+    case SIGINT:
+        return Exit::interrupted;
+    case SIGTERM:
+        return Exit::terminated;
+    default:
+        return fallback;
+    }
+}
+
+} // namespace mana::cli

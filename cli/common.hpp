@@ -1,0 +1,69 @@
+// What every subcommand shares: the global options, database connections
+// and output (text for people on stdout, or one JSON document).
+#pragma once
+
+#include "db.hpp"
+#include "error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace mana::cli {
+
+struct GlobalOptions {
+    std::string auth_db;
+    std::string sync_db;
+    bool json = false;
+    bool quiet = false;
+    std::string log_level = "info";
+    std::string log_format = "text";
+};
+
+// The parsed command line: the global options and the chosen command,
+// run once parsing (and logging set-up) is done.
+struct Context {
+    GlobalOptions global;
+    std::function<Exit()> action;
+};
+
+// Option groups, shown under these headings in every command's --help.
+constexpr const char* connection_group = "Connection";
+constexpr const char* output_group = "Output";
+constexpr const char* behaviour_group = "Behaviour";
+
+Database open_auth(const Context& ctx);
+Database open_sync(const Context& ctx);
+
+// Text lines for people, unless --json or --quiet.
+void say(const Context& ctx, const std::string& line);
+// The one JSON document of --json.
+void emit_json(const nlohmann::json& document);
+// Colour codes when stdout is a terminal and NO_COLOR is unset.
+std::string paint(const Context& ctx, const std::string& text, const char* ansi_colour);
+constexpr const char* green = "32";
+constexpr const char* yellow = "33";
+constexpr const char* red = "31";
+
+// Whether stderr is a terminal (progress bars, prompts).
+bool stderr_is_terminal();
+
+// Examples at the foot of a command's --help.
+void set_examples(CLI::App& command, const std::string& examples);
+
+void set_register_command(CLI::App& app, Context& ctx);
+void set_bootstrap_command(CLI::App& app, Context& ctx);
+void set_reconcile_command(CLI::App& app, Context& ctx);
+void set_doctor_command(CLI::App& app, Context& ctx);
+void set_dev_command(CLI::App& app, Context& ctx);
+void set_completions_command(CLI::App& app, Context& ctx);
+
+} // namespace mana::cli
+
+namespace mana::cli {
+// SIGINT/SIGTERM ask long-running work to stop between steps.
+void install_stop_handlers();
+// 130 or 143 after SIGINT or SIGTERM, else fallback.
+Exit exit_after_stop(Exit fallback);
+} // namespace mana::cli

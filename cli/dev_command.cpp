@@ -1,0 +1,84 @@
+// mana-auth dev up|down|status|env: a throwaway local cluster for development.
+#include "common.hpp"
+#include "dev_cluster.hpp"
+
+#include <iostream>
+
+namespace mana::cli {
+namespace {
+
+void print_exports(const Context& ctx, const DevCluster& cluster) {
+    if (ctx.global.json) {
+        emit_json({{"ok", true},
+                   {"dir", cluster.dir},
+                   {"port", cluster.port},
+                   {"running", cluster.running},
+                   {"DATABASE_URL", cluster.auth_url()},
+                   {"SYNC_DATABASE_URL", cluster.sync_url()}});
+        return;
+    }
+    // For eval "$(mana-auth dev up)": only shell on stdout, even with --quiet.
+    std::cout << "export DATABASE_URL=" << cluster.auth_url()
+              << " SYNC_DATABASE_URL=" << cluster.sync_url() << std::endl;
+}
+
+} // namespace
+
+void set_dev_command(CLI::App& app, Context& ctx) {
+    auto* dev = app.add_subcommand(
+        "dev", "A throwaway local PostgreSQL with both databases, for development");
+    dev->require_subcommand(1);
+    auto dir = std::make_shared<std::string>(".mana-dev");
+    dev->add_option("--dir", *dir, "State directory of the cluster (default: ./.mana-dev)")
+        ->group(behaviour_group);
+    set_examples(*dev, "  eval \"$(mana-auth dev up)\"      # start it, export both URLs\n"
+                       "  mana-auth dev status\n"
+                       "  mana-auth dev down               # stop it and remove its data\n");
+
+    dev->add_subcommand("up", "Start the cluster (creating it if needed) and print the exports")
+        ->callback([&ctx, dir] {
+            ctx.action = [&ctx, dir] {
+                print_exports(ctx, dev_up(*dir));
+                return Exit::ok;
+            };
+        });
+    dev->add_subcommand("env", "Print the exports of the running cluster again")
+        ->callback([&ctx, dir] {
+            ctx.action = [&ctx, dir] {
+                const auto cluster = dev_status(*dir);
+                if (!cluster.running)
+                    throw failure("dev: no running cluster in " + cluster.dir +
+                                  ": run `mana-auth dev up`");
+                print_exports(ctx, cluster);
+                return Exit::ok;
+            };
+        });
+    dev->add_subcommand("status", "Say whether the cluster runs (exit 0 if it does, 1 if not)")
+        ->callback([&ctx, dir] {
+            ctx.action = [&ctx, dir] {
+                const auto cluster = dev_status(*dir);
+                if (ctx.global.json) {
+                    emit_json({{"ok", cluster.running},
+                               {"dir", cluster.dir},
+                               {"port", cluster.port},
+                               {"running", cluster.running}});
+                } else if (cluster.running) {
+                    say(ctx, "running on 127.0.0.1:" + std::to_string(cluster.port) + " (" +
+                                 cluster.dir + ")");
+                } else {
+                    say(ctx, "not running (" + cluster.dir + ")");
+                }
+                return cluster.running ? Exit::ok : Exit::failure;
+            };
+        });
+    dev->add_subcommand("down", "Stop the cluster and remove its data")->callback([&ctx, dir] {
+        ctx.action = [&ctx, dir] {
+            dev_down(*dir);
+            say(ctx, "stopped and removed");
+            if (ctx.global.json) emit_json({{"ok", true}});
+            return Exit::ok;
+        };
+    });
+}
+
+} // namespace mana::cli

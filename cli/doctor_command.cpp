@@ -1,0 +1,37 @@
+// mana-auth doctor: are both databases reachable and fit for the tool?
+#include "common.hpp"
+#include "doctor.hpp"
+
+namespace mana::cli {
+
+void set_doctor_command(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand(
+        "doctor", "Check both databases: connection, schema, row-level security, permissions");
+    set_examples(*cmd, "  mana-auth doctor\n"
+                       "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n");
+    cmd->callback([&ctx] {
+        ctx.action = [&ctx] {
+            if (ctx.global.auth_db.empty() || ctx.global.sync_db.empty()) {
+                open_auth(ctx), open_sync(ctx); // the one-line usage error for what is missing
+            }
+            const auto checks = run_doctor(ctx.global.auth_db, ctx.global.sync_db);
+            bool ok = true;
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& check : checks) {
+                ok = ok && check.status != CheckStatus::fail;
+                const char* colour = check.status == CheckStatus::ok     ? green
+                                     : check.status == CheckStatus::warn ? yellow
+                                                                         : red;
+                say(ctx, paint(ctx, check_status_name(check.status), colour) + "\t" + check.name +
+                             ": " + check.detail);
+                list.push_back({{"name", check.name},
+                                {"status", check_status_name(check.status)},
+                                {"detail", check.detail}});
+            }
+            if (ctx.global.json) emit_json({{"ok", ok}, {"checks", list}});
+            return ok ? Exit::ok : Exit::failure;
+        };
+    });
+}
+
+} // namespace mana::cli

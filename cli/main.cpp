@@ -1,0 +1,92 @@
+// mana-auth: builds the command line, runs the chosen command, and turns
+// every error into one line on stderr and an exit code (SPEC §4).
+#include "common.hpp"
+#include "logging.hpp"
+#include "secrets.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+using namespace mana;
+using namespace mana::cli;
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+    app.add_option("--auth-db", g.auth_db, "Auth database (libpq URL or key=value string)")
+        ->envname("DATABASE_URL")
+        ->group(connection_group);
+    app.add_option("--sync-db", g.sync_db, "Sync database (libpq URL or key=value string)")
+        ->envname("SYNC_DATABASE_URL")
+        ->group(connection_group);
+    app.add_flag("--json", g.json, "Print one JSON document on stdout")->group(output_group);
+    app.add_flag("-q,--quiet", g.quiet, "Print only errors")->group(output_group);
+    app.add_option("--log-level", g.log_level, "Log level on stderr (default: info)")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->group(output_group);
+    app.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->group(output_group);
+}
+
+void report_error(const Context& ctx, Exit code, const std::string& message) {
+    std::cerr << "mana-auth: " << scrub(message) << std::endl;
+    if (ctx.global.json) {
+        emit_json({{"ok", false}, {"error", message}, {"exit_code", static_cast<int>(code)}});
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // libpq defaults an operator can still override in the connection string.
+    setenv("PGCONNECT_TIMEOUT", "10", 0);
+    setenv("PGAPPNAME", "mana-auth", 0);
+
+    CLI::App app{"mana-auth: register users and converge their sync singletons (userContext, "
+                 "kontextDoc) between a Better Auth database and the sync change log.",
+                 "mana-auth"};
+    app.set_version_flag("--version", "mana-auth " MANA_AUTH_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.get_formatter()->column_width(34);
+
+    Context ctx;
+    add_global_options(app, ctx.global);
+    set_register_command(app, ctx);
+    set_bootstrap_command(app, ctx);
+    set_reconcile_command(app, ctx);
+    set_doctor_command(app, ctx);
+    set_dev_command(app, ctx);
+    set_completions_command(app, ctx);
+    set_examples(
+        app, "  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
+             "  mana-auth register --from founders.jsonl     # users from a file\n"
+             "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
+             "  mana-auth <command> --help                   # a command's options\n");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        report_error(ctx, Exit::usage, std::string(e.what()) + " (see mana-auth --help)");
+        return static_cast<int>(Exit::usage);
+    }
+
+    configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level,
+                      ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text);
+    try {
+        return static_cast<int>(ctx.action());
+    } catch (const Error& e) {
+        report_error(ctx, e.code(), e.what());
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        report_error(ctx, Exit::failure, std::string("internal error: ") + e.what());
+        return static_cast<int>(Exit::failure);
+    }
+}

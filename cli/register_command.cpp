@@ -1,0 +1,325 @@
+// mana-auth register: one user (password from stdin, a file, the
+// environment or a prompt) or many from a file.
+#include "batch_register.hpp"
+#include "common.hpp"
+#include "directory.hpp"
+#include "identity.hpp"
+#include "schema.hpp"
+#include "secrets.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <sstream>
+#include <termios.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mana::cli {
+namespace {
+
+struct RegisterOptions {
+    std::string email;
+    SignUp defaults;
+    std::optional<std::string> name;
+    std::string if_exists = "error";
+    bool no_bootstrap = false;
+    bool require_sync = false;
+    bool password_stdin = false;
+    std::optional<std::string> password_file;
+    std::optional<std::string> password_on_argv; // refused
+    std::optional<std::string> from;
+    std::optional<std::string> format;
+    unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+};
+
+constexpr const char* password_sources =
+    "use --password-stdin, --password-file FILE, MANA_AUTH_PASSWORD, or the prompt on a terminal";
+
+IfExists parse_if_exists(const std::string& value) {
+    if (value == "skip") return IfExists::skip;
+    if (value == "update") return IfExists::update;
+    return IfExists::error;
+}
+
+std::string without_line_end(std::string text) {
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return text;
+}
+
+std::string read_stream(std::istream& in) {
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::string prompt_hidden(const std::string& prompt) {
+    std::cerr << prompt << std::flush;
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    termios silent = saved;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << std::endl;
+    return line;
+}
+
+// The password from the first source given, or none. Asked on a terminal
+// only when needed (a new user), twice.
+std::optional<std::string> read_password(const RegisterOptions& o, bool may_prompt) {
+    std::optional<std::string> password;
+    if (o.password_stdin) {
+        password = without_line_end(read_stream(std::cin));
+    } else if (o.password_file) {
+        std::ifstream file(*o.password_file, std::ios::binary);
+        if (!file) throw usage_error("cannot read --password-file " + *o.password_file);
+        password = without_line_end(read_stream(file));
+    } else if (const char* env = std::getenv("MANA_AUTH_PASSWORD")) {
+        password = env;
+    } else if (may_prompt && isatty(STDIN_FILENO)) {
+        const auto first = prompt_hidden("Password for " + o.email + ": ");
+        if (first != prompt_hidden("Again: ")) throw usage_error("the passwords do not match");
+        password = first;
+    }
+    if (password) register_secret(*password);
+    return password;
+}
+
+const char* action_name(RegisterAction action) {
+    switch (action) {
+    case RegisterAction::created:
+        return "created";
+    case RegisterAction::updated:
+        return "updated";
+    case RegisterAction::skipped:
+        return "skipped";
+    }
+    return "?";
+}
+
+std::string singleton_state(const std::optional<Outcome>& outcome) {
+    if (!outcome) return "not_written";
+    return *outcome == Outcome::written ? "written" : "present";
+}
+
+SignUp sign_up_from(const RegisterOptions& o) {
+    auto sign_up = o.defaults;
+    sign_up.email = o.email;
+    sign_up.name = o.name;
+    return sign_up;
+}
+
+Exit run_single(const Context& ctx, const RegisterOptions& o) {
+    const auto if_exists = parse_if_exists(o.if_exists);
+    auto sign_up = sign_up_from(o);
+    check_sign_up(sign_up); // bad input stops before any connection
+
+    auto auth = open_auth(ctx);
+    require_schema(auth);
+    // Only a new user needs a password; an update takes one if given.
+    const bool exists = find_user_by_email(auth, normalize_email(o.email)).has_value();
+    sign_up.password = read_password(o, !exists);
+    if (!exists && !sign_up.password)
+        throw usage_error("no password for the new user: " + std::string(password_sources));
+    const auto registration = register_in_auth(auth, prepare_sign_up(sign_up), if_exists);
+
+    nlohmann::json doc = {{"ok", true},
+                          {"action", action_name(registration.action)},
+                          {"userId", registration.user_id},
+                          {"email", registration.email}};
+    say(ctx, std::string(action_name(registration.action)) + " " + registration.email + " (user " +
+                 registration.user_id + ")");
+    if (registration.action == RegisterAction::skipped) {
+        if (ctx.global.json) emit_json(doc);
+        return Exit::ok;
+    }
+    doc["spaceId"] = registration.space_id;
+    doc["spaceSlug"] = registration.space_slug;
+    doc["spaceCreated"] = registration.space_created;
+    say(ctx, std::string(registration.space_created ? "created" : "kept") + " personal Space " +
+                 registration.space_slug + " (" + registration.space_id + ")");
+    if (o.no_bootstrap) {
+        if (ctx.global.json) emit_json(doc);
+        return Exit::ok;
+    }
+
+    SingletonReport report;
+    try {
+        auto sync = open_sync(ctx);
+        require_schema(sync);
+        report = write_sign_up_singletons(auth, sync, registration);
+    } catch (const Error& e) {
+        if (e.code() == Exit::usage) throw;
+        report.error = e.what();
+    }
+    doc["singletons"] = {{"userContext", singleton_state(report.user_context)},
+                         {"kontextDoc", singleton_state(report.kontext_doc)}};
+    if (report.error.empty()) {
+        say(ctx, "userContext " + singleton_state(report.user_context) + ", kontextDoc " +
+                     singleton_state(report.kontext_doc));
+    } else {
+        doc["syncError"] = report.error;
+        doc["ok"] = !o.require_sync;
+        spdlog::warn("the registration stands, but its singletons were not written: {}; "
+                     "`mana-auth reconcile --all` will write them",
+                     report.error);
+        say(ctx, "singletons NOT written (the sync database failed); `mana-auth reconcile --all` "
+                 "repairs this");
+    }
+    if (ctx.global.json) emit_json(doc);
+    return report.error.empty() || !o.require_sync ? Exit::ok : Exit::failure;
+}
+
+Exit run_batch(const Context& ctx, const RegisterOptions& o) {
+    if (o.password_stdin || o.password_file) {
+        throw usage_error("--password-stdin and --password-file do not go with --from: "
+                          "give each row a password or password_hash");
+    }
+    if (!o.email.empty()) throw usage_error("give EMAIL or --from FILE, not both");
+    std::ifstream file;
+    if (*o.from != "-") {
+        file.open(*o.from, std::ios::binary);
+        if (!file) throw usage_error("cannot read --from " + *o.from);
+    }
+    std::istream& in = *o.from == "-" ? std::cin : file;
+    const auto format = o.format ? (*o.format == "csv" ? InputFormat::csv : InputFormat::jsonl)
+                                 : format_for_path(*o.from);
+    auto defaults = sign_up_from(o);
+    SignUpReader reader(in, format, defaults);
+
+    auto auth = open_auth(ctx);
+    require_schema(auth);
+    std::optional<std::string> sync_conninfo;
+    if (!o.no_bootstrap) {
+        open_sync(ctx); // a missing --sync-db is a usage error up front
+        sync_conninfo = ctx.global.sync_db;
+    }
+    install_stop_handlers();
+
+    nlohmann::json failures = nlohmann::json::array();
+    const bool progress = stderr_is_terminal() && !ctx.global.quiet;
+    BatchCallbacks callbacks;
+    callbacks.on_failure = [&](const RowFailure& f) {
+        spdlog::error("line {}: {}", f.line, f.error);
+        if (failures.size() < 1000)
+            failures.push_back({{"line", f.line}, {"email", f.email}, {"error", f.error}});
+    };
+    callbacks.on_progress = [&](const BatchSummary& s) {
+        if (progress)
+            std::cerr << "\r" << s.rows() << " rows: " << s.created << " created, " << s.failed
+                      << " failed" << std::flush;
+    };
+    const auto summary =
+        register_batch(auth, sync_conninfo, reader,
+                       {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs}, callbacks);
+    if (progress) std::cerr << "\n";
+    if (!summary.sync_error.empty()) {
+        spdlog::warn("singletons not written for some users: {}; `mana-auth reconcile --all` will "
+                     "write them",
+                     summary.sync_error);
+    }
+    say(ctx, std::to_string(summary.created) + " created, " + std::to_string(summary.updated) +
+                 " updated, " + std::to_string(summary.skipped) + " skipped, " +
+                 std::to_string(summary.failed) +
+                 " failed; singletons: " + std::to_string(summary.singletons_written) +
+                 " written, " + std::to_string(summary.singletons_present) + " already there, " +
+                 std::to_string(summary.singletons_not_written) + " not written" +
+                 (summary.interrupted ? " (interrupted)" : ""));
+    const bool sync_failed = !summary.sync_error.empty() && o.require_sync;
+    if (ctx.global.json) {
+        nlohmann::json doc = {{"ok", summary.failed == 0 && !summary.interrupted && !sync_failed},
+                              {"created", summary.created},
+                              {"updated", summary.updated},
+                              {"skipped", summary.skipped},
+                              {"failed", summary.failed},
+                              {"singletons",
+                               {{"written", summary.singletons_written},
+                                {"present", summary.singletons_present},
+                                {"notWritten", summary.singletons_not_written}}},
+                              {"failures", failures},
+                              {"interrupted", summary.interrupted}};
+        if (!summary.sync_error.empty()) doc["syncError"] = summary.sync_error;
+        emit_json(doc);
+    }
+    if (summary.interrupted) return exit_after_stop(Exit::partial);
+    if (summary.failed > 0) return Exit::partial;
+    return sync_failed ? Exit::failure : Exit::ok;
+}
+
+} // namespace
+
+void set_register_command(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<RegisterOptions>();
+    auto* cmd = app.add_subcommand(
+        "register",
+        "Create users exactly as the service's sign-up does, then write their singletons");
+    cmd->add_option("EMAIL", o->email, "The new user's email")->group(behaviour_group);
+    cmd->add_option("--name", o->name, "Display name (default: the email's local part)")
+        ->group(behaviour_group);
+    cmd->add_option("--tier", o->defaults.tier, "Access tier (default: public)")
+        ->check(CLI::IsMember({"guest", "public", "beta", "alpha", "founder"}))
+        ->group(behaviour_group);
+    cmd->add_option("--role", o->defaults.role, "Role (default: user)")
+        ->check(CLI::IsMember({"user", "admin", "service"}))
+        ->group(behaviour_group);
+    cmd->add_option("--kind", o->defaults.kind, "Kind (default: human)")
+        ->check(CLI::IsMember({"human", "persona", "system"}))
+        ->group(behaviour_group);
+    cmd->add_flag("--verified", o->defaults.verified, "Mark the email as verified")
+        ->group(behaviour_group);
+    cmd->add_option(
+           "--if-exists", o->if_exists,
+           "An email already registered: error (exit 5), skip, or update (re-apply tier, role, "
+           "kind, verification; the password only when given)")
+        ->check(CLI::IsMember({"error", "skip", "update"}))
+        ->group(behaviour_group);
+    cmd->add_flag("--no-bootstrap", o->no_bootstrap, "Do not write the singletons")
+        ->group(behaviour_group);
+    cmd->add_flag("--require-sync", o->require_sync,
+                  "Exit 1 when the singletons cannot be written (the registration stays)")
+        ->group(behaviour_group);
+    cmd->add_flag("--password-stdin", o->password_stdin, "Read the password from stdin")
+        ->group(behaviour_group);
+    cmd->add_option("--password-file", o->password_file, "Read the password from a file")
+        ->group(behaviour_group);
+    cmd->add_option("--password", o->password_on_argv,
+                    "Refused: a password on the command line shows in ps")
+        ->group("");
+    cmd->add_option("--from", o->from,
+                    "Register every user of a JSON Lines or CSV file ('-': stdin)")
+        ->group(behaviour_group);
+    cmd->add_option("--format", o->format, "Format of --from (default: csv for *.csv, else jsonl)")
+        ->check(CLI::IsMember({"jsonl", "csv"}))
+        ->group(behaviour_group);
+    cmd->add_option("--jobs", o->jobs, "Hashing threads for --from (default: every core)")
+        ->check(CLI::Range(1u, 256u))
+        ->group(behaviour_group);
+    set_examples(
+        *cmd,
+        "  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
+        "  printf '%s' \"$PW\" | mana-auth register ada@example.com --password-stdin\n"
+        "  mana-auth register --from founders.jsonl --if-exists update\n"
+        "  mana-auth register --from users.csv --json > report.json\n");
+    cmd->callback([&ctx, o] {
+        ctx.action = [&ctx, o] {
+            if (o->password_on_argv) {
+                register_secret(*o->password_on_argv);
+                throw usage_error(
+                    std::string("a password on the command line is refused (it shows in ps): ") +
+                    password_sources);
+            }
+            if (o->from) return run_batch(ctx, *o);
+            if (o->email.empty()) throw usage_error("register: give EMAIL or --from FILE");
+            if (o->password_stdin && o->password_file) {
+                throw usage_error("give --password-stdin or --password-file, not both");
+            }
+            return run_single(ctx, *o);
+        };
+    });
+}
+
+} // namespace mana::cli
