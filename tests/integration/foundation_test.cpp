@@ -1,0 +1,158 @@
+// The foundation: global surface, connection errors, doctor, dev.
+#include "checks.hpp"
+#include "tempdb.hpp"
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+using namespace mana::test;
+
+TEST_CASE("help lists every command and version prints the version") {
+    const auto help = cli({"--help"});
+    CHECK(help.exit_code == 0);
+    for (const auto* command :
+         {"register", "bootstrap", "reconcile", "doctor", "dev", "completions"}) {
+        CHECK_THAT(help.out, Catch::Contains(command));
+    }
+    const auto version = cli({"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK_THAT(version.out, Catch::StartsWith("mana-auth " MANA_AUTH_VERSION));
+}
+
+TEST_CASE("usage errors exit 2 with one line") {
+    CHECK_ONE_LINE_ERROR(cli({}), 2, "subcommand is required");
+    CHECK_ONE_LINE_ERROR(cli({"doctor", "--no-such-flag"}), 2, "--no-such-flag");
+    CHECK_ONE_LINE_ERROR(cli({"--log-format", "xml", "doctor"}), 2, "--log-format");
+    CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "x"}, {{"DATABASE_URL", std::nullopt}}), 2,
+                         "no auth database: pass --auth-db URL or set DATABASE_URL");
+}
+
+TEST_CASE("doctor passes on databases made from sql/") {
+    TempDatabases db;
+    const auto result = cli({"doctor", "--json"}, db.env());
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 0);
+    const auto doc = json_out(result);
+    CHECK(doc["ok"] == true);
+    std::set<std::string> names;
+    for (const auto& check : doc["checks"]) {
+        names.insert(check["name"]);
+        CHECK(check["status"] == "ok");
+    }
+    CHECK(names == std::set<std::string>{"auth database connection", "auth database schema",
+                                         "auth database write permission",
+                                         "sync database connection", "sync database schema",
+                                         "sync role and row-level security",
+                                         "sync database write permission"});
+    // The write check rolled back.
+    CHECK(db.sync_count("true") == 0);
+}
+
+TEST_CASE("doctor names a missing table and a retyped column and exits 1") {
+    TempDatabases db;
+    db.auth_query("DROP TABLE auth.members");
+    db.sync_query("ALTER TABLE sync_changes ALTER COLUMN schema_version TYPE text");
+    const auto result = cli({"doctor"}, db.env());
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("auth.members is missing"));
+    CHECK_THAT(result.out,
+               Catch::Contains("sync_changes.schema_version has type text, expected integer"));
+}
+
+TEST_CASE("a command on an incompatible schema stops with one line naming the column") {
+    TempDatabases db;
+    db.auth_query("ALTER TABLE auth.users DROP COLUMN deleted_at");
+    CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "u1"}, db.env()), 1,
+                         "auth database: incompatible schema: auth.users.deleted_at is missing");
+}
+
+TEST_CASE("doctor warns about a role bound by row-level security but passes") {
+    TempDatabases db;
+    const auto result = cli({"doctor", "--json"}, db.env(true));
+    CHECK(result.exit_code == 0);
+    bool warned = false;
+    const auto doc = json_out(result);
+    for (const auto& check : doc["checks"]) {
+        if (check["name"] == "sync role and row-level security") {
+            warned = check["status"] == "warn";
+            CHECK_THAT(check["detail"].get<std::string>(), Catch::Contains("BYPASSRLS"));
+        }
+    }
+    CHECK(warned);
+}
+
+TEST_CASE("an unreachable database is one line naming it with the password masked") {
+    TempDatabases db;
+    db.add_user("u1", "u1@example.com");
+    const auto unreachable = cli({"bootstrap", "user", "u1", "--sync-db",
+                                  "postgresql://ops:TopSecret99@127.0.0.1:1/mana_sync"},
+                                 db.env());
+    CHECK_ONE_LINE_ERROR(unreachable, 1,
+                         "sync database (postgresql://ops:****@127.0.0.1:1/mana_sync)");
+    CHECK_THAT(unreachable.err, Catch::Contains("check --sync-db or SYNC_DATABASE_URL"));
+    CHECK_THAT(unreachable.err, !Catch::Contains("TopSecret99"));
+}
+
+TEST_CASE("a malformed URL and a wrong password are one line with exit 1 and the password masked") {
+    TempDatabases db;
+    const auto malformed =
+        cli({"doctor", "--auth-db", "postgresql://u:Pw%zzSecret@host:notaport/db"}, db.env());
+    CHECK(malformed.exit_code == 1);
+    CHECK_THAT(malformed.out + malformed.err, !Catch::Contains("Pw%zzSecret"));
+    CHECK_THAT(malformed.out, Catch::Contains("auth database"));
+
+    const auto wrong =
+        cli({"bootstrap", "user", "u1", "--auth-db",
+             "dbname=" + db.auth_name() + " user=" + plain_role + " password=WrongPassword7"},
+            db.env());
+    CHECK_ONE_LINE_ERROR(wrong, 1, "password authentication failed");
+    CHECK_THAT(wrong.err, Catch::Contains("auth database (dbname="));
+    CHECK_THAT(wrong.err, !Catch::Contains("WrongPassword7"));
+}
+
+TEST_CASE("log format json writes one JSON object per log line") {
+    TempDatabases db;
+    db.add_user("u1", "u1@example.com");
+    const auto result =
+        cli({"bootstrap", "user", "u1", "--log-level", "debug", "--log-format", "json"}, db.env());
+    CHECK(result.exit_code == 0);
+    std::istringstream lines(result.err);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto entry = nlohmann::json::parse(line);
+        CHECK(entry.contains("time"));
+        CHECK(entry.contains("level"));
+        CHECK(entry.contains("message"));
+    }
+}
+
+TEST_CASE("dev up starts a cluster that doctor accepts and status env down follow") {
+    char pattern[] = "/tmp/mana-dev-test-XXXXXX";
+    const std::string dir = mkdtemp(pattern);
+    const auto up = cli({"dev", "up", "--dir", dir});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    CHECK_THAT(up.out,
+               Catch::Matches(
+                   "export DATABASE_URL=postgresql://postgres@127\\.0\\.0\\.1:[0-9]+/mana_platform "
+                   "SYNC_DATABASE_URL=postgresql://postgres@127\\.0\\.0\\.1:[0-9]+/mana_sync\n"));
+    const auto again = cli({"dev", "up", "--dir", dir});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out == up.out);
+    CHECK(cli({"dev", "env", "--dir", dir}).out == up.out);
+
+    const auto auth_url =
+        up.out.substr(up.out.find('=') + 1, up.out.find(' ', 7) - up.out.find('=') - 1);
+    const auto sync_url =
+        up.out.substr(up.out.rfind('=') + 1, up.out.size() - up.out.rfind('=') - 2);
+    const auto doctor = cli({"doctor", "--auth-db", auth_url, "--sync-db", sync_url});
+    INFO(doctor.out << doctor.err);
+    CHECK(doctor.exit_code == 0);
+
+    CHECK(cli({"dev", "status", "--dir", dir}).exit_code == 0);
+    CHECK(cli({"dev", "down", "--dir", dir}).exit_code == 0);
+    CHECK(cli({"dev", "status", "--dir", dir}).exit_code == 1);
+    CHECK_FALSE(std::filesystem::exists(dir));
+}

@@ -1,0 +1,33 @@
+// Assertions shared by the integration tests.
+#pragma once
+
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace mana::test {
+
+inline int line_count(const std::string& text) {
+    int lines = 0;
+    for (char c : text)
+        lines += c == '\n';
+    return lines + (!text.empty() && text.back() != '\n');
+}
+
+// The command failed with exactly one line on stderr, mentioning what.
+#define CHECK_ONE_LINE_ERROR(result, code, what)                                                   \
+    do {                                                                                           \
+        INFO("stdout: " << (result).out << "\nstderr: " << (result).err);                          \
+        CHECK((result).exit_code == (code));                                                       \
+        CHECK(::mana::test::line_count((result).err) == 1);                                        \
+        CHECK_THAT((result).err, Catch::Contains(what));                                           \
+    } while (false)
+
+inline nlohmann::json json_out(const Result& result) {
+    INFO("stdout: " << result.out << "\nstderr: " << result.err);
+    return nlohmann::json::parse(result.out);
+}
+
+} // namespace mana::test

@@ -1,0 +1,44 @@
+#include "conninfo.hpp"
+#include "secrets.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mana;
+
+TEST_CASE("a URL password is masked and reported as a secret") {
+    const std::string url = "postgresql://ops:s3cr%40t@db.example.com:5432/mana?sslmode=require";
+    CHECK(mask_conninfo(url) == "postgresql://ops:****@db.example.com:5432/mana?sslmode=require");
+    CHECK(conninfo_passwords(url) == std::vector<std::string>{"s3cr%40t", "s3cr@t"});
+}
+
+TEST_CASE("a URL without password is shown as it is") {
+    const std::string url = "postgres://ops@db/mana";
+    CHECK(mask_conninfo(url) == url);
+    CHECK(conninfo_passwords(url).empty());
+}
+
+TEST_CASE("a password with '/' and '@' in the userinfo is masked whole") {
+    const std::string url = "postgresql://u:pa/ss@w@host/db";
+    CHECK(mask_conninfo(url) == "postgresql://u:****@host/db");
+}
+
+TEST_CASE("a password query parameter is masked") {
+    const std::string url = "postgresql://host/db?user=u&password=hunter22&sslmode=disable";
+    CHECK(mask_conninfo(url) == "postgresql://host/db?user=u&password=****&sslmode=disable");
+    CHECK(conninfo_passwords(url) == std::vector<std::string>{"hunter22"});
+}
+
+TEST_CASE("key=value passwords bare and quoted are masked") {
+    CHECK(mask_conninfo("host=db password=hunter22 dbname=x") == "host=db password=**** dbname=x");
+    CHECK(mask_conninfo("host=db password = 'a b\\'c' dbname=x") ==
+          "host=db password = '****' dbname=x");
+    CHECK(conninfo_passwords("password='a b\\'c'") == std::vector<std::string>{"a b\\'c"});
+    CHECK(mask_conninfo("dbname=x") == "dbname=x");
+}
+
+TEST_CASE("scrub removes every registered secret") {
+    register_secret("correct horse");
+    CHECK(scrub("password correct horse in a message, correct horse") ==
+          "password **** in a message, ****");
+    CHECK(scrub("nothing secret") == "nothing secret");
+}

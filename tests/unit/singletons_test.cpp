@@ -1,0 +1,64 @@
+#include "singletons.hpp"
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+using namespace mana;
+using nlohmann::json;
+
+TEST_CASE("js_iso_timestamp writes toISOString's format") {
+    using namespace std::chrono;
+    const auto t = system_clock::time_point(milliseconds(1777238334123LL));
+    CHECK(js_iso_timestamp(t) == "2026-04-26T21:18:54.123Z");
+    CHECK(js_iso_timestamp(system_clock::time_point(milliseconds(0))) ==
+          "1970-01-01T00:00:00.000Z");
+    CHECK(js_iso_timestamp(system_clock::time_point(milliseconds(-1))) ==
+          "1969-12-31T23:59:59.999Z");
+}
+
+const json system_actor = {
+    {"kind", "system"}, {"principalId", "system:bootstrap"}, {"displayName", "Bootstrap"}};
+
+TEST_CASE("userContext row is exactly the SPEC's") {
+    const auto row = user_context_row("u1", "2026-04-26T21:18:54.123Z");
+    CHECK(row.app_id == "profile");
+    CHECK(row.table_name == "userContext");
+    CHECK(row.record_id == "singleton");
+    CHECK(row.user_id == "u1");
+    CHECK(row.op == "insert");
+    CHECK(row.client_id == "system:bootstrap");
+    CHECK(row.schema_version == 1);
+    CHECK(row.origin == "system");
+    CHECK(row.actor == system_actor);
+    CHECK_FALSE(row.space_id.has_value());
+    CHECK(row.data == json::parse(R"({"id":"singleton","about":{},"interests":[],"routine":{},
+        "nutrition":{},"leisure":{},"goals":[],"social":{},"freeform":"",
+        "interview":{"answeredIds":[],"skippedIds":[]},"userId":"u1"})"));
+    const auto ts = "2026-04-26T21:18:54.123Z";
+    CHECK(row.field_meta == json{{"about", ts},
+                                 {"interests", ts},
+                                 {"routine", ts},
+                                 {"nutrition", ts},
+                                 {"leisure", ts},
+                                 {"goals", ts},
+                                 {"social", ts},
+                                 {"freeform", ts},
+                                 {"interview", ts},
+                                 {"userId", ts}});
+}
+
+TEST_CASE("kontextDoc row is exactly the SPEC's with a fresh UUID as record id") {
+    const auto row = kontext_doc_row("s1", "w1", "2026-04-26T21:18:54.123Z");
+    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    CHECK(std::regex_match(row.record_id, uuid));
+    CHECK(row.app_id == "kontext");
+    CHECK(row.table_name == "kontextDoc");
+    CHECK(row.user_id == "w1");
+    CHECK(row.space_id == std::optional<std::string>("s1"));
+    CHECK(row.data == json{{"id", row.record_id}, {"content", ""}});
+    CHECK(row.field_meta == json{{"content", "2026-04-26T21:18:54.123Z"}});
+    CHECK(row.actor == system_actor);
+    CHECK(row.origin == "system");
+    CHECK(row.client_id == "system:bootstrap");
+    CHECK(kontext_doc_row("s1", "w1", "t").record_id != row.record_id);
+}

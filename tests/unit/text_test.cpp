@@ -1,0 +1,37 @@
+#include "text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mana;
+
+TEST_CASE("first_line takes the first non-empty line trimmed") {
+    CHECK(first_line("\n  connection refused\n\tIs the server running?\n") == "connection refused");
+    CHECK(first_line("") == "");
+}
+
+TEST_CASE("UTF-8 validation rejects malformed input") {
+    CHECK(is_valid_utf8("plain ascii"));
+    CHECK(is_valid_utf8("gr\xc3\xbc\xc3\x9f \xf0\x9f\x98\x80"));
+    CHECK_FALSE(is_valid_utf8("\xff"));
+    CHECK_FALSE(is_valid_utf8("\xc0\xaf"));         // overlong '/'
+    CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
+    CHECK_FALSE(is_valid_utf8("\xe2\x82"));         // truncated
+    CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80")); // past U+10FFFF
+}
+
+TEST_CASE("utf16_length counts as JavaScript's String.length") {
+    CHECK(utf16_length("abc") == 3);
+    CHECK(utf16_length("\xc3\xbc") == 1);         // ü
+    CHECK(utf16_length("\xf0\x9f\x98\x80") == 2); // 😀 is a surrogate pair
+    CHECK(utf16_length("\xef\xac\x81") == 1);     // ﬁ
+}
+
+TEST_CASE("id_problem names what is wrong with an id") {
+    CHECK(id_problem("abc").empty());
+    CHECK(id_problem("") == "is empty");
+    CHECK(id_problem(std::string(256, 'a')) == "is longer than 255 bytes");
+    CHECK(id_problem(std::string(255, 'a')).empty());
+    CHECK(id_problem("a\nb") == "contains control characters");
+    CHECK(id_problem(std::string("a\0b", 3)) == "contains control characters");
+    CHECK(id_problem("a\xff") == "is not valid UTF-8");
+}
