@@ -23,7 +23,7 @@ std::optional<SpaceRecord> find_space(Database& auth, const std::string& where,
         if (space.empty()) return std::nullopt;
         SpaceRecord record{space[0][0].as<std::string>(), space[0][1].as<std::string>(), {}, {}};
         const auto writer = tx.exec_params(space_writers_sql("WHERE o.id = $1"), record.id);
-        if (!writer.empty() && !writer[0][1].is_null())
+        if (!writer.empty() && !writer[0][2].as<bool>())
             record.writer = writer[0][1].as<std::string>();
         for (const auto& row :
              tx.exec_params("SELECT DISTINCT user_id FROM auth.members WHERE organization_id = $1",
@@ -78,7 +78,7 @@ bool is_live_member(Database& auth, const std::string& space_id, const std::stri
 }
 
 std::string space_writers_sql(const std::string& where_clause) {
-    return "SELECT o.id, w.user_id FROM auth.organizations o "
+    return "SELECT o.id, coalesce(w.user_id, ''), w.user_id IS NULL FROM auth.organizations o "
            "LEFT JOIN (SELECT DISTINCT ON (m.organization_id) m.organization_id, m.user_id "
            "           FROM auth.members m "
            "           JOIN auth.users u ON u.id = m.user_id AND u.deleted_at IS NULL "

@@ -60,14 +60,14 @@ void check_label(const std::string& what, const std::string& value,
         if (value == label) return;
         list += (list.empty() ? "" : ", ") + std::string(label);
     }
-    throw usage_error("unknown " + what + " '" + value + "' (expected one of: " + list + ")");
+    throw usage_error("unknown " + what + " '" + printable(value) + "' (expected one of: " + list +
+                      ")");
 }
 
 } // namespace
 
 std::string normalize_email(std::string_view raw) {
     const auto email = ascii_lower(trim(raw));
-    const auto shown = email.size() > 80 ? email.substr(0, 80) + "..." : email;
     if (email.empty()) throw usage_error("the email is empty");
     if (email.size() > max_email_length) {
         throw usage_error("the email is longer than " + std::to_string(max_email_length) +
@@ -78,7 +78,7 @@ std::string normalize_email(std::string_view raw) {
         email.find("..") != std::string::npos ||
         !valid_local(std::string_view(email).substr(0, at)) ||
         !valid_domain(std::string_view(email).substr(at + 1))) {
-        throw usage_error("'" + shown + "' is not a valid email address");
+        throw usage_error("'" + printable(email) + "' is not a valid email address");
     }
     return email;
 }

@@ -84,6 +84,14 @@ std::size_t utf16_length(std::string_view s) {
     return units;
 }
 
+std::string printable(std::string_view s, std::size_t max_bytes) {
+    std::string out;
+    for (char c : s.substr(0, max_bytes)) {
+        out += std::iscntrl(static_cast<unsigned char>(c)) ? '?' : c;
+    }
+    return s.size() > max_bytes ? out + "..." : out;
+}
+
 std::string id_problem(std::string_view id) {
     if (id.empty()) return "is empty";
     if (id.size() > 255) return "is longer than 255 bytes";

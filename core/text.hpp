@@ -19,6 +19,10 @@ bool is_valid_utf8(std::string_view s);
 // s must be valid UTF-8.
 std::size_t utf16_length(std::string_view s);
 
+// Input safe to quote in a one-line message: control characters become
+// '?', and anything past max_bytes becomes "...".
+std::string printable(std::string_view s, std::size_t max_bytes = 80);
+
 // Why an id given on the command line is unusable, or empty when it is fine.
 std::string id_problem(std::string_view id);
 

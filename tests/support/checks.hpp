@@ -16,13 +16,15 @@ inline int line_count(const std::string& text) {
     return lines + (!text.empty() && text.back() != '\n');
 }
 
-// The command failed with exactly one line on stderr, mentioning what.
-#define CHECK_ONE_LINE_ERROR(result, code, what)                                                   \
+// The command failed with the exit code and exactly one line on stderr,
+// mentioning what. The command runs once.
+#define CHECK_ONE_LINE_ERROR(command, code, what)                                                  \
     do {                                                                                           \
-        INFO("stdout: " << (result).out << "\nstderr: " << (result).err);                          \
-        CHECK((result).exit_code == (code));                                                       \
-        CHECK(::mana::test::line_count((result).err) == 1);                                        \
-        CHECK_THAT((result).err, Catch::Contains(what));                                           \
+        const ::mana::test::Result& failed_ = (command);                                           \
+        INFO("stdout: " << failed_.out << "\nstderr: " << failed_.err);                            \
+        CHECK(failed_.exit_code == (code));                                                        \
+        CHECK(::mana::test::line_count(failed_.err) == 1);                                         \
+        CHECK_THAT(failed_.err, Catch::Contains(what));                                            \
     } while (false)
 
 inline nlohmann::json json_out(const Result& result) {

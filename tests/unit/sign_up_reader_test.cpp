@@ -1,0 +1,122 @@
+#include "error.hpp"
+#include "sign_up_reader.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+using namespace mana;
+
+namespace {
+
+std::vector<InputRow> read_all(const std::string& text, InputFormat format, SignUp defaults = {}) {
+    std::istringstream in(text);
+    SignUpReader reader(in, format, defaults);
+    std::vector<InputRow> rows;
+    InputRow row;
+    while (reader.next(row))
+        rows.push_back(row);
+    return rows;
+}
+
+} // namespace
+
+TEST_CASE("JSON Lines rows carry every field and their line numbers") {
+    const auto rows = read_all(
+        "{\"email\":\"a@x.org\",\"password\":\"pw-123456\",\"name\":\"A\",\"tier\":\"founder\","
+        "\"role\":\"admin\",\"kind\":\"persona\",\"verified\":true}\n"
+        "\n"
+        "{\"email\":\"b@x.org\",\"password_hash\":\"h\"}\r\n",
+        InputFormat::jsonl);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].line == 1);
+    CHECK(rows[0].error.empty());
+    CHECK(rows[0].sign_up.email == "a@x.org");
+    CHECK(rows[0].sign_up.password == std::optional<std::string>("pw-123456"));
+    CHECK(rows[0].sign_up.name == std::optional<std::string>("A"));
+    CHECK(rows[0].sign_up.tier == "founder");
+    CHECK(rows[0].sign_up.role == "admin");
+    CHECK(rows[0].sign_up.kind == "persona");
+    CHECK(rows[0].sign_up.verified);
+    CHECK(rows[1].line == 3);
+    CHECK(rows[1].sign_up.password_hash == std::optional<std::string>("h"));
+    CHECK(rows[1].sign_up.tier == "public");
+}
+
+TEST_CASE("defaults from the command line fill what a row leaves out") {
+    SignUp defaults;
+    defaults.tier = "beta";
+    defaults.verified = true;
+    const auto rows =
+        read_all("{\"email\":\"a@x.org\",\"verified\":false}\n", InputFormat::jsonl, defaults);
+    CHECK(rows[0].sign_up.tier == "beta");
+    CHECK_FALSE(rows[0].sign_up.verified);
+}
+
+TEST_CASE("bad JSON rows are reported and the reader goes on") {
+    const auto rows = read_all("{\"email\":\"a@x.org\",\"password\":\"secret-pw\n"
+                               "[1,2]\n"
+                               "{\"email\":5}\n"
+                               "{\"email\":\"c@x.org\",\"verified\":\"yes\"}\n"
+                               "{\"email\":\"c@x.org\",\"pasword\":\"x\"}\n"
+                               "{\"name\":\"no email\"}\n"
+                               "{\"email\":\"ok@x.org\"}\n",
+                               InputFormat::jsonl);
+    REQUIRE(rows.size() == 7);
+    CHECK_THAT(rows[0].error, Catch::StartsWith("not valid JSON (at byte"));
+    CHECK_THAT(rows[0].error, !Catch::Contains("secret-pw"));
+    CHECK(rows[1].error == "not a JSON object");
+    CHECK(rows[2].error == "\"email\" must be a string");
+    CHECK(rows[3].error == "\"verified\" must be true or false");
+    CHECK_THAT(rows[4].error, Catch::StartsWith("unknown field \"pasword\""));
+    CHECK(rows[5].error == "no email");
+    CHECK(rows[6].error.empty());
+    CHECK(rows[6].line == 7);
+}
+
+TEST_CASE("a row over the size limit is an error and the next row still reads") {
+    const auto rows = read_all("{\"email\":\"a@x.org\",\"name\":\"" + std::string(1 << 20, 'n') +
+                                   "\"}\n{\"email\":\"b@x.org\"}\n",
+                               InputFormat::jsonl);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].error == "the row is longer than 65536 bytes");
+    CHECK(rows[1].error.empty());
+    CHECK(rows[1].sign_up.email == "b@x.org");
+}
+
+TEST_CASE("CSV with a BOM, CRLF, quotes and an embedded newline") {
+    const auto rows = read_all("\xEF\xBB\xBF"
+                               "Email,Password,Name,Verified\r\n"
+                               "a@x.org,pw-123456,\"Lovelace, Ada\",true\r\n"
+                               "b@x.org,,\"Two\nLines \"\"quoted\"\"\",\r\n"
+                               "c@x.org,pw,too,many,fields\r\n"
+                               "d@x.org,pw,D,maybe\r\n",
+                               InputFormat::csv);
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0].sign_up.email == "a@x.org");
+    CHECK(rows[0].sign_up.name == std::optional<std::string>("Lovelace, Ada"));
+    CHECK(rows[0].sign_up.verified);
+    CHECK(rows[1].line == 3);
+    CHECK_FALSE(rows[1].sign_up.password.has_value());
+    CHECK(rows[1].sign_up.name == std::optional<std::string>("Two\nLines \"quoted\""));
+    CHECK(rows[2].line == 5);
+    CHECK(rows[2].error == "has 5 fields, the header 4");
+    CHECK(rows[3].error == "\"verified\" must be true or false");
+}
+
+TEST_CASE("an unusable CSV header is a usage error naming the line") {
+    std::istringstream unknown("email,pasword\n");
+    CHECK_THROWS_WITH((SignUpReader{unknown, InputFormat::csv, {}}),
+                      Catch::StartsWith("line 1: unknown CSV column 'pasword'"));
+    std::istringstream no_email("name,password\n");
+    CHECK_THROWS_WITH((SignUpReader{no_email, InputFormat::csv, {}}),
+                      "line 1: the CSV header has no email column");
+    std::istringstream empty("");
+    CHECK_THROWS_WITH((SignUpReader{empty, InputFormat::csv, {}}),
+                      "the CSV input has no header line");
+}
+
+TEST_CASE("the format follows the file name") {
+    CHECK(format_for_path("users.CSV") == InputFormat::csv);
+    CHECK(format_for_path("users.jsonl") == InputFormat::jsonl);
+    CHECK(format_for_path("-") == InputFormat::jsonl);
+}
