@@ -1,11 +1,201 @@
+// mana-auth reconcile --all: converge every user and Space, from cron or by
+// hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
+#include "interrupt.hpp"
+#include "metrics.hpp"
+#include "reconcile.hpp"
+#include "schema.hpp"
+#include "sync_log.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <sstream>
 
 namespace mana::cli {
+namespace {
+
+struct ReconcileFlags {
+    bool all = false;
+    bool dry_run = false;
+    bool check = false;
+    bool users_only = false;
+    bool spaces_only = false;
+    std::string shard;
+    long long batch_size = 5000;
+    bool wait = false;
+    std::size_t list = 20;
+    std::optional<std::string> metrics_file;
+};
+
+// "K/N" with 1 <= K <= N <= the number of lock buckets.
+std::pair<int, int> parse_shard(const std::string& text) {
+    int k = 0, n = 0;
+    char slash = 0, extra = 0;
+    std::istringstream in(text);
+    if (!(in >> k >> slash >> n) || slash != '/' || (in >> extra) || k < 1 || n < 1 || k > n ||
+        n > lock_bucket_count) {
+        throw usage_error("--shard must be K/N with 1 <= K <= N <= " +
+                          std::to_string(lock_bucket_count) + " (got '" + text + "')");
+    }
+    return {k - 1, n};
+}
+
+// Progress: a line rewritten on a terminal, else a log line every 10 s.
+ReconcileProgress progress_reporter(const Context& ctx) {
+    const bool terminal = stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json;
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    return [terminal, last](const char* phase, const char* step, long long done, long long total) {
+        const auto now = std::chrono::steady_clock::now();
+        const bool finished = total > 0 && done == total;
+        if (terminal) {
+            std::cerr << "\r\033[K" << phase << ": " << step << " " << done;
+            if (total > 0) std::cerr << "/" << total;
+            if (finished) std::cerr << "\n";
+            std::cerr << std::flush;
+        } else if (now - *last >= std::chrono::seconds(10) || finished) {
+            *last = now;
+            spdlog::info("{}: {} {}{}", phase, step, done,
+                         total > 0 ? "/" + std::to_string(total) : "");
+        }
+    };
+}
+
+nlohmann::json kind_json(const KindCounts& c) {
+    return {{"scanned", c.scanned},
+            {"missing", c.missing},
+            {"written", c.written},
+            {"failed", c.failed},
+            {"missingSample", c.missing_sample}};
+}
+
+std::string kind_text(const char* what, const KindCounts& c, bool write) {
+    std::string line = std::string(what) + ": " + std::to_string(c.scanned) + " scanned, " +
+                       std::to_string(c.missing) + " missing";
+    if (write) line += ", " + std::to_string(c.written) + " written";
+    if (c.failed) line += ", " + std::to_string(c.failed) + " failed";
+    return line;
+}
+
+std::string list(const std::vector<std::string>& ids, long long total) {
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : ", ") + id;
+    if (static_cast<long long>(ids.size()) < total) out += ", ...";
+    return out;
+}
+
+Exit run(const Context& ctx, const ReconcileFlags& f) {
+    if (!f.all) throw usage_error("reconcile: pass --all (every user and Space)");
+    if (f.users_only && f.spaces_only)
+        throw usage_error("--users-only and --spaces-only exclude each other");
+    ReconcileOptions options;
+    options.write = !f.dry_run && !f.check;
+    options.users = !f.spaces_only;
+    options.spaces = !f.users_only;
+    if (!f.shard.empty()) std::tie(options.shard, options.shards) = parse_shard(f.shard);
+    options.batch_size = f.batch_size;
+    options.wait_for_lock = f.wait;
+    options.sample_size = f.list;
+
+    auto auth = open_auth(ctx);
+    require_schema(auth);
+    auto sync = open_sync(ctx);
+    require_schema(sync);
+    install_stop_handlers();
+    const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
+
+    const long long missing = r.users.missing + r.spaces.missing;
+    const long long failed = r.users.failed + r.spaces.failed;
+    Exit exit = Exit::ok;
+    if (r.interrupted)
+        exit = exit_after_stop(Exit::partial);
+    else if (failed > 0)
+        exit = Exit::partial;
+    else if (!options.write && missing > 0)
+        exit = Exit::drift;
+
+    if (f.metrics_file) {
+        write_file_atomically(
+            *f.metrics_file,
+            reconcile_metrics(r, exit == Exit::ok || exit == Exit::drift, std::time(nullptr)));
+    }
+    const char* mode = f.check ? "check" : f.dry_run ? "dry-run" : "write";
+    if (ctx.global.json) {
+        emit_json({{"ok", exit == Exit::ok},
+                   {"mode", mode},
+                   {"users", kind_json(r.users)},
+                   {"spaces", kind_json(r.spaces)},
+                   {"softDeletedUsers", r.soft_deleted_users},
+                   {"orphans", r.orphans},
+                   {"orphanSample", r.orphan_sample},
+                   {"failures", r.failures},
+                   {"itemByItem", r.item_by_item},
+                   {"interrupted", r.interrupted},
+                   {"seconds", r.seconds},
+                   {"exitCode", static_cast<int>(exit)}});
+        return exit;
+    }
+    if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
+    if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
+    if (f.dry_run) {
+        if (r.users.missing)
+            say(ctx, "missing userContext: " + list(r.users.missing_sample, r.users.missing));
+        if (r.spaces.missing)
+            say(ctx, "missing kontextDoc: " + list(r.spaces.missing_sample, r.spaces.missing));
+    }
+    if (r.orphans)
+        say(ctx, "orphan Spaces (no live member, not written): " + std::to_string(r.orphans) +
+                     " (" + list(r.orphan_sample, r.orphans) + ")");
+    for (const auto& failure : r.failures)
+        spdlog::error("{}", failure);
+    say(ctx, std::string(r.interrupted ? "interrupted after " : "done in ") +
+                 fmt::format("{:.1f}", r.seconds) + " s" +
+                 (exit == Exit::drift ? " (drift: exit 10)" : ""));
+    return exit;
+}
+
+} // namespace
 
 void set_reconcile_command(CLI::App& app, Context& ctx) {
-    app.add_subcommand("reconcile", "(not implemented yet)")->callback([&ctx] {
-        ctx.action = []() -> Exit { throw failure("reconcile: not implemented yet"); };
-    });
+    auto f = std::make_shared<ReconcileFlags>();
+    auto* cmd = app.add_subcommand(
+        "reconcile", "Write every missing singleton of every live user and Space, in batches");
+    cmd->add_flag("--all", f->all, "Every live user and Space (required)")->group(behaviour_group);
+    cmd->add_flag("--dry-run", f->dry_run,
+                  "Count and list what is missing, write nothing (exit 10 if anything is)")
+        ->group(behaviour_group);
+    cmd->add_flag("--check", f->check,
+                  "Count only, write nothing: exit 0 when converged, 10 on drift")
+        ->group(behaviour_group);
+    cmd->add_flag("--users-only", f->users_only, "Only the userContext of each user")
+        ->group(behaviour_group);
+    cmd->add_flag("--spaces-only", f->spaces_only, "Only the kontextDoc of each Space")
+        ->group(behaviour_group);
+    cmd->add_option("--shard", f->shard,
+                    "K/N: this worker's share of N (by a stable hash of the id)")
+        ->group(behaviour_group);
+    cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
+        ->check(CLI::Range(1LL, 1000000LL))
+        ->group(behaviour_group);
+    cmd->add_flag("--wait", f->wait, "Wait for a running reconcile instead of exiting 6")
+        ->group(behaviour_group);
+    cmd->add_option("--list", f->list,
+                    "How many ids to list of what is missing or orphaned (default: 20)")
+        ->group(output_group);
+    cmd->add_option(
+           "--metrics-file", f->metrics_file,
+           "Write Prometheus metrics here (atomically) for node_exporter's textfile collector")
+        ->group(output_group);
+    set_examples(
+        *cmd,
+        "  mana-auth reconcile --all --dry-run              # what is missing, nothing written\n"
+        "  mana-auth reconcile --all                        # write it\n"
+        "  */5 * * * * mana-auth reconcile --all --quiet --metrics-file "
+        "/var/lib/node_exporter/mana.prom\n"
+        "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
+        "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n");
+    cmd->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 
 } // namespace mana::cli

@@ -37,9 +37,10 @@ std::optional<SpaceRecord> find_space_by_slug(Database& auth, const std::string&
 // is not soft-deleted).
 bool is_live_member(Database& auth, const std::string& space_id, const std::string& user_id);
 
-// Every Space with its writer (NULL for an orphan), as "id, writer" rows,
-// for streaming. The rule: the member with role 'owner' (the earliest, if
-// several), else the earliest member; soft-deleted users never write.
+// Every Space with its writer, as "id, writer, orphan" rows (writer '' for an
+// orphan): one query, streamable. The rule: the member with role 'owner'
+// (the earliest, if several), else the earliest member; soft-deleted users
+// never write.
 std::string space_writers_sql(const std::string& where_clause);
 
 } // namespace mana

@@ -2,7 +2,7 @@
 // writes, and the advisory locks that make every singleton exactly-once
 // among concurrent runs of this tool (SPEC §2.3).
 //
-// Locking. Every singleton has an item key and one of 1024 buckets, both
+// Locking. Every singleton has an item key and one of 128 buckets, both
 // from a stable hash of its user or Space id. A per-item writer (bootstrap,
 // register, reconcile under row-level security) holds its bucket shared and
 // its item exclusively while it checks and writes. The set-based reconcile
@@ -22,7 +22,9 @@ namespace mana {
 
 enum class Singleton { user_context, kontext_doc };
 
-constexpr int lock_bucket_count = 1024;
+// Few enough that a reconcile holding all of them fits the lock table of a
+// small server (max_locks_per_transaction x max_connections).
+constexpr int lock_bucket_count = 128;
 
 // FNV-1a: stable across machines, versions and servers, so shards and lock
 // keys agree wherever the tool runs.

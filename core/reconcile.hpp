@@ -1,0 +1,60 @@
+// `reconcile --all`: converge every live user and Space on its singletons.
+//
+// The live users and the Spaces with their writers are read from the auth
+// database in one stream each and COPY-ed into temporary tables of the sync
+// database. A role that bypasses row-level security then finds what is
+// missing with one anti-join per kind, and writes it with COPY in batches,
+// each its own transaction, holding the kind's lock buckets (see
+// sync_log.hpp) from the anti-join to the last batch. A role bound by
+// row-level security cannot see other users' rows in one query: it checks
+// and writes item by item, each scoped and locked as bootstrap does.
+#pragma once
+
+#include "db.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+struct ReconcileOptions {
+    bool write = true;  // false: --check / --dry-run
+    bool users = true;  // userContext of every live user
+    bool spaces = true; // kontextDoc of every Space with a writer
+    int shard = 0;      // this run's shard, 0-based
+    int shards = 1;     // of this many (by lock bucket)
+    long long batch_size = 5000;
+    bool wait_for_lock = false;   // block instead of exiting 6
+    std::size_t sample_size = 20; // ids listed of what is missing, orphaned, failed
+};
+
+struct KindCounts {
+    long long scanned = 0;
+    long long missing = 0;
+    long long written = 0;
+    long long failed = 0;
+    std::vector<std::string> missing_sample;
+};
+
+struct ReconcileResult {
+    KindCounts users;
+    KindCounts spaces;
+    long long soft_deleted_users = 0;
+    long long orphans = 0;
+    std::vector<std::string> orphan_sample;
+    std::vector<std::string> failures; // first sample_size, "id: error"
+    bool item_by_item = false;         // the sync role is bound by row-level security
+    bool interrupted = false;
+    double seconds = 0;
+};
+
+// phase: "users" or "spaces"; step: "loading", "checking", "writing".
+using ReconcileProgress =
+    std::function<void(const char* phase, const char* step, long long done, long long total)>;
+
+// Runs one reconcile; throws Error(locked) when another run holds the lock.
+ReconcileResult reconcile(Database& auth, Database& sync, const ReconcileOptions& options,
+                          const ReconcileProgress& progress);
+
+} // namespace mana

@@ -1,0 +1,400 @@
+// register: Better Auth-compatible users, personal Spaces, singletons,
+// password sources, --if-exists, sync outages, batches, interoperability.
+#include "checks.hpp"
+#include "password.hpp"
+#include "tempdb.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <unistd.h>
+
+using namespace mana::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string password = "correct horse battery";
+
+Result register_user(TempDatabases& db, std::vector<std::string> args,
+                     const std::string& pw = password, bool plain = false) {
+    args.insert(args.begin(), "register");
+    args.push_back("--password-stdin");
+    return cli(args, db.env(plain), pw);
+}
+
+std::string user_id_of(TempDatabases& db, const std::string& email) {
+    const auto r = db.auth_query("SELECT id FROM auth.users WHERE email = '" + email + "'");
+    REQUIRE(r.size() == 1);
+    return r[0][0].as<std::string>();
+}
+
+long long total_rows(TempDatabases& db) {
+    long long n = 0;
+    for (const auto* t : {"auth.users", "auth.accounts", "auth.security_events",
+                          "auth.organizations", "auth.members"}) {
+        n += db.auth_count(t);
+    }
+    return n + db.sync_count("true");
+}
+
+std::string write_file(const std::string& name, const std::string& content) {
+    const auto path =
+        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+}
+
+} // namespace
+
+TEST_CASE("register creates the user exactly as the service's sign-up does") {
+    TempDatabases db;
+    const auto result =
+        register_user(db, {"  Ada.Lovelace@Example.COM ", "--tier", "founder", "--role", "admin",
+                           "--kind", "persona", "--verified", "--json"});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    const auto doc = json_out(result);
+    CHECK(doc["ok"] == true);
+    CHECK(doc["action"] == "created");
+    CHECK(doc["singletons"] == json{{"userContext", "written"}, {"kontextDoc", "written"}});
+
+    const auto user =
+        db.auth_query("SELECT id, name, email, email_verified, role, access_tier, kind, "
+                      "deleted_at IS NULL FROM auth.users")[0];
+    const auto id = user[0].as<std::string>();
+    CHECK(doc["userId"] == id);
+    CHECK(std::regex_match(id, std::regex("[a-zA-Z0-9]{32}")));
+    CHECK(user[1].as<std::string>() == "Ada.Lovelace"); // the local part as typed
+    CHECK(user[2].as<std::string>() == "ada.lovelace@example.com");
+    CHECK(user[3].as<bool>());
+    CHECK(user[4].as<std::string>() == "admin");
+    CHECK(user[5].as<std::string>() == "founder");
+    CHECK(user[6].as<std::string>() == "persona");
+
+    const auto account = db.auth_query("SELECT id, account_id, provider_id, user_id, password "
+                                       "FROM auth.accounts")[0];
+    CHECK(std::regex_match(account[0].as<std::string>(), std::regex("[a-zA-Z0-9]{32}")));
+    CHECK(account[1].as<std::string>() == id);
+    CHECK(account[2].as<std::string>() == "credential");
+    CHECK(account[3].as<std::string>() == id);
+    CHECK(mana::verify_password(password, account[4].as<std::string>()));
+    CHECK_FALSE(mana::verify_password("wrong password", account[4].as<std::string>()));
+
+    const auto event = db.auth_query("SELECT user_id, event_type, metadata->>'source' "
+                                     "FROM auth.security_events")[0];
+    CHECK(event[0].as<std::string>() == id);
+    CHECK(event[1].as<std::string>() == "REGISTER");
+    CHECK(event[2].as<std::string>() == "mana-auth");
+
+    const auto space = db.auth_query("SELECT id, name, slug, metadata FROM auth.organizations")[0];
+    CHECK(std::regex_match(space[0].as<std::string>(), std::regex("[A-Za-z0-9_-]{21}")));
+    CHECK(space[1].as<std::string>() == "Ada.Lovelace");
+    CHECK(space[2].as<std::string>() == "ada-lovelace");
+    CHECK(json::parse(space[3].as<std::string>()) ==
+          json{{"type", "personal"}, {"tier", "founder"}});
+    const auto member =
+        db.auth_query("SELECT id, organization_id, user_id, role FROM auth.members")[0];
+    CHECK(std::regex_match(member[0].as<std::string>(), std::regex("[A-Za-z0-9_-]{21}")));
+    CHECK(member[1].as<std::string>() == space[0].as<std::string>());
+    CHECK(member[2].as<std::string>() == id);
+    CHECK(member[3].as<std::string>() == "owner");
+
+    CHECK(db.sync_count("table_name = 'userContext' AND user_id = '" + id + "'") == 1);
+    CHECK(db.sync_count("table_name = 'kontextDoc' AND user_id = '" + id + "' AND space_id = '" +
+                        space[0].as<std::string>() + "'") == 1);
+}
+
+TEST_CASE("defaults are user public human unverified and the name defaults to the local part") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"bob@example.com", "--name", "  Bob B.  "}).exit_code == 0);
+    const auto user =
+        db.auth_query("SELECT name, role, access_tier, kind, email_verified FROM auth.users")[0];
+    CHECK(user[0].as<std::string>() == "  Bob B.  ");
+    CHECK(user[1].as<std::string>() == "user");
+    CHECK(user[2].as<std::string>() == "public");
+    CHECK(user[3].as<std::string>() == "human");
+    CHECK_FALSE(user[4].as<bool>());
+    // The Space takes the trimmed name and the user's tier.
+    const auto space = db.auth_query("SELECT name, metadata->>'tier' FROM auth.organizations")[0];
+    CHECK(space[0].as<std::string>() == "Bob B.");
+    CHECK(space[1].as<std::string>() == "public");
+}
+
+TEST_CASE("personal Space slugs avoid taken and reserved slugs") {
+    TempDatabases db;
+    db.add_space("taken", "ada");
+    db.add_space("taken2", "ada-2");
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    REQUIRE(register_user(db, {"admin@example.com"}).exit_code == 0);
+    REQUIRE(register_user(db, {"___@example.com"}).exit_code == 0);
+    const auto slug_of = [&](const std::string& email) {
+        return db
+            .auth_query(
+                "SELECT o.slug FROM auth.organizations o JOIN auth.members m ON "
+                "m.organization_id = o.id JOIN auth.users u ON u.id = m.user_id WHERE u.email = '" +
+                email + "'")[0][0]
+            .as<std::string>();
+    };
+    CHECK(slug_of("ada@example.com") == "ada-3");
+    CHECK(slug_of("admin@example.com") == "admin-2");
+    CHECK_THAT(slug_of("___@example.com"), Catch::Matches("user-[a-z]{6}"));
+}
+
+TEST_CASE("an email already registered in any case exits 5 and writes nothing") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    const auto before = total_rows(db);
+    CHECK_ONE_LINE_ERROR(register_user(db, {"ADA@Example.com"}), 5,
+                         "ada@example.com is already registered");
+    CHECK(total_rows(db) == before);
+}
+
+TEST_CASE("if-exists skip leaves the user alone and update re-applies attributes") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    const auto hash_before =
+        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+
+    const auto skipped = register_user(
+        db, {"ada@example.com", "--if-exists", "skip", "--tier", "founder", "--json"});
+    CHECK(skipped.exit_code == 0);
+    CHECK(json_out(skipped)["action"] == "skipped");
+    CHECK(db.auth_count("auth.users", "access_tier = 'public'") == 1);
+
+    // Update without a password: attributes change, the password stays.
+    const auto updated = cli({"register", "ada@example.com", "--if-exists", "update", "--tier",
+                              "founder", "--role", "admin", "--verified", "--json"},
+                             db.env());
+    INFO(updated.err);
+    CHECK(updated.exit_code == 0);
+    CHECK(json_out(updated)["action"] == "updated");
+    CHECK(db.auth_count("auth.users",
+                        "access_tier = 'founder' AND role = 'admin' AND email_verified") == 1);
+    CHECK(db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>() ==
+          hash_before);
+    CHECK(db.auth_count("auth.organizations") == 1); // the personal Space is kept
+
+    // Update with a new password.
+    REQUIRE(register_user(db, {"ada@example.com", "--if-exists", "update"}, "a brand new password")
+                .exit_code == 0);
+    const auto hash_after =
+        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+    CHECK(mana::verify_password("a brand new password", hash_after));
+    CHECK(db.auth_count("auth.accounts") == 1);
+    CHECK(db.auth_count("auth.users") == 1);
+}
+
+TEST_CASE("the password comes from stdin a file or the environment and never from argv") {
+    TempDatabases db;
+    const auto file = write_file("pw", password + "\n");
+    REQUIRE(cli({"register", "f@example.com", "--password-file", file}, db.env()).exit_code == 0);
+    auto env = db.env();
+    env["MANA_AUTH_PASSWORD"] = password;
+    REQUIRE(cli({"register", "e@example.com"}, env).exit_code == 0);
+    for (const auto& row : db.auth_query("SELECT password FROM auth.accounts")) {
+        CHECK(mana::verify_password(password, row[0].as<std::string>()));
+    }
+    std::filesystem::remove(file);
+
+    const auto before = total_rows(db);
+    const auto argv = cli({"register", "x@example.com", "--password", "Hunter2Hunter2"}, db.env());
+    CHECK_ONE_LINE_ERROR(argv, 2, "a password on the command line is refused");
+    CHECK_THAT(argv.err, !Catch::Contains("Hunter2Hunter2"));
+    CHECK_ONE_LINE_ERROR(cli({"register", "y@example.com"}, db.env()), 2,
+                         "no password for the new user");
+    CHECK_ONE_LINE_ERROR(
+        cli({"register", "y@example.com", "--password-file", "/nonexistent"}, db.env()), 2,
+        "cannot read --password-file /nonexistent");
+    CHECK(total_rows(db) == before);
+}
+
+TEST_CASE("bad input to register is one line and writes nothing") {
+    TempDatabases db;
+    CHECK_ONE_LINE_ERROR(register_user(db, {"not-an-email"}), 2,
+                         "'not-an-email' is not a valid email address");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com"}, "1234567"), 2,
+                         "the password must be 8 to 128 characters long (it has 7)");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com"}, std::string(129, 'p')), 2,
+                         "(it has 129)");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com"}, "abcdefgh\xff"), 2,
+                         "not valid UTF-8");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com", "--tier", "gold"}), 2, "--tier");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com", "--role", "root"}), 2, "--role");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com", "--kind", "robot"}), 2, "--kind");
+    CHECK_ONE_LINE_ERROR(register_user(db, {"a@example.com", "--if-exists", "maybe"}), 2,
+                         "--if-exists");
+    CHECK(total_rows(db) == 0);
+}
+
+TEST_CASE("a sync outage leaves the registration standing and says reconcile repairs it") {
+    TempDatabases db;
+    const std::string down = "postgresql://ops:SyncSecret1@127.0.0.1:1/mana_sync";
+    const auto result =
+        cli({"register", "ada@example.com", "--password-stdin", "--sync-db", down, "--json"},
+            db.env(), password);
+    CHECK(result.exit_code == 0);
+    const auto doc = json_out(result);
+    CHECK(doc["ok"] == true);
+    CHECK(doc["singletons"] == json{{"userContext", "not_written"}, {"kontextDoc", "not_written"}});
+    CHECK_THAT(doc["syncError"].get<std::string>(), Catch::Contains("sync database"));
+    CHECK_THAT(result.err, Catch::Contains("reconcile --all"));
+    CHECK_THAT(result.out + result.err, !Catch::Contains("SyncSecret1"));
+    CHECK(db.auth_count("auth.users") == 1);
+    CHECK(db.auth_count("auth.members") == 1);
+
+    const auto text = cli({"register", "bob@example.com", "--password-stdin", "--sync-db", down},
+                          db.env(), password);
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("singletons NOT written"));
+
+    const auto strict =
+        cli({"register", "cy@example.com", "--password-stdin", "--sync-db", down, "--require-sync"},
+            db.env(), password);
+    CHECK(strict.exit_code == 1);
+    CHECK(db.auth_count("auth.users", "email = 'cy@example.com'") == 1);
+}
+
+TEST_CASE("register writes singletons with a sync role bound by row-level security") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}, password, true).exit_code == 0);
+    const auto id = user_id_of(db, "ada@example.com");
+    CHECK(db.sync_count("user_id = '" + id + "'") == 2);
+}
+
+TEST_CASE("batch register from JSON Lines reports bad rows by line and registers the rest") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"dup@example.com"}).exit_code == 0);
+    const auto ready_hash = mana::hash_password("imported password");
+    const auto file = write_file(
+        "users.jsonl",
+        "{\"email\":\"a@example.com\",\"password\":\"password-a1\",\"tier\":\"founder\","
+        "\"verified\":true}\n"
+        "{\"email\":\"not an email\",\"password\":\"password-b1\"}\n"
+        "\n"
+        "{\"email\":\"c@example.com\",\"password\":\"short\"}\n"
+        "{\"email\":\"DUP@example.com\",\"password\":\"password-d1\"}\n"
+        "{\"email\":\"e@example.com\",\"password_hash\":\"" +
+            ready_hash +
+            "\",\"role\":\"admin\"}\n"
+            "{\"email\":\"f@example.com\",\"password_hash\":\"abc:def\"}\n"
+            "{\"email\":\"g@example.com\",\"password\":\"password-g1\",\"tier\":\"gold\"}\n"
+            "{broken json\n");
+    const auto result = cli({"register", "--from", file, "--json", "--tier", "beta"}, db.env());
+    std::filesystem::remove(file);
+    INFO(result.err);
+    CHECK(result.exit_code == 3);
+    const auto doc = json_out(result);
+    CHECK(doc["created"] == 2);
+    CHECK(doc["failed"] == 6);
+    CHECK(doc["ok"] == false);
+    CHECK(doc["singletons"]["written"] == 4);
+    std::map<int, std::string> errors;
+    for (const auto& f : doc["failures"])
+        errors[f["line"].get<int>()] = f["error"];
+    CHECK_THAT(errors[2], Catch::Contains("is not a valid email address"));
+    CHECK_THAT(errors[4], Catch::Contains("8 to 128 characters"));
+    CHECK_THAT(errors[5], Catch::Contains("already registered"));
+    CHECK_THAT(errors[7], Catch::Contains("not a Better Auth scrypt hash"));
+    CHECK_THAT(errors[8], Catch::Contains("unknown tier 'gold'"));
+    CHECK_THAT(errors[9], Catch::Contains("not valid JSON"));
+    CHECK_THAT(result.err, Catch::Contains("line 2: "));
+    CHECK(db.auth_count("auth.users",
+                        "email = 'a@example.com' AND access_tier = 'founder' AND email_verified") ==
+          1);
+    CHECK(db.auth_count("auth.users",
+                        "email = 'e@example.com' AND access_tier = 'beta' AND role = 'admin'") ==
+          1);
+    CHECK(db.auth_query(
+                "SELECT a.password FROM auth.accounts a JOIN auth.users u ON u.id = a.user_id "
+                "WHERE u.email = 'e@example.com'")[0][0]
+              .as<std::string>() == ready_hash);
+    // No half-registered user: every user has its account, Space and membership.
+    CHECK(db.auth_count("auth.users u",
+                        "NOT EXISTS (SELECT 1 FROM auth.accounts a WHERE a.user_id = u.id) "
+                        "OR NOT EXISTS (SELECT 1 FROM auth.members m WHERE m.user_id = u.id AND "
+                        "m.role = 'owner')") == 0);
+}
+
+TEST_CASE("batch register from CSV on stdin with if-exists update") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    const std::string csv = "email,password,name,tier,role,verified\r\n"
+                            "ada@example.com,,,founder,admin,true\r\n"
+                            "bob@example.com,password-bob,\"Bob, the Builder\",alpha,,\r\n";
+    const auto result =
+        cli({"register", "--from", "-", "--format", "csv", "--if-exists", "update", "--json"},
+            db.env(), csv);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    const auto doc = json_out(result);
+    CHECK(doc["created"] == 1);
+    CHECK(doc["updated"] == 1);
+    CHECK(db.auth_count(
+              "auth.users",
+              "email = 'ada@example.com' AND access_tier = 'founder' AND role = 'admin'") == 1);
+    CHECK(
+        db.auth_count(
+            "auth.users",
+            "email = 'bob@example.com' AND name = 'Bob, the Builder' AND access_tier = 'alpha'") ==
+        1);
+    CHECK(db.auth_count("auth.users") == 2);
+}
+
+TEST_CASE("a bad CSV header stops the batch before anything is written") {
+    TempDatabases db;
+    CHECK_ONE_LINE_ERROR(
+        cli({"register", "--from", "-", "--format", "csv"}, db.env(), "mail,password\n"), 2,
+        "line 1: unknown CSV column 'mail'");
+    CHECK(total_rows(db) == 0);
+}
+
+TEST_CASE("Better Auth's own code accepts the tool's hashes and the tool accepts Better Auth's") {
+    const std::string dir = MANA_INTEROP_DIR;
+    std::filesystem::create_directories(dir);
+    // One install per build directory (npm's cache makes a fresh one quick).
+    const auto install =
+        run({"sh", "-c",
+             "cd '" + dir +
+                 "' && flock .lock sh -c '[ -d node_modules/@better-auth/utils ] || "
+                 "npm install --no-audit --no-fund --silent @better-auth/utils@0.5.1'"});
+    INFO("npm could not install @better-auth/utils from the registry: " << install.err);
+    REQUIRE(install.exit_code == 0);
+    std::filesystem::copy_file(MANA_SOURCE_DIR "/tests/interop/better_auth.mjs",
+                               dir + "/better_auth.mjs",
+                               std::filesystem::copy_options::overwrite_existing);
+    const auto node = [&](std::vector<std::string> args, const std::string& input) {
+        args.insert(args.begin(), {"node", dir + "/better_auth.mjs"});
+        return run(args, {}, input);
+    };
+
+    for (const std::string& pw :
+         {std::string("correct horse battery"), std::string("\xef\xac\x81nance-2024"),
+          std::string("\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94-P\xc3\xa4sswort")}) {
+        INFO(pw);
+        const auto ours = mana::hash_password(pw);
+        const auto verified = node({"verify", ours}, pw);
+        INFO(verified.err);
+        CHECK(verified.out == "true\n");
+        CHECK(node({"verify", ours}, pw + "x").out == "false\n");
+
+        const auto theirs = node({"hash"}, pw);
+        REQUIRE(theirs.exit_code == 0);
+        const auto hash = theirs.out.substr(0, theirs.out.size() - 1);
+        CHECK(mana::is_password_hash(hash));
+        CHECK(mana::verify_password(pw, hash));
+        CHECK_FALSE(mana::verify_password(pw + "x", hash));
+    }
+
+    // A Better Auth hash imported through password_hash signs in with the tool's verify.
+    TempDatabases db;
+    const auto theirs = node({"hash"}, "imported secret 1");
+    const auto hash = theirs.out.substr(0, theirs.out.size() - 1);
+    const auto result = cli({"register", "--from", "-"}, db.env(),
+                            "{\"email\":\"imp@example.com\",\"password_hash\":\"" + hash + "\"}\n");
+    CHECK(result.exit_code == 0);
+    CHECK(mana::verify_password(
+        "imported secret 1",
+        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>()));
+}

@@ -1,0 +1,11 @@
+// Better Auth's own password code, for the interoperability test:
+//   node better_auth.mjs hash          < password   -> prints a hash
+//   node better_auth.mjs verify HASH   < password   -> prints true or false
+import { hashPassword, verifyPassword } from "@better-auth/utils/password";
+import { readFileSync } from "node:fs";
+
+const [mode, hash] = process.argv.slice(2);
+const password = readFileSync(0, "utf8");
+if (mode === "hash") console.log(await hashPassword(password));
+else if (mode === "verify") console.log(await verifyPassword(hash, password));
+else process.exit(2);
