@@ -138,6 +138,22 @@ void TempDatabases::add_sync_row(const std::string& table_name, const std::strin
     tx.commit();
 }
 
+void TempDatabases::add_users_with_spaces(long long n) {
+    pqxx::work tx{*auth_};
+    tx.exec_params(
+        "INSERT INTO auth.users (id, name, email) "
+        "SELECT 'u' || g, 'u' || g, 'u' || g || '@example.com' FROM generate_series(1, $1) g",
+        n);
+    tx.exec_params("INSERT INTO auth.organizations (id, name, slug, metadata) "
+                   "SELECT 's' || g, 's' || g, 's' || g, '{\"type\":\"personal\"}' "
+                   "FROM generate_series(1, $1) g",
+                   n);
+    tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role) "
+                   "SELECT 'm' || g, 's' || g, 'u' || g, 'owner' FROM generate_series(1, $1) g",
+                   n);
+    tx.commit();
+}
+
 pqxx::result TempDatabases::sync_query(const std::string& sql) {
     pqxx::nontransaction tx{*sync_};
     return tx.exec(sql);

@@ -51,6 +51,9 @@ class TempDatabases {
                       const std::string& user_id, const std::string& space_id = "",
                       const std::string& app_id = "app");
 
+    // n users u1..un, each owning its personal Space s1..sn.
+    void add_users_with_spaces(long long n);
+
     // Queries on the sync or auth database as superuser.
     pqxx::result sync_query(const std::string& sql);
     pqxx::result auth_query(const std::string& sql);

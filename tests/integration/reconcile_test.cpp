@@ -1,0 +1,341 @@
+// reconcile --all: convergence, modes, locks, shards, interruption, RLS,
+// one- and two-database setups.
+#include "checks.hpp"
+#include "schema.hpp"
+#include "tempdb.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+using namespace mana::test;
+using nlohmann::json;
+
+namespace {
+
+// No singleton written twice.
+void check_no_doubles(TempDatabases& db) {
+    CHECK(db.sync_query("SELECT count(*) FROM (SELECT user_id FROM sync_changes WHERE table_name = "
+                        "'userContext' GROUP BY user_id HAVING count(*) > 1) d")[0][0]
+              .as<long long>() == 0);
+    CHECK(
+        db.sync_query("SELECT count(*) FROM (SELECT space_id FROM sync_changes WHERE table_name = "
+                      "'kontextDoc' GROUP BY space_id HAVING count(*) > 1) d")[0][0]
+            .as<long long>() == 0);
+}
+
+// Every singleton exactly once: one userContext per live user, one
+// kontextDoc per Space with a live member.
+void check_converged(TempDatabases& db) {
+    check_no_doubles(db);
+    CHECK(db.sync_count("table_name = 'userContext'") ==
+          db.auth_count("auth.users", "deleted_at IS NULL"));
+    CHECK(db.sync_query(
+                "SELECT count(DISTINCT space_id) FROM sync_changes WHERE table_name = 'kontextDoc'")
+              [0][0]
+                  .as<long long>() ==
+          db.auth_count("auth.organizations o",
+                        "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
+                        "u.id = m.user_id WHERE m.organization_id = o.id AND "
+                        "u.deleted_at IS NULL)"));
+}
+
+json reconcile(TempDatabases& db, std::vector<std::string> args = {}, int expected = 0,
+               bool plain = false) {
+    args.insert(args.begin(), {"reconcile", "--all", "--json"});
+    const auto result = cli(args, db.env(plain));
+    INFO(result.err);
+    CHECK(result.exit_code == expected);
+    return json_out(result);
+}
+
+// A mixed drift: some singletons there (bootstrap or web clients), some not,
+// a soft-deleted user, an orphan Space.
+void seed_drift(TempDatabases& db) {
+    db.add_users_with_spaces(40);
+    db.add_user("gone", "gone@example.com", true);
+    db.add_space("s-gone", "gone");
+    db.add_member("s-gone", "gone", "owner");
+    db.add_space("s-empty", "empty");
+    db.add_member("s12", "u4", "member"); // u4 also in s12, whose owner is u12
+    for (int i = 1; i <= 10; ++i) {
+        db.add_sync_row("userContext", "singleton", "u" + std::to_string(i), "",
+                        i % 2 ? "profile" : "web");
+        db.add_sync_row("kontextDoc", "doc" + std::to_string(i), "u" + std::to_string(i),
+                        "s" + std::to_string(i), "kontext");
+    }
+    db.add_sync_row("kontextDoc", "by-member", "u4", "s12",
+                    "kontext"); // written by a non-owner member
+    for (int i = 1; i <= 40; ++i)
+        db.add_sync_row("notes", "n" + std::to_string(i), "u" + std::to_string(i));
+}
+
+} // namespace
+
+TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto doc = reconcile(db);
+    CHECK(doc["ok"] == true);
+    CHECK(doc["users"]["scanned"] == 40);
+    CHECK(doc["users"]["missing"] == 30);
+    CHECK(doc["users"]["written"] == 30);
+    CHECK(doc["spaces"]["scanned"] == 42);
+    CHECK(doc["spaces"]["missing"] == 29); // s1..s10 and s12 are there; two orphans
+    CHECK(doc["spaces"]["written"] == 29);
+    CHECK(doc["softDeletedUsers"] == 1);
+    CHECK(doc["orphans"] == 2);
+    CHECK(doc["orphanSample"].get<std::set<std::string>>() ==
+          std::set<std::string>{"s-gone", "s-empty"});
+    check_converged(db);
+    CHECK(db.sync_count("user_id = 'gone'") == 0);
+    CHECK(db.sync_count("space_id IN ('s-gone', 's-empty')") == 0);
+    // Each written kontextDoc is the owner's.
+    CHECK(db.sync_count(
+              "table_name = 'kontextDoc' AND client_id = 'system:bootstrap' AND user_id <> 'u' || "
+              "substr(space_id, 2)") == 0);
+
+    const auto again = reconcile(db);
+    CHECK(again["users"]["missing"] == 0);
+    CHECK(again["spaces"]["missing"] == 0);
+    CHECK(again["users"]["written"] == 0);
+    CHECK(db.sync_count("true") == 40 + 40 + 40); // userContext, kontextDoc, notes
+}
+
+TEST_CASE("check and dry run write nothing and exit 10 on drift and 0 when converged") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto before = db.sync_count("true");
+    const auto check = reconcile(db, {"--check"}, 10);
+    CHECK(check["mode"] == "check");
+    CHECK(check["users"]["missing"] == 30);
+    CHECK(check["spaces"]["missing"] == 29);
+    const auto dry = reconcile(db, {"--dry-run", "--list", "5"}, 10);
+    CHECK(dry["users"]["missingSample"].size() == 5);
+    CHECK(db.sync_count("true") == before);
+
+    const auto text = cli({"reconcile", "--all", "--dry-run"}, db.env());
+    CHECK(text.exit_code == 10);
+    CHECK_THAT(text.out, Catch::Contains("missing userContext: u11, "));
+    CHECK_THAT(text.out, Catch::Contains("orphan Spaces (no live member, not written): 2"));
+
+    reconcile(db);
+    reconcile(db, {"--check"}, 0);
+    reconcile(db, {"--dry-run"}, 0);
+}
+
+TEST_CASE("users-only and spaces-only converge one kind") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto users = reconcile(db, {"--users-only"});
+    CHECK(users["users"]["written"] == 30);
+    CHECK(users["spaces"]["scanned"] == 0);
+    CHECK(db.sync_count("table_name = 'kontextDoc'") == 11);
+    const auto spaces = reconcile(db, {"--spaces-only"});
+    CHECK(spaces["spaces"]["written"] == 29);
+    check_converged(db);
+}
+
+TEST_CASE("a role bound by row-level security converges item by item") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto check = reconcile(db, {"--check"}, 10, true);
+    CHECK(check["itemByItem"] == true);
+    CHECK(check["users"]["missing"] == 30);
+    CHECK(check["spaces"]["missing"] == 29);
+    const auto doc = reconcile(db, {}, 0, true);
+    CHECK(doc["users"]["written"] == 30);
+    CHECK(doc["spaces"]["written"] == 29);
+    check_converged(db);
+    CHECK(reconcile(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
+}
+
+TEST_CASE("shards are disjoint and together complete") {
+    TempDatabases db;
+    db.add_users_with_spaces(300);
+    std::set<std::string> seen;
+    long long written = 0;
+    for (int k = 1; k <= 3; ++k) {
+        const auto shard = "--shard=" + std::to_string(k) + "/3";
+        const auto dry = reconcile(db, {shard, "--dry-run", "--list", "1000"}, 10);
+        for (const auto& id : dry["users"]["missingSample"]) {
+            CHECK(seen.insert(id.get<std::string>()).second); // no id in two shards
+        }
+        const auto doc = reconcile(db, {shard});
+        CHECK(doc["users"]["written"] == dry["users"]["missing"]);
+        written +=
+            doc["users"]["written"].get<long long>() + doc["spaces"]["written"].get<long long>();
+        CHECK(doc["users"]["written"] > 50); // each shard a fair share
+    }
+    CHECK(seen.size() == 300);
+    CHECK(written == 600);
+    check_converged(db);
+    reconcile(db, {"--check"}, 0);
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--shard", "4/3"}, db.env()), 2,
+                         "--shard must be K/N");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--shard", "1/999"}, db.env()), 2,
+                         "--shard must be K/N");
+}
+
+TEST_CASE("concurrent shard workers and a second full run never double a row") {
+    TempDatabases db;
+    db.add_users_with_spaces(3000);
+    std::vector<std::unique_ptr<Process>> workers;
+    for (int k = 1; k <= 3; ++k) {
+        workers.push_back(
+            std::make_unique<Process>(cli_argv({"reconcile", "--all", "--batch-size", "50",
+                                                "--shard", std::to_string(k) + "/3"}),
+                                      db.env()));
+    }
+    workers.push_back(
+        std::make_unique<Process>(cli_argv({"reconcile", "--all", "--wait"}), db.env()));
+    for (auto& w : workers) {
+        const auto result = w->wait();
+        INFO(result.err);
+        CHECK((result.exit_code == 0 || result.exit_code == 6));
+    }
+    check_converged(db);
+    CHECK(db.sync_count("true") == 6000);
+}
+
+TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wait") {
+    TempDatabases db;
+    db.add_users_with_spaces(10);
+    // Hold the run lock as a running reconcile would.
+    pqxx::connection holder{db.sync_url()};
+    pqxx::nontransaction tx{holder};
+    tx.exec("SELECT pg_advisory_lock(" + std::to_string(0x4D410001) + ", 0)");
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env()), 6, "another reconcile is running");
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    CHECK(db.sync_count("true") == 0);
+    // Checking writes nothing and needs no lock.
+    CHECK(cli({"reconcile", "--all", "--check"}, db.env()).exit_code == 10);
+
+    Process waiting(cli_argv({"reconcile", "--all", "--wait"}), db.env());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(db.sync_count("true") == 0);
+    tx.exec("SELECT pg_advisory_unlock_all()");
+    CHECK(waiting.wait().exit_code == 0);
+    check_converged(db);
+}
+
+TEST_CASE("killed at random moments a reconcile re-run converges with nothing doubled") {
+    TempDatabases db;
+    db.add_users_with_spaces(20000);
+    std::srand(static_cast<unsigned>(getpid()));
+    int cut_short = 0; // kills that left the run partly done
+    for (int round = 0; round < 4; ++round) {
+        Process run(cli_argv({"reconcile", "--all", "--batch-size", "200"}), db.env());
+        std::this_thread::sleep_for(std::chrono::milliseconds(100 + std::rand() % 600));
+        run.kill(SIGKILL);
+        run.wait();
+        const auto rows = db.sync_count("true");
+        cut_short += rows > 0 && rows < 40000;
+        check_no_doubles(db);
+    }
+    CHECK(cut_short > 0);
+    const auto doc = reconcile(db);
+    CHECK(doc["ok"] == true);
+    check_converged(db);
+    CHECK(db.sync_count("true") == 40000);
+}
+
+TEST_CASE("SIGTERM stops after the current batch with exit 143 and a re-run finishes") {
+    TempDatabases db;
+    db.add_users_with_spaces(20000);
+    Process run(cli_argv({"reconcile", "--all", "--batch-size", "100", "--json"}), db.env());
+    // Wait until some batches are in.
+    for (int i = 0; i < 200 && db.sync_count("true") == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    run.kill(SIGTERM);
+    const auto result = run.wait();
+    INFO(result.err);
+    const auto written = db.sync_count("true");
+    if (written < 40000) {
+        CHECK(result.exit_code == 143);
+        CHECK(json_out(result)["interrupted"] == true);
+        CHECK(json_out(result)["users"]["written"].get<long long>() +
+                  json_out(result)["spaces"]["written"].get<long long>() ==
+              written);
+    }
+    reconcile(db);
+    check_converged(db);
+    CHECK(db.sync_count("true") == 40000);
+}
+
+TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
+    TempDatabases db;
+    db.add_users_with_spaces(2000);
+    std::vector<std::unique_ptr<Process>> processes;
+    processes.push_back(std::make_unique<Process>(
+        cli_argv({"reconcile", "--all", "--batch-size", "100"}), db.env()));
+    for (int i = 1; i <= 8; ++i) {
+        processes.push_back(std::make_unique<Process>(
+            cli_argv({"bootstrap", "user", "u" + std::to_string(i * 200)}), db.env(i % 2 == 0)));
+    }
+    for (auto& p : processes) {
+        const auto result = p->wait();
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+    }
+    check_converged(db);
+    CHECK(db.sync_count("true") == 4000);
+}
+
+TEST_CASE("one database holding both schemas converges too") {
+    TempDatabases db;
+    db.add_users_with_spaces(25);
+    // sync_changes in the auth database itself.
+    {
+        pqxx::connection c{db.auth_url()};
+        pqxx::work tx{c};
+        tx.exec(mana::sync_schema_sql());
+        tx.commit();
+    }
+    const EnvChanges env = {{"DATABASE_URL", db.auth_url()}, {"SYNC_DATABASE_URL", db.auth_url()}};
+    const auto result = cli({"reconcile", "--all", "--json"}, env);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(json_out(result)["users"]["written"] == 25);
+    CHECK(db.auth_query("SELECT count(*) FROM sync_changes")[0][0].as<long long>() == 50);
+    CHECK(cli({"reconcile", "--all", "--check"}, env).exit_code == 0);
+}
+
+TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto path =
+        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + ".prom");
+    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
+                .exit_code == 0);
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(path);
+    CHECK_THAT(text,
+               Catch::Contains(
+                   "# TYPE mana_auth_reconcile_success gauge\nmana_auth_reconcile_success 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "mana_auth_reconcile_items{kind=\"userContext\",state=\"written\"} 30\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "mana_auth_reconcile_items{kind=\"kontextDoc\",state=\"missing\"} 29\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_orphan_spaces 2\n"));
+    CHECK_THAT(
+        text,
+        Catch::Matches("(.|\n)*mana_auth_reconcile_last_run_timestamp_seconds [0-9]{10}\n(.|\n)*"));
+    CHECK(std::filesystem::exists(path) == false);
+}
+
+TEST_CASE("reconcile refuses a missing --all and contradicting flags") {
+    TempDatabases db;
+    CHECK_ONE_LINE_ERROR(cli({"reconcile"}, db.env()), 2, "pass --all");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--users-only", "--spaces-only"}, db.env()), 2,
+                         "exclude each other");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--batch-size", "0"}, db.env()), 2,
+                         "--batch-size");
+}
