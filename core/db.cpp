@@ -23,7 +23,7 @@ std::string server_message(const std::string& what) {
 
 } // namespace
 
-Database::Database(DbRole role, const std::string& conninfo) : role_(role) {
+Database::Database(DbRole role, const std::string& conninfo) : role_(role), conninfo_(conninfo) {
     for (const auto& password : conninfo_passwords(conninfo))
         register_secret(password);
     try {

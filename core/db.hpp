@@ -18,6 +18,9 @@ class Database {
     // Connects, or throws an Error naming the database (password masked).
     Database(DbRole role, const std::string& conninfo);
 
+    // A second connection to the same database.
+    Database another() const { return Database(role_, conninfo_); }
+
     DbRole role() const { return role_; }
     const char* label() const { return db_label(role_); }
     pqxx::connection& conn() { return *conn_; }
@@ -59,6 +62,7 @@ class Database {
     [[noreturn]] void rethrow_as_error() const;
 
     DbRole role_;
+    std::string conninfo_;
     std::unique_ptr<pqxx::connection> conn_;
 };
 

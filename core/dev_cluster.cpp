@@ -5,6 +5,7 @@
 #include "schema.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
@@ -51,15 +52,19 @@ fs::path bindir() {
     return *best;
 }
 
-// Runs a program (as the server account when root), its output to stderr;
-// returns its exit status.
-int run(const std::vector<std::string>& argv) {
+// Runs a program (as the server account when root), its output appended to
+// log (created by the parent, so the server account may not own it); returns
+// its exit status.
+int run(const std::vector<std::string>& argv, const fs::path& log) {
     const auto account = server_account();
     const pid_t pid = fork();
     if (pid < 0) throw failure("dev: fork failed");
     if (pid == 0) {
+        const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (out < 0) _exit(125);
+        dup2(out, STDOUT_FILENO);
+        dup2(out, STDERR_FILENO);
         if (account && (setgid(account->pw_gid) != 0 || setuid(account->pw_uid) != 0)) _exit(126);
-        dup2(STDERR_FILENO, STDOUT_FILENO);
         std::vector<char*> args;
         for (const auto& a : argv)
             args.push_back(const_cast<char*>(a.c_str()));
@@ -107,6 +112,10 @@ fs::path data_dir(const fs::path& dir) {
     return dir / "data";
 }
 
+fs::path dev_log(const fs::path& dir) {
+    return dir / "dev.log";
+}
+
 int read_port(const fs::path& dir) {
     std::ifstream in(dir / "port");
     int port = 0;
@@ -116,15 +125,16 @@ int read_port(const fs::path& dir) {
 
 bool is_running(const fs::path& dir) {
     return fs::exists(data_dir(dir) / "PG_VERSION") &&
-           run({(bindir() / "pg_ctl").string(), "status", "-s", "-D", data_dir(dir).string()}) == 0;
+           run({(bindir() / "pg_ctl").string(), "status", "-D", data_dir(dir).string()},
+               "/dev/null") == 0;
 }
 
 void create_cluster(const fs::path& dir) {
     const int port = free_port();
     if (run({(bindir() / "initdb").string(), "-D", data_dir(dir).string(), "-U", "postgres",
-             "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"}) != 0) {
-        throw failure("dev: initdb failed for " + data_dir(dir).string() +
-                      " (its output is above)");
+             "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"},
+            dev_log(dir)) != 0) {
+        throw failure("dev: initdb failed; see " + dev_log(dir).string());
     }
     // Loopback TCP only: no socket file to collide with, nothing exposed.
     std::ofstream conf(data_dir(dir) / "postgresql.conf", std::ios::app);
@@ -167,7 +177,8 @@ DevCluster dev_up(const std::string& dir_name) {
     if (!is_running(dir)) {
         spdlog::info("starting the development cluster in {}", dir.string());
         if (run({(bindir() / "pg_ctl").string(), "start", "-w", "-D", data_dir(dir).string(), "-l",
-                 (dir / "postgres.log").string()}) != 0) {
+                 (dir / "postgres.log").string()},
+                dev_log(dir)) != 0) {
             throw failure("dev: the server did not start; see " + (dir / "postgres.log").string());
         }
     }
@@ -190,10 +201,11 @@ void dev_down(const std::string& dir_name) {
         throw failure("dev: no development cluster in " + dir.string());
     }
     if (is_running(dir) && run({(bindir() / "pg_ctl").string(), "stop", "-w", "-m", "fast", "-D",
-                                data_dir(dir).string()}) != 0) {
+                                data_dir(dir).string()},
+                               "/dev/null") != 0) {
         throw failure("dev: the server in " + dir.string() + " did not stop");
     }
-    for (const char* name : {"data", "postgres.log", "port"})
+    for (const char* name : {"data", "postgres.log", "port", "dev.log"})
         fs::remove_all(dir / name);
     std::error_code ignored; // keep a directory that holds anything else
     fs::remove(dir, ignored);

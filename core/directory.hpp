@@ -4,6 +4,7 @@
 
 #include "db.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ struct UserRecord {
 };
 
 std::optional<UserRecord> find_user_by_id(Database& auth, const std::string& id);
-// email is compared case-insensitively.
+// email in any case (it is trimmed and lower-cased, as sign-up stores it).
 std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email);
 
 // The Spaces user_id is a member of, earliest membership first.
@@ -37,10 +38,8 @@ std::optional<SpaceRecord> find_space_by_slug(Database& auth, const std::string&
 // is not soft-deleted).
 bool is_live_member(Database& auth, const std::string& space_id, const std::string& user_id);
 
-// Every Space with its writer, as "id, writer, orphan" rows (writer '' for an
-// orphan): one query, streamable. The rule: the member with role 'owner'
-// (the earliest, if several), else the earliest member; soft-deleted users
-// never write.
-std::string space_writers_sql(const std::string& where_clause);
+// The writer of each Space that has one (a missing id is an orphan).
+std::map<std::string, std::string> writers_of(Database& auth,
+                                              const std::vector<std::string>& space_ids);
 
 } // namespace mana

@@ -6,47 +6,245 @@
 #include "singletons.hpp"
 #include "sync_log.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <tuple>
 
 namespace mana {
 namespace {
 
-constexpr const char* live_users_sql = "SELECT id FROM auth.users WHERE deleted_at IS NULL";
+// Memory for the sync session's anti-joins and the auth session's writer
+// sorts: enough to keep a million ids in one hash, still modest.
+constexpr const char* session_work_mem = "SET work_mem = '64MB'";
 
-// The temporary tables of one kind, in the sync database's session.
-struct KindTables {
-    Singleton kind;
-    const char* ids;     // every id of the shard, numbered
-    const char* missing; // those without their singleton, numbered
-    const char* columns; // of ids (without n)
-    const char* select;  // those columns of t
-    const char* exists;  // the existence condition on sync_changes s for t
+// One kind of singleton: where its ids come from, the temporary tables of
+// the sync session, and when a row of sync_changes s is one for id t.id.
+struct Kind {
+    Singleton singleton;
+    const char* phase;
+    const char* ids_sql;
+    const char* ids;     // every id of the shard, numbered n
+    const char* missing; // those without their singleton, numbered n
+    const char* exists;
 };
 
-const KindTables user_tables{Singleton::user_context,
-                             "mana_reconcile_users",
-                             "mana_reconcile_missing_users",
-                             "id text",
-                             "t.id",
-                             "s.user_id = t.id AND s.table_name = 'userContext' "
-                             "AND s.record_id = 'singleton'"};
-const KindTables space_tables{Singleton::kontext_doc,
-                              "mana_reconcile_spaces",
-                              "mana_reconcile_missing_spaces",
-                              "id text, writer text",
-                              "t.id, t.writer",
-                              "s.space_id = t.id AND s.table_name = 'kontextDoc'"};
-
-bool in_shard(const std::string& id, const ReconcileOptions& o) {
-    return lock_bucket(id) % o.shards == o.shard;
-}
+const Kind users{Singleton::user_context,
+                 "users",
+                 "SELECT id FROM auth.users WHERE deleted_at IS NULL",
+                 "mana_reconcile_users",
+                 "mana_reconcile_missing_users",
+                 "s.user_id = t.id AND s.table_name = 'userContext' AND s.record_id = 'singleton'"};
+const Kind spaces{Singleton::kontext_doc,
+                  "spaces",
+                  "SELECT id FROM auth.organizations",
+                  "mana_reconcile_spaces",
+                  "mana_reconcile_missing_spaces",
+                  "s.space_id = t.id AND s.table_name = 'kontextDoc'"};
 
 void add_sample(std::vector<std::string>& sample, const std::string& item, std::size_t limit) {
     if (sample.size() < limit) sample.push_back(item);
 }
 
+// One kind converged on its own pair of connections.
+class KindRun {
+  public:
+    KindRun(const Kind& kind, Database& auth, Database& sync, const ReconcileOptions& options,
+            const std::function<void(const char*, long long, long long)>& report, bool item_by_item,
+            const std::atomic<bool>& cancelled)
+        : k(kind), auth_(auth), sync_(sync), o_(options), report_(report),
+          item_by_item_(item_by_item), cancelled_(cancelled) {}
+
+    KindCounts counts;
+    long long orphans = 0;
+    std::vector<std::string> orphan_sample;
+    std::vector<std::string> failures;
+
+    void converge() {
+        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_work_mem); });
+        auth_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_work_mem); });
+        load();
+        step_done("loaded the ids");
+        if (item_by_item_) {
+            for_each_batch(k.ids, counts.scanned, [&](const std::vector<std::string>& ids) {
+                converge_item_by_item(ids);
+            });
+            step_done("checked item by item");
+            return;
+        }
+        if (o_.write) lock_buckets(true);
+        const auto candidates = find_missing();
+        step_done("found what is missing");
+        for_each_batch(k.missing, candidates,
+                       [&](const std::vector<std::string>& ids) { write_batch(ids); });
+        if (o_.write) lock_buckets(false);
+        step_done(o_.write ? "wrote the missing" : "looked up the writers");
+    }
+
+  private:
+    bool stopping() const { return stop_requested() || cancelled_; }
+
+    // Where the time goes, for --log-level debug.
+    void step_done(const char* what) {
+        const auto now = std::chrono::steady_clock::now();
+        spdlog::debug("{}: {} in {:.2f} s", k.phase, what,
+                      std::chrono::duration<double>(now - step_start_).count());
+        step_start_ = now;
+    }
+
+    // The ids of the shard, streamed from the auth database into the sync
+    // session's temporary table.
+    void load() {
+        sync_.run([&](pqxx::connection& c) {
+            pqxx::nontransaction tx{c};
+            tx.exec(std::string("DROP TABLE IF EXISTS ") + k.ids + ", " + k.missing);
+            tx.exec(std::string("CREATE TEMP TABLE ") + k.ids + " (n bigserial, id text)");
+        });
+        auth_.run([&](pqxx::connection& a) {
+            pqxx::read_transaction read{a};
+            sync_.run([&](pqxx::connection& s) {
+                pqxx::work write{s};
+                pqxx::stream_from in{read, std::string("(") + k.ids_sql + ")"};
+                pqxx::stream_to out{write, k.ids, std::vector<std::string>{"id"}};
+                // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
+                std::tuple<std::string> row;
+                while (in >> row) {
+                    if (o_.shards == 1 || lock_bucket(std::get<0>(row)) % o_.shards == o_.shard)
+                        out << row;
+                }
+                in.complete();
+                out.complete();
+                counts.scanned =
+                    write.exec(std::string("SELECT count(*) FROM ") + k.ids)[0][0].as<long long>();
+                write.exec(std::string("ANALYZE ") + k.ids);
+                write.commit();
+            });
+        });
+        report_("loading", counts.scanned, counts.scanned);
+    }
+
+    // The kind's lock buckets of this shard, held from the anti-join to the
+    // last batch so that no bootstrap writes what was judged missing.
+    void lock_buckets(bool lock) {
+        sync_.run([&](pqxx::connection& c) {
+            pqxx::nontransaction tx{c};
+            tx.exec_params(std::string("SELECT count(") +
+                               (lock ? "pg_advisory_lock" : "pg_advisory_unlock") +
+                               "($1, b)) FROM generate_series(0, $2 - 1) b WHERE b % $3 = $4",
+                           static_cast<int>(bucket_lock_space(k.singleton)), lock_bucket_count,
+                           o_.shards, o_.shard);
+        });
+    }
+
+    // How many ids lack their singleton, in the table k.missing.
+    long long find_missing() {
+        report_("checking", 0, 0);
+        return sync_.transact([&](pqxx::work& tx) {
+            tx.exec(std::string("CREATE TEMP TABLE ") + k.missing +
+                    " AS SELECT row_number() OVER (ORDER BY t.n) AS n, t.id FROM " + k.ids +
+                    " t WHERE NOT EXISTS (SELECT 1 FROM sync_changes s WHERE " + k.exists + ")");
+            tx.exec(std::string("CREATE INDEX ON ") + k.missing + " (n)");
+            return tx.exec(std::string("SELECT count(*) FROM ") + k.missing)[0][0].as<long long>();
+        });
+    }
+
+    // f(ids) for the ids of table, batch_size at a time, until stopped.
+    void for_each_batch(const char* table, long long total,
+                        const std::function<void(const std::vector<std::string>&)>& f) {
+        long long done = 0;
+        for (long long first = 1; first <= total && !stopping(); first += o_.batch_size) {
+            const auto rows = sync_.run([&](pqxx::connection& c) {
+                pqxx::read_transaction tx{c};
+                return tx.exec_params(std::string("SELECT id FROM ") + table +
+                                          " WHERE n BETWEEN $1 AND $2 ORDER BY n",
+                                      first, first + o_.batch_size - 1);
+            });
+            std::vector<std::string> ids;
+            for (const auto& row : rows)
+                ids.push_back(row[0].as<std::string>());
+            f(ids);
+            done += static_cast<long long>(ids.size());
+            report_(o_.write ? "writing" : "checking", done, total);
+        }
+    }
+
+    std::map<std::string, std::string> writers(const std::vector<std::string>& ids) {
+        return k.singleton == Singleton::kontext_doc ? writers_of(auth_, ids)
+                                                     : std::map<std::string, std::string>{};
+    }
+
+    // Judged missing: note it, and say whether to write it (a Space needs
+    // a writer; one without is an orphan).
+    bool note_missing(const std::string& id, const std::map<std::string, std::string>& writer) {
+        if (k.singleton == Singleton::kontext_doc && !writer.count(id)) {
+            ++orphans;
+            add_sample(orphan_sample, id, o_.sample_size);
+            return false;
+        }
+        ++counts.missing;
+        add_sample(counts.missing_sample, id, o_.sample_size);
+        return true;
+    }
+
+    // One batch of ids judged missing, written in one transaction with COPY
+    // (under the lock buckets: nothing else of this tool wrote them since).
+    void write_batch(const std::vector<std::string>& ids) {
+        const auto writer = writers(ids);
+        const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
+        std::vector<SyncRow> rows;
+        for (const auto& id : ids) {
+            if (!note_missing(id, writer)) continue;
+            rows.push_back(k.singleton == Singleton::user_context
+                               ? build.user_context(id)
+                               : build.kontext_doc(id, writer.at(id)));
+        }
+        if (!o_.write || rows.empty()) return;
+        sync_.transact([&](pqxx::work& tx) { copy_rows(tx, rows); });
+        counts.written += static_cast<long long>(rows.size());
+    }
+
+    // Under row-level security: each item checked (and written) in its own
+    // scoped, locked transaction, exactly as bootstrap does.
+    void converge_item_by_item(const std::vector<std::string>& ids) {
+        const auto writer = writers(ids);
+        for (const auto& id : ids) {
+            if (stopping()) return;
+            try {
+                const auto outcome = k.singleton == Singleton::user_context
+                                         ? ensure_user_context(sync_, id, !o_.write)
+                                         : ensure_space_doc(id, writer);
+                if (outcome == Outcome::present || !note_missing(id, writer)) continue;
+                if (outcome == Outcome::written) ++counts.written;
+            } catch (const Error& e) {
+                ++counts.failed;
+                add_sample(failures, id + ": " + e.what(), o_.sample_size);
+            }
+        }
+    }
+
+    // An orphan is only checked: it has nobody to write it.
+    Outcome ensure_space_doc(const std::string& id,
+                             const std::map<std::string, std::string>& writer) {
+        const auto w = writer.find(id);
+        if (w == writer.end()) return ensure_kontext_doc(sync_, {id, "", {}}, true);
+        return ensure_kontext_doc(sync_, {id, w->second, {w->second}}, !o_.write);
+    }
+
+    const Kind& k;
+    Database& auth_;
+    Database& sync_;
+    const ReconcileOptions& o_;
+    std::function<void(const char*, long long, long long)> report_;
+    bool item_by_item_;
+    const std::atomic<bool>& cancelled_; // the other kind failed
+    std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
+};
+
+// The whole run: its lock, then both kinds at once.
 class Run {
   public:
     Run(Database& auth, Database& sync, const ReconcileOptions& options,
@@ -66,8 +264,48 @@ class Run {
             return tx.exec1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL")[0]
                 .as<long long>();
         });
-        if (o_.users && !stop_requested()) converge(user_tables, result_.users);
-        if (o_.spaces && !stop_requested()) converge(space_tables, result_.spaces);
+        // Spaces on a second pair of connections, in parallel with users:
+        // each kind's work is mostly the server's.
+        std::optional<Database> space_auth, space_sync;
+        if (o_.users && o_.spaces)
+            space_auth.emplace(auth_.another()), space_sync.emplace(sync_.another());
+        std::atomic<bool> cancelled{false};
+        KindRun user_run(users, auth_, sync_, o_, reporter(users), result_.item_by_item, cancelled);
+        KindRun space_run(spaces, space_auth ? *space_auth : auth_,
+                          space_sync ? *space_sync : sync_, o_, reporter(spaces),
+                          result_.item_by_item, cancelled);
+        std::exception_ptr space_error;
+        std::thread space_thread;
+        if (o_.spaces) {
+            space_thread = std::thread([&] {
+                try {
+                    space_run.converge();
+                } catch (...) {
+                    space_error = std::current_exception();
+                    cancelled = true;
+                }
+            });
+            if (!o_.users) space_thread.join();
+        }
+        if (o_.users) {
+            try {
+                user_run.converge();
+            } catch (...) {
+                cancelled = true;
+                if (space_thread.joinable()) space_thread.join();
+                throw;
+            }
+        }
+        if (space_thread.joinable()) space_thread.join();
+        if (space_error) std::rethrow_exception(space_error);
+
+        result_.users = user_run.counts;
+        result_.spaces = space_run.counts;
+        result_.orphans = space_run.orphans;
+        result_.orphan_sample = space_run.orphan_sample;
+        result_.failures = user_run.failures;
+        for (const auto& f : space_run.failures)
+            add_sample(result_.failures, f, o_.sample_size);
         result_.interrupted = stop_requested();
         result_.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -75,12 +313,12 @@ class Run {
     }
 
   private:
-    const char* phase(const KindTables& t) const {
-        return t.kind == Singleton::user_context ? "users" : "spaces";
-    }
-
-    void report(const KindTables& t, const char* step, long long done, long long total) {
-        if (progress_) progress_(phase(t), step, done, total);
+    std::function<void(const char*, long long, long long)> reporter(const Kind& k) {
+        return [this, &k](const char* step, long long done, long long total) {
+            if (!progress_) return;
+            std::lock_guard<std::mutex> lock(progress_mutex_);
+            progress_(k.phase, step, done, total);
+        };
     }
 
     // One run for everything (exclusive), or one per shard (shared with
@@ -91,24 +329,13 @@ class Run {
         const auto shard_key = o_.shards * lock_bucket_count + o_.shard;
         const bool got = sync_.run([&](pqxx::connection& c) {
             pqxx::nontransaction tx{c};
-            if (o_.wait_for_lock) {
-                if (o_.shards == 1)
-                    tx.exec_params("SELECT pg_advisory_lock($1, 0)", space);
-                else
-                    tx.exec_params(
-                        "SELECT pg_advisory_lock_shared($1, 0), pg_advisory_lock($2, $3)", space,
-                        shard_space, shard_key);
-                return true;
-            }
-            if (o_.shards == 1) {
-                return tx.exec_params1("SELECT pg_try_advisory_lock($1, 0)", space)[0].as<bool>();
-            }
-            if (!tx.exec_params1("SELECT pg_try_advisory_lock_shared($1, 0)", space)[0]
-                     .as<bool>()) {
-                return false;
-            }
-            return tx.exec_params1("SELECT pg_try_advisory_lock($1, $2)", shard_space, shard_key)[0]
-                .as<bool>();
+            const std::string mode = o_.wait_for_lock ? "pg_advisory_lock" : "pg_try_advisory_lock";
+            const auto lock = [&](const std::string& how, int a, int b) {
+                const auto r = tx.exec_params1("SELECT " + how + "($1, $2)::text", a, b);
+                return r[0].as<std::string>() != "false";
+            };
+            if (o_.shards == 1) return lock(mode, space, 0);
+            return lock(mode + "_shared", space, 0) && lock(mode, shard_space, shard_key);
         });
         if (!got) {
             throw Error(Exit::locked,
@@ -117,179 +344,11 @@ class Run {
         }
     }
 
-    // The ids of the shard, streamed from the auth database into the sync
-    // session's temporary table; orphans are counted, not loaded.
-    void load(const KindTables& t, KindCounts& counts) {
-        sync_.run([&](pqxx::connection& c) {
-            pqxx::nontransaction tx{c};
-            tx.exec(std::string("DROP TABLE IF EXISTS ") + t.ids + ", " + t.missing);
-            tx.exec(std::string("CREATE TEMP TABLE ") + t.ids + " (n bigserial, " + t.columns +
-                    ")");
-        });
-        auth_.run([&](pqxx::connection& a) {
-            pqxx::read_transaction read{a};
-            sync_.run([&](pqxx::connection& s) {
-                pqxx::work write{s};
-                if (t.kind == Singleton::user_context) {
-                    copy_users(read, write, counts);
-                } else {
-                    copy_spaces(read, write, counts);
-                }
-                write.exec(std::string("ANALYZE ") + t.ids);
-                write.commit();
-            });
-        });
-        report(t, "loading", counts.scanned, counts.scanned);
-    }
-
-    void copy_users(pqxx::read_transaction& read, pqxx::work& write, KindCounts& counts) {
-        pqxx::stream_from in{read, std::string("(") + live_users_sql + ")"};
-        pqxx::stream_to out{write, user_tables.ids, std::vector<std::string>{"id"}};
-        std::tuple<std::string> row;
-        while (in >> row) {
-            if (!in_shard(std::get<0>(row), o_)) continue;
-            out << row;
-            if (++counts.scanned % 100000 == 0) report(user_tables, "loading", counts.scanned, 0);
-        }
-        in.complete();
-        out.complete();
-    }
-
-    void copy_spaces(pqxx::read_transaction& read, pqxx::work& write, KindCounts& counts) {
-        pqxx::stream_from in{read, "(" + space_writers_sql("") + ")"};
-        pqxx::stream_to out{write, space_tables.ids, std::vector<std::string>{"id", "writer"}};
-        std::tuple<std::string, std::string, bool> row;
-        while (in >> row) {
-            const auto& [id, writer, orphan] = row;
-            if (!in_shard(id, o_)) continue;
-            ++counts.scanned;
-            if (orphan) {
-                ++result_.orphans;
-                add_sample(result_.orphan_sample, id, o_.sample_size);
-                continue;
-            }
-            out << std::make_tuple(id, writer);
-            if (counts.scanned % 100000 == 0) report(space_tables, "loading", counts.scanned, 0);
-        }
-        in.complete();
-        out.complete();
-    }
-
-    // The kind's lock buckets of this shard, held from the anti-join to the
-    // last batch so that no bootstrap writes what was judged missing.
-    void lock_buckets(const KindTables& t, bool lock) {
-        sync_.run([&](pqxx::connection& c) {
-            pqxx::nontransaction tx{c};
-            tx.exec_params(std::string("SELECT count(") +
-                               (lock ? "pg_advisory_lock" : "pg_advisory_unlock") +
-                               "($1, b)) FROM generate_series(0, $2 - 1) b WHERE b % $3 = $4",
-                           static_cast<int>(bucket_lock_space(t.kind)), lock_bucket_count,
-                           o_.shards, o_.shard);
-        });
-    }
-
-    void converge(const KindTables& t, KindCounts& counts) {
-        load(t, counts);
-        if (stop_requested()) return;
-        if (result_.item_by_item) {
-            converge_item_by_item(t, counts);
-            return;
-        }
-        if (o_.write) lock_buckets(t, true);
-        find_missing(t, counts);
-        if (o_.write) write_missing(t, counts);
-        if (o_.write) lock_buckets(t, false);
-    }
-
-    void find_missing(const KindTables& t, KindCounts& counts) {
-        report(t, "checking", 0, counts.scanned);
-        sync_.run([&](pqxx::connection& c) {
-            pqxx::work tx{c};
-            tx.exec(std::string("CREATE TEMP TABLE ") + t.missing +
-                    " AS SELECT row_number() OVER (ORDER BY t.n) AS n, " + t.select + " FROM " +
-                    t.ids + " t WHERE NOT EXISTS (SELECT 1 FROM sync_changes s WHERE " + t.exists +
-                    ")");
-            tx.exec(std::string("CREATE INDEX ON ") + t.missing + " (n)");
-            counts.missing =
-                tx.exec(std::string("SELECT count(*) FROM ") + t.missing)[0][0].as<long long>();
-            for (const auto& row :
-                 tx.exec_params(std::string("SELECT id FROM ") + t.missing + " ORDER BY n LIMIT $1",
-                                static_cast<long long>(o_.sample_size))) {
-                counts.missing_sample.push_back(row[0].as<std::string>());
-            }
-            tx.commit();
-        });
-        report(t, "checking", counts.scanned, counts.scanned);
-    }
-
-    // Batch by batch, each committed on its own: an interrupted run keeps
-    // what it wrote.
-    void write_missing(const KindTables& t, KindCounts& counts) {
-        const auto timestamp = js_iso_timestamp(std::chrono::system_clock::now());
-        for (long long first = 1; first <= counts.missing && !stop_requested();
-             first += o_.batch_size) {
-            sync_.transact([&](pqxx::work& tx) {
-                std::vector<SyncRow> rows;
-                for (const auto& row : tx.exec_params(
-                         std::string("SELECT id") +
-                             (t.kind == Singleton::kontext_doc ? ", writer" : "") + " FROM " +
-                             t.missing + " WHERE n BETWEEN $1 AND $2 ORDER BY n",
-                         first, first + o_.batch_size - 1)) {
-                    const auto id = row[0].as<std::string>();
-                    rows.push_back(t.kind == Singleton::user_context
-                                       ? user_context_row(id, timestamp)
-                                       : kontext_doc_row(id, row[1].as<std::string>(), timestamp));
-                }
-                copy_rows(tx, rows);
-                counts.written += static_cast<long long>(rows.size());
-            });
-            report(t, "writing", counts.written, counts.missing);
-        }
-    }
-
-    // Under row-level security: each item checked and written in its own
-    // scoped, locked transaction, exactly as bootstrap does.
-    void converge_item_by_item(const KindTables& t, KindCounts& counts) {
-        long long done = 0;
-        for (long long first = 1; first <= counts.scanned && !stop_requested();
-             first += o_.batch_size) {
-            const auto batch = sync_.run([&](pqxx::connection& c) {
-                pqxx::read_transaction tx{c};
-                return tx.exec_params(std::string("SELECT * FROM ") + t.ids +
-                                          " WHERE n BETWEEN $1 AND $2 ORDER BY n",
-                                      first, first + o_.batch_size - 1);
-            });
-            for (const auto& row : batch) {
-                if (stop_requested()) break;
-                converge_one(t, row, counts);
-                report(t, o_.write ? "writing" : "checking", ++done, counts.scanned);
-            }
-        }
-    }
-
-    void converge_one(const KindTables& t, const pqxx::row& row, KindCounts& counts) {
-        const auto id = row[1].as<std::string>();
-        try {
-            const auto outcome =
-                t.kind == Singleton::user_context
-                    ? ensure_user_context(sync_, id, !o_.write)
-                    : ensure_kontext_doc(sync_,
-                                         {id, row[2].as<std::string>(), {row[2].as<std::string>()}},
-                                         !o_.write);
-            if (outcome == Outcome::present) return;
-            ++counts.missing;
-            add_sample(counts.missing_sample, id, o_.sample_size);
-            if (outcome == Outcome::written) ++counts.written;
-        } catch (const Error& e) {
-            ++counts.failed;
-            add_sample(result_.failures, id + ": " + e.what(), o_.sample_size);
-        }
-    }
-
     Database& auth_;
     Database& sync_;
     const ReconcileOptions& o_;
     const ReconcileProgress& progress_;
+    std::mutex progress_mutex_;
     ReconcileResult result_;
 };
 

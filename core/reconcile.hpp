@@ -1,13 +1,14 @@
 // `reconcile --all`: converge every live user and Space on its singletons.
 //
-// The live users and the Spaces with their writers are read from the auth
+// The ids of the live users and of the Spaces are read from the auth
 // database in one stream each and COPY-ed into temporary tables of the sync
 // database. A role that bypasses row-level security then finds what is
 // missing with one anti-join per kind, and writes it with COPY in batches,
 // each its own transaction, holding the kind's lock buckets (see
-// sync_log.hpp) from the anti-join to the last batch. A role bound by
-// row-level security cannot see other users' rows in one query: it checks
-// and writes item by item, each scoped and locked as bootstrap does.
+// sync_log.hpp) from the anti-join to the last batch; the writers of the
+// missing Spaces are looked up batch by batch. A role bound by row-level
+// security cannot see other users' rows in one query: it checks and writes
+// item by item, each scoped and locked as bootstrap does.
 #pragma once
 
 #include "db.hpp"
@@ -41,7 +42,7 @@ struct ReconcileResult {
     KindCounts users;
     KindCounts spaces;
     long long soft_deleted_users = 0;
-    long long orphans = 0;
+    long long orphans = 0; // Spaces without a kontextDoc and without a live member
     std::vector<std::string> orphan_sample;
     std::vector<std::string> failures; // first sample_size, "id: error"
     bool item_by_item = false;         // the sync role is bound by row-level security

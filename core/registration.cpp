@@ -112,9 +112,8 @@ Registration update_user(pqxx::work& tx, const std::string& user_id, const Prepa
 }
 
 Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_exists) {
-    const auto existing = tx.exec_params(
-        "SELECT id FROM auth.users WHERE lower(email) = $1 ORDER BY created_at LIMIT 1 FOR UPDATE",
-        s.email);
+    const auto existing =
+        tx.exec_params("SELECT id FROM auth.users WHERE email = $1 FOR UPDATE", s.email);
     if (existing.empty()) return create_user(tx, s);
     const auto user_id = existing[0][0].as<std::string>();
     switch (if_exists) {
@@ -185,8 +184,9 @@ SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
         report.user_context = ensure_user_context(sync, registration.user_id, false);
         const auto space = find_space_by_id(auth, registration.space_id);
         if (space && space->writer) {
-            report.kontext_doc =
-                ensure_kontext_doc(sync, {space->id, *space->writer, space->member_ids}, false);
+            report.kontext_doc = ensure_kontext_doc(
+                sync, {space->id, *space->writer, space->member_ids, registration.space_created},
+                false);
         }
     } catch (const Error& e) {
         report.error = e.what();

@@ -3,24 +3,24 @@
 #pragma once
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 namespace mana {
 
-// One row of sync_changes, as the tool writes it.
+// One row of sync_changes, as the tool writes it. data, field_meta and
+// actor are JSON text.
 struct SyncRow {
     std::string app_id;
     std::string table_name;
     std::string record_id;
     std::string user_id;
     std::string op;
-    nlohmann::json data;
-    nlohmann::json field_meta;
+    std::string data;
+    std::string field_meta;
     std::string client_id;
     int schema_version;
-    nlohmann::json actor;
+    std::string actor;
     std::string origin;
     std::optional<std::string> space_id;
 };
@@ -29,10 +29,28 @@ struct SyncRow {
 // "2026-04-26T21:18:54.123Z".
 std::string js_iso_timestamp(std::chrono::system_clock::time_point when);
 
-// The per-user profile singleton.
-SyncRow user_context_row(const std::string& user_id, const std::string& timestamp);
+// Builds the rows of one moment. What every row of that moment shares (the
+// JSON around the ids, field_meta, actor) is serialised once, so that a
+// batch of a hundred thousand rows costs little.
+class SingletonRows {
+  public:
+    explicit SingletonRows(const std::string& timestamp);
 
-// The per-Space kontext document, with a fresh record id, written by writer.
+    // The per-user profile singleton.
+    SyncRow user_context(const std::string& user_id) const;
+
+    // The per-Space kontext document, with a fresh record id, written by writer.
+    SyncRow kontext_doc(const std::string& space_id, const std::string& writer) const;
+
+  private:
+    std::string user_context_data_head_; // data up to the user id's value
+    std::string user_context_meta_;
+    std::string kontext_doc_data_head_; // data up to the record id's value
+    std::string kontext_doc_meta_;
+};
+
+// One row, now.
+SyncRow user_context_row(const std::string& user_id, const std::string& timestamp);
 SyncRow kontext_doc_row(const std::string& space_id, const std::string& writer,
                         const std::string& timestamp);
 

@@ -26,8 +26,8 @@ const char* nullable(const std::optional<std::string>& value) {
 
 void insert_row(pqxx::work& tx, const SyncRow& row) {
     tx.exec_params(insert_row_sql, row.app_id, row.table_name, row.record_id, row.user_id, row.op,
-                   row.data.dump(), row.field_meta.dump(), row.client_id, row.schema_version,
-                   row.actor.dump(), row.origin, nullable(row.space_id));
+                   row.data, row.field_meta, row.client_id, row.schema_version, row.actor,
+                   row.origin, nullable(row.space_id));
 }
 
 // Scopes the transaction, then takes the bucket (shared) and item locks.
@@ -107,15 +107,16 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
         }
         // The members' rows are found through the (user_id, space_id, ...)
         // index; only when none is there does the exact check scan the
-        // kontextDoc rows, for one a former member wrote.
+        // kontextDoc rows (no index serves it), for one a former member wrote.
         const bool exists =
             any_row(tx,
                     "SELECT 1 FROM sync_changes WHERE user_id = ANY($2::text[]) "
                     "AND space_id = $1 AND table_name = 'kontextDoc'",
                     space.space_id, pg_text_array(space.member_ids)) ||
-            any_row(tx,
-                    "SELECT 1 FROM sync_changes WHERE space_id = $1 AND table_name = 'kontextDoc'",
-                    space.space_id);
+            (!space.only_members_wrote &&
+             any_row(tx,
+                     "SELECT 1 FROM sync_changes WHERE space_id = $1 AND table_name = 'kontextDoc'",
+                     space.space_id));
         return write_unless(tx, exists, dry_run,
                             kontext_doc_row(space.space_id, space.writer, now_timestamp()));
     });
@@ -125,9 +126,8 @@ void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows) {
     pqxx::stream_to stream{tx, "sync_changes", copy_columns};
     for (const auto& row : rows) {
         stream << std::make_tuple(row.app_id, row.table_name, row.record_id, row.user_id, row.op,
-                                  row.data.dump(), row.field_meta.dump(), row.client_id,
-                                  row.schema_version, row.actor.dump(), row.origin,
-                                  nullable(row.space_id));
+                                  row.data, row.field_meta, row.client_id, row.schema_version,
+                                  row.actor, row.origin, nullable(row.space_id));
     }
     stream.complete();
 }

@@ -49,6 +49,9 @@ struct SpaceWriter {
     std::string space_id;
     std::string writer;                  // who writes the row (user_id)
     std::vector<std::string> member_ids; // every member, to find existing rows by index
+    // Only members can have written its rows (the Space was created moments
+    // ago): the scan for rows of former members is skipped.
+    bool only_members_wrote = false;
 };
 
 // Write the singleton unless it exists, under its item lock and with the

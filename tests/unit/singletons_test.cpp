@@ -29,22 +29,23 @@ TEST_CASE("userContext row is exactly the SPEC's") {
     CHECK(row.client_id == "system:bootstrap");
     CHECK(row.schema_version == 1);
     CHECK(row.origin == "system");
-    CHECK(row.actor == system_actor);
+    CHECK(json::parse(row.actor) == system_actor);
     CHECK_FALSE(row.space_id.has_value());
-    CHECK(row.data == json::parse(R"({"id":"singleton","about":{},"interests":[],"routine":{},
+    CHECK(json::parse(row.data) ==
+          json::parse(R"({"id":"singleton","about":{},"interests":[],"routine":{},
         "nutrition":{},"leisure":{},"goals":[],"social":{},"freeform":"",
         "interview":{"answeredIds":[],"skippedIds":[]},"userId":"u1"})"));
     const auto ts = "2026-04-26T21:18:54.123Z";
-    CHECK(row.field_meta == json{{"about", ts},
-                                 {"interests", ts},
-                                 {"routine", ts},
-                                 {"nutrition", ts},
-                                 {"leisure", ts},
-                                 {"goals", ts},
-                                 {"social", ts},
-                                 {"freeform", ts},
-                                 {"interview", ts},
-                                 {"userId", ts}});
+    CHECK(json::parse(row.field_meta) == json{{"about", ts},
+                                              {"interests", ts},
+                                              {"routine", ts},
+                                              {"nutrition", ts},
+                                              {"leisure", ts},
+                                              {"goals", ts},
+                                              {"social", ts},
+                                              {"freeform", ts},
+                                              {"interview", ts},
+                                              {"userId", ts}});
 }
 
 TEST_CASE("kontextDoc row is exactly the SPEC's with a fresh UUID as record id") {
@@ -55,9 +56,9 @@ TEST_CASE("kontextDoc row is exactly the SPEC's with a fresh UUID as record id")
     CHECK(row.table_name == "kontextDoc");
     CHECK(row.user_id == "w1");
     CHECK(row.space_id == std::optional<std::string>("s1"));
-    CHECK(row.data == json{{"id", row.record_id}, {"content", ""}});
-    CHECK(row.field_meta == json{{"content", "2026-04-26T21:18:54.123Z"}});
-    CHECK(row.actor == system_actor);
+    CHECK(json::parse(row.data) == json{{"id", row.record_id}, {"content", ""}});
+    CHECK(json::parse(row.field_meta) == json{{"content", "2026-04-26T21:18:54.123Z"}});
+    CHECK(json::parse(row.actor) == system_actor);
     CHECK(row.origin == "system");
     CHECK(row.client_id == "system:bootstrap");
     CHECK(kontext_doc_row("s1", "w1", "t").record_id != row.record_id);
