@@ -117,6 +117,7 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     auto user_options = std::make_shared<BootstrapOptions>();
     auto* user = bootstrap->add_subcommand(
         "user", "The user's userContext and the kontextDoc of every Space it is a member of");
+    add_shared_options(*user, ctx.global, true);
     user->add_option("USER_ID", user_options->id, "The user's id")->group(behaviour_group);
     user->add_option("--email", user_options->email, "The user's email instead of its id")
         ->group(behaviour_group);
@@ -130,6 +131,7 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
 
     auto space_options = std::make_shared<BootstrapOptions>();
     auto* space = bootstrap->add_subcommand("space", "The Space's kontextDoc");
+    add_shared_options(*space, ctx.global, true);
     space->add_option("SPACE_ID", space_options->id, "The Space's id")->group(behaviour_group);
     space->add_option("--slug", space_options->slug, "The Space's slug instead of its id")
         ->group(behaviour_group);

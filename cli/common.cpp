@@ -10,7 +10,12 @@
 namespace mana::cli {
 namespace {
 
-Database open(DbRole role, const std::string& conninfo) {
+const char* environment_name(DbRole role) {
+    return role == DbRole::auth ? "DATABASE_URL" : "SYNC_DATABASE_URL";
+}
+
+Database open(DbRole role, const std::string& given) {
+    const auto conninfo = connection_string(role, given);
     if (conninfo.empty()) {
         throw usage_error(role == DbRole::auth
                               ? "no auth database: pass --auth-db URL or set DATABASE_URL"
@@ -20,6 +25,12 @@ Database open(DbRole role, const std::string& conninfo) {
 }
 
 } // namespace
+
+std::string connection_string(DbRole role, const std::string& given) {
+    if (!given.empty()) return given;
+    const char* env = std::getenv(environment_name(role));
+    return env ? env : "";
+}
 
 Database open_auth(const Context& ctx) {
     return open(DbRole::auth, ctx.global.auth_db);
@@ -46,6 +57,30 @@ std::string paint(const Context& ctx, const std::string& text, const char* ansi_
 
 bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) != 0;
+}
+
+void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
+    if (connects) {
+        // The environment is read when connecting (connection_string): an
+        // envname on options of several commands would let one command's
+        // default overwrite another's given value.
+        command
+            .add_option("--auth-db", g.auth_db,
+                        "Auth database, libpq URL or key=value (default: $DATABASE_URL)")
+            ->group(connection_group);
+        command
+            .add_option("--sync-db", g.sync_db,
+                        "Sync database, libpq URL or key=value (default: $SYNC_DATABASE_URL)")
+            ->group(connection_group);
+    }
+    command.add_flag("--json", g.json, "Print one JSON document on stdout")->group(output_group);
+    command.add_flag("-q,--quiet", g.quiet, "Print only errors")->group(output_group);
+    command.add_option("--log-level", g.log_level, "Log level on stderr (default: info)")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->group(output_group);
+    command.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->group(output_group);
 }
 
 void set_examples(CLI::App& command, const std::string& examples) {

@@ -33,6 +33,9 @@ constexpr const char* connection_group = "Connection";
 constexpr const char* output_group = "Output";
 constexpr const char* behaviour_group = "Behaviour";
 
+// The option's value, else the environment's (DATABASE_URL, SYNC_DATABASE_URL).
+std::string connection_string(DbRole role, const std::string& given);
+
 Database open_auth(const Context& ctx);
 Database open_sync(const Context& ctx);
 
@@ -48,6 +51,10 @@ constexpr const char* red = "31";
 
 // Whether stderr is a terminal (progress bars, prompts).
 bool stderr_is_terminal();
+
+// The connection and output options, on a command of their own so that its
+// --help lists them and they may follow the command's name.
+void add_shared_options(CLI::App& command, GlobalOptions& global, bool connects);
 
 // Examples at the foot of a command's --help.
 void set_examples(CLI::App& command, const std::string& examples);

@@ -29,55 +29,48 @@ void set_dev_command(CLI::App& app, Context& ctx) {
         "dev", "A throwaway local PostgreSQL with both databases, for development");
     dev->require_subcommand(1);
     auto dir = std::make_shared<std::string>(".mana-dev");
-    dev->add_option("--dir", *dir, "State directory of the cluster (default: ./.mana-dev)")
-        ->group(behaviour_group);
+    const auto add = [&](const char* name, const char* purpose, std::function<Exit()> action) {
+        auto* command = dev->add_subcommand(name, purpose);
+        command->add_option("--dir", *dir, "State directory of the cluster (default: ./.mana-dev)")
+            ->group(behaviour_group);
+        add_shared_options(*command, ctx.global, false);
+        command->callback([&ctx, action] { ctx.action = action; });
+    };
     set_examples(*dev, "  eval \"$(mana-auth dev up)\"      # start it, export both URLs\n"
                        "  mana-auth dev status\n"
                        "  mana-auth dev down               # stop it and remove its data\n");
 
-    dev->add_subcommand("up", "Start the cluster (creating it if needed) and print the exports")
-        ->callback([&ctx, dir] {
-            ctx.action = [&ctx, dir] {
-                print_exports(ctx, dev_up(*dir));
-                return Exit::ok;
-            };
-        });
-    dev->add_subcommand("env", "Print the exports of the running cluster again")
-        ->callback([&ctx, dir] {
-            ctx.action = [&ctx, dir] {
-                const auto cluster = dev_status(*dir);
-                if (!cluster.running)
-                    throw failure("dev: no running cluster in " + cluster.dir +
-                                  ": run `mana-auth dev up`");
-                print_exports(ctx, cluster);
-                return Exit::ok;
-            };
-        });
-    dev->add_subcommand("status", "Say whether the cluster runs (exit 0 if it does, 1 if not)")
-        ->callback([&ctx, dir] {
-            ctx.action = [&ctx, dir] {
-                const auto cluster = dev_status(*dir);
-                if (ctx.global.json) {
-                    emit_json({{"ok", cluster.running},
-                               {"dir", cluster.dir},
-                               {"port", cluster.port},
-                               {"running", cluster.running}});
-                } else if (cluster.running) {
-                    say(ctx, "running on 127.0.0.1:" + std::to_string(cluster.port) + " (" +
-                                 cluster.dir + ")");
-                } else {
-                    say(ctx, "not running (" + cluster.dir + ")");
-                }
-                return cluster.running ? Exit::ok : Exit::failure;
-            };
-        });
-    dev->add_subcommand("down", "Stop the cluster and remove its data")->callback([&ctx, dir] {
-        ctx.action = [&ctx, dir] {
-            dev_down(*dir);
-            say(ctx, "stopped and removed");
-            if (ctx.global.json) emit_json({{"ok", true}});
-            return Exit::ok;
-        };
+    add("up", "Start the cluster (creating it if needed) and print the exports", [&ctx, dir] {
+        print_exports(ctx, dev_up(*dir));
+        return Exit::ok;
+    });
+    add("env", "Print the exports of the running cluster again", [&ctx, dir] {
+        const auto cluster = dev_status(*dir);
+        if (!cluster.running) {
+            throw failure("dev: no running cluster in " + cluster.dir + ": run `mana-auth dev up`");
+        }
+        print_exports(ctx, cluster);
+        return Exit::ok;
+    });
+    add("status", "Say whether the cluster runs (exit 0 if it does, 1 if not)", [&ctx, dir] {
+        const auto cluster = dev_status(*dir);
+        if (ctx.global.json) {
+            emit_json({{"ok", cluster.running},
+                       {"dir", cluster.dir},
+                       {"port", cluster.port},
+                       {"running", cluster.running}});
+        } else {
+            say(ctx, cluster.running ? "running on 127.0.0.1:" + std::to_string(cluster.port) +
+                                           " (" + cluster.dir + ")"
+                                     : "not running (" + cluster.dir + ")");
+        }
+        return cluster.running ? Exit::ok : Exit::failure;
+    });
+    add("down", "Stop the cluster and remove its data", [&ctx, dir] {
+        dev_down(*dir);
+        say(ctx, "stopped and removed");
+        if (ctx.global.json) emit_json({{"ok", true}});
+        return Exit::ok;
     });
 }
 

@@ -7,14 +7,15 @@ namespace mana::cli {
 void set_doctor_command(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "doctor", "Check both databases: connection, schema, row-level security, permissions");
+    add_shared_options(*cmd, ctx.global, true);
     set_examples(*cmd, "  mana-auth doctor\n"
                        "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n");
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
-            if (ctx.global.auth_db.empty() || ctx.global.sync_db.empty()) {
-                open_auth(ctx), open_sync(ctx); // the one-line usage error for what is missing
-            }
-            const auto checks = run_doctor(ctx.global.auth_db, ctx.global.sync_db);
+            const auto auth = connection_string(DbRole::auth, ctx.global.auth_db);
+            const auto sync = connection_string(DbRole::sync, ctx.global.sync_db);
+            if (auth.empty() || sync.empty()) open_auth(ctx), open_sync(ctx); // the usage error
+            const auto checks = run_doctor(auth, sync);
             bool ok = true;
             nlohmann::json list = nlohmann::json::array();
             for (const auto& check : checks) {

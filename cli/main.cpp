@@ -12,23 +12,6 @@ namespace {
 using namespace mana;
 using namespace mana::cli;
 
-void add_global_options(CLI::App& app, GlobalOptions& g) {
-    app.add_option("--auth-db", g.auth_db, "Auth database (libpq URL or key=value string)")
-        ->envname("DATABASE_URL")
-        ->group(connection_group);
-    app.add_option("--sync-db", g.sync_db, "Sync database (libpq URL or key=value string)")
-        ->envname("SYNC_DATABASE_URL")
-        ->group(connection_group);
-    app.add_flag("--json", g.json, "Print one JSON document on stdout")->group(output_group);
-    app.add_flag("-q,--quiet", g.quiet, "Print only errors")->group(output_group);
-    app.add_option("--log-level", g.log_level, "Log level on stderr (default: info)")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-        ->group(output_group);
-    app.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->group(output_group);
-}
-
 void report_error(const Context& ctx, Exit code, const std::string& message) {
     std::cerr << "mana-auth: " << scrub(message) << std::endl;
     if (ctx.global.json) {
@@ -52,7 +35,9 @@ int main(int argc, char** argv) {
     app.get_formatter()->column_width(34);
 
     Context ctx;
-    add_global_options(app, ctx.global);
+    // Connection options live on the commands only: on both, the top's
+    // environment default would overwrite a command's --auth-db.
+    add_shared_options(app, ctx.global, false);
     set_register_command(app, ctx);
     set_bootstrap_command(app, ctx);
     set_reconcile_command(app, ctx);

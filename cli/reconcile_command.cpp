@@ -161,6 +161,7 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
     auto f = std::make_shared<ReconcileFlags>();
     auto* cmd = app.add_subcommand(
         "reconcile", "Write every missing singleton of every live user and Space, in batches");
+    add_shared_options(*cmd, ctx.global, true);
     cmd->add_flag("--all", f->all, "Every live user and Space (required)")->group(behaviour_group);
     cmd->add_flag("--dry-run", f->dry_run,
                   "Count and list what is missing, write nothing (exit 10 if anything is)")

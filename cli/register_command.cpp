@@ -195,8 +195,8 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     require_schema(auth);
     std::optional<std::string> sync_conninfo;
     if (!o.no_bootstrap) {
-        open_sync(ctx); // a missing --sync-db is a usage error up front
-        sync_conninfo = ctx.global.sync_db;
+        sync_conninfo = connection_string(DbRole::sync, ctx.global.sync_db);
+        if (sync_conninfo->empty()) open_sync(ctx); // the usage error, up front
     }
     install_stop_handlers();
 
@@ -257,6 +257,7 @@ void set_register_command(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "register",
         "Create users exactly as the service's sign-up does, then write their singletons");
+    add_shared_options(*cmd, ctx.global, true);
     cmd->add_option("EMAIL", o->email, "The new user's email")->group(behaviour_group);
     cmd->add_option("--name", o->name, "Display name (default: the email's local part)")
         ->group(behaviour_group);

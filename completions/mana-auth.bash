@@ -1,0 +1,56 @@
+# bash completion for mana-auth                          -*- shell-script -*-
+# Installed to share/bash-completion/completions/mana-auth; also printed by
+# `mana-auth completions bash`.
+
+_mana_auth() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local connection="--auth-db --sync-db"
+    local output="--json -q --quiet --log-level --log-format --help"
+    # Options that take a value: the word after one is not a command.
+    local valued=" --auth-db --sync-db --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --batch-size --list --metrics-file --dir "
+
+    case $prev in
+        --tier) COMPREPLY=($(compgen -W "guest public beta alpha founder" -- "$cur")); return ;;
+        --role) COMPREPLY=($(compgen -W "user admin service" -- "$cur")); return ;;
+        --kind) COMPREPLY=($(compgen -W "human persona system" -- "$cur")); return ;;
+        --if-exists) COMPREPLY=($(compgen -W "error skip update" -- "$cur")); return ;;
+        --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
+        --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "jsonl csv" -- "$cur")); return ;;
+        --from | --password-file | --metrics-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --auth-db | --sync-db | --name | --jobs | --email | --slug | --owner | --shard | --batch-size | --list) return ;;
+    esac
+
+    # The command path so far: up to two words that are neither options nor their values.
+    local path="" i word
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        if [[ $word == -* ]]; then
+            [[ $valued == *" $word "* ]] && ((i++))
+            continue
+        fi
+        path="${path:+$path }$word"
+    done
+
+    local commands="" options=""
+    case $path in
+        "") commands="register bootstrap reconcile doctor dev completions"
+            options="$connection $output --version" ;;
+        register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --format --jobs" ;;
+        bootstrap) commands="user space"; options="--help" ;;
+        "bootstrap user"*) options="$connection $output --email --dry-run" ;;
+        "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
+        reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --batch-size --wait --list --metrics-file" ;;
+        doctor) options="$connection $output" ;;
+        dev) commands="up down status env"; options="--help" ;;
+        "dev "*) options="--dir $output" ;;
+        completions) commands="bash zsh fish"; options="--help" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    fi
+}
+complete -F _mana_auth mana-auth

@@ -7,6 +7,7 @@ namespace mana {
 namespace {
 
 std::mutex registry_mutex;
+constexpr std::size_t min_secret_length = 4;
 
 // Longest first, so that a secret containing another is masked whole.
 struct LongerFirst {
@@ -22,7 +23,9 @@ std::set<std::string, LongerFirst>& registry() {
 } // namespace
 
 void register_secret(const std::string& secret) {
-    if (secret.empty()) return;
+    // A secret of one to three characters would mask every occurrence of
+    // them in all output; such a password protects nothing anyway.
+    if (secret.size() < min_secret_length) return;
     std::lock_guard<std::mutex> lock(registry_mutex);
     registry().insert(secret);
 }

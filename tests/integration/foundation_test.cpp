@@ -156,3 +156,21 @@ TEST_CASE("dev up starts a cluster that doctor accepts and status env down follo
     CHECK(cli({"dev", "status", "--dir", dir}).exit_code == 1);
     CHECK_FALSE(std::filesystem::exists(dir));
 }
+
+TEST_CASE("a given sync-db wins over SYNC_DATABASE_URL for every command") {
+    // Regression: with the environment bound to the option of every command,
+    // a later command's default overwrote the value given to an earlier one.
+    TempDatabases db;
+    db.add_user("u1", "u1@example.com");
+    const std::string down = "postgresql://ops:Unreachable9@127.0.0.1:1/x";
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"reconcile", "--all", "--check", "--sync-db", down},
+             {"bootstrap", "user", "u1", "--sync-db", down},
+             {"register", "--from", "-", "--require-sync", "--sync-db", down},
+             {"doctor", "--sync-db", down}}) {
+        const auto result = cli(args, db.env(), "");
+        INFO(args[0] << ": " << result.out << result.err);
+        CHECK(result.exit_code == 1);
+        CHECK_THAT(result.out + result.err, Catch::Contains("127.0.0.1:1"));
+    }
+}

@@ -1,0 +1,145 @@
+// Completions and help: every command and option the CLI has is in each
+// completion script, each script works in its real shell, and every
+// command's --help has a purpose, grouped options and examples.
+#include "checks.hpp"
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace mana::test;
+
+namespace {
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+const std::string completions_dir = MANA_SOURCE_DIR "/completions";
+const std::vector<std::string> scripts = {completions_dir + "/mana-auth.bash",
+                                          completions_dir + "/_mana-auth",
+                                          completions_dir + "/mana-auth.fish"};
+
+// Every command path, from the "Subcommands:" sections of --help.
+std::vector<std::vector<std::string>> command_paths(std::vector<std::string> path = {}) {
+    std::vector<std::vector<std::string>> paths{path};
+    auto args = path;
+    args.push_back("--help");
+    const auto help = cli(args).out;
+    const auto section = help.find("Subcommands:");
+    if (section == std::string::npos) return paths;
+    std::istringstream lines(help.substr(section));
+    std::string line;
+    std::getline(lines, line);
+    const std::regex entry("^  ([a-z]+) .*");
+    std::smatch m;
+    while (std::getline(lines, line) && std::regex_match(line, m, entry)) {
+        auto child = path;
+        child.push_back(m[1]);
+        for (auto& p : command_paths(child))
+            paths.push_back(p);
+    }
+    return paths;
+}
+
+std::set<std::string> options_in_help(const std::vector<std::string>& path) {
+    auto args = path;
+    args.push_back("--help");
+    const auto help = cli(args).out;
+    std::set<std::string> options;
+    const std::regex option("(^|[ ,])(--?[a-z][a-z-]*)");
+    std::istringstream lines(help);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("  -", 0) != 0) continue; // option lines start "  -"
+        const auto names = line.substr(0, line.find(' ', 2));
+        for (std::sregex_iterator it(names.begin(), names.end(), option), end; it != end; ++it) {
+            options.insert((*it)[2]);
+        }
+    }
+    return options;
+}
+
+bool mentions(const std::string& script, const std::string& option) {
+    // bash and zsh write options whole; fish as "-l name" / "-s q".
+    if (script.find(option) != std::string::npos) return true;
+    if (option.rfind("--", 0) == 0)
+        return script.find("-l " + option.substr(2)) != std::string::npos;
+    return script.find("-s " + option.substr(1)) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("every command and option of the CLI is in each completion script") {
+    const auto paths = command_paths();
+    REQUIRE(paths.size() >= 12); // the top, 6 commands, bootstrap's 2 and dev's 4
+    for (const auto& file : scripts) {
+        const auto script = read(file);
+        REQUIRE_FALSE(script.empty());
+        for (const auto& path : paths) {
+            for (const auto& word : path) {
+                INFO(file << ": command " << word);
+                CHECK(script.find(word) != std::string::npos);
+            }
+            for (const auto& option : options_in_help(path)) {
+                if (option == "-h") continue; // CLI11's short help flag
+                INFO(file << ": option " << option);
+                CHECK(mentions(script, option));
+            }
+        }
+    }
+}
+
+TEST_CASE("the completions command prints the scripts of completions/") {
+    CHECK(cli({"completions", "bash"}).out == read(scripts[0]));
+    CHECK(cli({"completions", "zsh"}).out == read(scripts[1]));
+    CHECK(cli({"completions", "fish"}).out == read(scripts[2]));
+    CHECK_ONE_LINE_ERROR(cli({"completions", "tcsh"}), 2, "SHELL");
+}
+
+TEST_CASE("bash completes from the script") {
+    const auto result = run({"bash", "-c",
+                             "source '" + scripts[0] +
+                                 "'; COMP_WORDS=(mana-auth register --tier fo); "
+                                 "COMP_CWORD=3; _mana_auth; echo \"${COMPREPLY[*]}\"; "
+                                 "COMP_WORDS=(mana-auth reconcile --al); COMP_CWORD=2; _mana_auth; "
+                                 "echo \"${COMPREPLY[*]}\""});
+    CHECK(result.out == "founder\n--all\n");
+}
+
+TEST_CASE("zsh completes from the script") {
+    const auto result = run({"zsh", MANA_SOURCE_DIR "/tests/completions/zsh_complete.zsh",
+                             completions_dir, "mana-auth reconcile --al"});
+    INFO(result.err);
+    CHECK(result.out == "MATCH:--all\n");
+    const auto values = run({"zsh", MANA_SOURCE_DIR "/tests/completions/zsh_complete.zsh",
+                             completions_dir, "mana-auth register --if-exists s"});
+    CHECK(values.out == "MATCH:skip\n");
+}
+
+TEST_CASE("fish completes from the script") {
+    const auto result = run({"fish", "-c",
+                             "source '" + scripts[2] +
+                                 "'; complete -C 'mana-auth bootstrap us'; "
+                                 "complete -C 'mana-auth register --kind p'"});
+    CHECK(result.out == "user\tA user and its Spaces\npersona\tKind\n");
+}
+
+TEST_CASE("every command's help has a purpose and grouped options and examples") {
+    for (const auto& path : command_paths()) {
+        auto args = path;
+        args.push_back("--help");
+        const auto help = cli(args);
+        INFO(help.out);
+        CHECK(help.exit_code == 0);
+        CHECK(help.out.find("Usage: mana-auth") != std::string::npos);
+        CHECK(help.out.rfind("Usage:", 0) != 0); // a purpose line comes first (except the top's)
+        CHECK(help.out.find("Options:") != std::string::npos);
+        if (help.out.find("Subcommands:") == std::string::npos) { // leaf commands
+            CHECK(help.out.find("Output:") != std::string::npos);
+            CHECK(help.out.find("Examples:") != std::string::npos);
+        }
+    }
+}
