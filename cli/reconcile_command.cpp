@@ -41,23 +41,23 @@ std::pair<int, int> parse_shard(const std::string& text) {
     return {k - 1, n};
 }
 
-// Progress: a line rewritten on a terminal, else a log line every 10 s.
+// Progress: a line rewritten on a terminal, else a log line every 10 s of a
+// long run (the summary says the rest).
 ReconcileProgress progress_reporter(const Context& ctx) {
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json;
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    auto last =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
     return [terminal, last](const char* phase, const char* step, long long done, long long total) {
-        const auto now = std::chrono::steady_clock::now();
-        const bool finished = total > 0 && done == total;
+        const auto total_text = total > 0 ? "/" + std::to_string(total) : std::string();
         if (terminal) {
-            std::cerr << "\r\033[K" << phase << ": " << step << " " << done;
-            if (total > 0) std::cerr << "/" << total;
-            if (finished) std::cerr << "\n";
-            std::cerr << std::flush;
-        } else if (now - *last >= std::chrono::seconds(10) || finished) {
-            *last = now;
-            spdlog::info("{}: {} {}{}", phase, step, done,
-                         total > 0 ? "/" + std::to_string(total) : "");
+            std::cerr << "\r\033[K" << phase << ": " << step << " " << done << total_text
+                      << std::flush;
+            return;
         }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::seconds(10)) return;
+        *last = now;
+        spdlog::info("{}: {} {}{}", phase, step, done, total_text);
     };
 }
 
@@ -104,6 +104,8 @@ Exit run(const Context& ctx, const ReconcileFlags& f) {
     require_schema(sync);
     install_stop_handlers();
     const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
+    if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
+        std::cerr << "\r\033[K" << std::flush;
 
     const long long missing = r.users.missing + r.spaces.missing;
     const long long failed = r.users.failed + r.spaces.failed;

@@ -245,28 +245,32 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
     CHECK(db.sync_count("true") == 40000);
 }
 
-TEST_CASE("SIGTERM stops after the current batch with exit 143 and a re-run finishes") {
-    TempDatabases db;
-    db.add_users_with_spaces(20000);
-    Process run(cli_argv({"reconcile", "--all", "--batch-size", "100", "--json"}), db.env());
-    // Wait until some batches are in.
-    for (int i = 0; i < 200 && db.sync_count("true") == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    run.kill(SIGTERM);
-    const auto result = run.wait();
-    INFO(result.err);
-    const auto written = db.sync_count("true");
-    if (written < 40000) {
-        CHECK(result.exit_code == 143);
-        CHECK(json_out(result)["interrupted"] == true);
-        CHECK(json_out(result)["users"]["written"].get<long long>() +
-                  json_out(result)["spaces"]["written"].get<long long>() ==
+TEST_CASE(
+    "SIGINT and SIGTERM stop after the current batch with exit 130 and 143 and a re-run finishes") {
+    for (const auto& [signal_number, code] : {std::pair<int, int>{SIGINT, 130}, {SIGTERM, 143}}) {
+        TempDatabases db;
+        db.add_users_with_spaces(20000);
+        Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--json"}), db.env());
+        // Wait until some batches are in.
+        for (int i = 0; i < 400 && db.sync_count("true") == 0; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        }
+        run.kill(signal_number);
+        const auto result = run.wait();
+        INFO(result.err);
+        const auto written = db.sync_count("true");
+        REQUIRE(written < 40000); // stopped part way
+        CHECK(result.exit_code == code);
+        const auto doc = json_out(result);
+        CHECK(doc["interrupted"] == true);
+        CHECK(doc["users"]["written"].get<long long>() +
+                  doc["spaces"]["written"].get<long long>() ==
               written);
+        check_no_doubles(db);
+        reconcile(db);
+        check_converged(db);
+        CHECK(db.sync_count("true") == 40000);
     }
-    reconcile(db);
-    check_converged(db);
-    CHECK(db.sync_count("true") == 40000);
 }
 
 TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
