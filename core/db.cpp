@@ -4,6 +4,8 @@
 #include "secrets.hpp"
 #include "text.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace mana {
 namespace {
 
@@ -33,6 +35,15 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
                       "): cannot connect: " + server_message(e.what()) + "; " +
                       connection_hint(role));
     }
+    // libpqxx 6 silently reconnects a broken connection; a session's
+    // advisory locks and temporary tables would vanish with it. A lost
+    // connection must be an error instead.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+    spdlog::debug("connected to the {} ({}), backend {}", label(), mask_conninfo(conninfo),
+                  conn_->backendpid());
 }
 
 void Database::rethrow_as_error() const {
@@ -45,7 +56,7 @@ void Database::rethrow_as_error() const {
         throw failure(name + ": connection lost while committing; the last batch may or may not "
                              "have been written: re-run to converge");
     } catch (const pqxx::broken_connection& e) {
-        throw failure(name + ": connection lost: " + server_message(e.what()));
+        throw ConnectionLost(name + ": connection lost: " + server_message(e.what()));
     } catch (const pqxx::sql_error& e) {
         throw failure(name + ": " + server_message(e.what()));
     } catch (const pqxx::failure& e) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "conninfo.hpp"
+#include "error.hpp"
 
 #include <memory>
 #include <pqxx/pqxx>
@@ -12,6 +13,12 @@
 #include <vector>
 
 namespace mana {
+
+// The connection broke: whatever comes next on it fails too.
+class ConnectionLost : public Error {
+public:
+    explicit ConnectionLost(const std::string& message) : Error(Exit::failure, message) {}
+};
 
 class Database {
   public:

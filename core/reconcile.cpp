@@ -18,9 +18,12 @@
 namespace mana {
 namespace {
 
-// Memory for the sync session's anti-joins and the auth session's writer
-// sorts: enough to keep a million ids in one hash, still modest.
-constexpr const char* session_work_mem = "SET work_mem = '64MB'";
+// The sessions' settings: memory for the anti-joins and the writer sorts,
+// enough to keep a million ids in one hash; and, should this process die,
+// the server notices within a second even in a long query, and frees the
+// session's locks.
+constexpr const char* session_settings =
+    "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'";
 
 // One kind of singleton: where its ids come from, the temporary tables of
 // the sync session, and when a row of sync_changes s is one for id t.id.
@@ -65,8 +68,8 @@ class KindRun {
     std::vector<std::string> failures;
 
     void converge() {
-        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_work_mem); });
-        auth_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_work_mem); });
+        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
+        auth_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
         load();
         step_done("loaded the ids");
         if (item_by_item_) {
@@ -258,6 +261,7 @@ class Run {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
                          "writes item by item, much slower than with a BYPASSRLS role");
         }
+        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
         if (o_.write) take_run_lock();
         result_.soft_deleted_users = auth_.run([](pqxx::connection& c) {
             pqxx::read_transaction tx{c};

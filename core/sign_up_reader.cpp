@@ -179,6 +179,8 @@ void SignUpReader::parse_json(const std::string& text, InputRow& row) const {
     } catch (const nlohmann::json::parse_error& e) {
         // Never nlohmann's message: it quotes the text, which may hold a password.
         throw RowError("not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const nlohmann::json::exception&) {
+        throw RowError("not valid JSON (a number out of range)"); // e.g. 5e845
     }
     if (!object.is_object()) throw RowError("not a JSON object");
     for (const auto& item : object.items()) {

@@ -73,6 +73,15 @@ TEST_CASE("bad JSON rows are reported and the reader goes on") {
     CHECK(rows[6].line == 7);
 }
 
+TEST_CASE("a number out of range is a bad row and not a crash") {
+    // Found by fuzz_sign_up_reader: nlohmann throws out_of_range, not parse_error.
+    const auto rows = read_all("{\"email\":\"a@x.org\",\"n\":5e845}\n{\"email\":\"b@x.org\"}\n",
+                               InputFormat::jsonl);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].error == "not valid JSON (a number out of range)");
+    CHECK(rows[1].error.empty());
+}
+
 TEST_CASE("a row over the size limit is an error and the next row still reads") {
     const auto rows = read_all("{\"email\":\"a@x.org\",\"name\":\"" + std::string(1 << 20, 'n') +
                                    "\"}\n{\"email\":\"b@x.org\"}\n",

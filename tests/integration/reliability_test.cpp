@@ -1,0 +1,319 @@
+// Faults, concurrency, SQL safety and secrets (SPEC §5): kills at random
+// moments, connections terminated mid-run, everything at once, hostile
+// strings, and known secrets at every log level.
+#include "checks.hpp"
+#include "password.hpp"
+#include "tempdb.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+using namespace mana::test;
+using nlohmann::json;
+
+namespace {
+
+void check_exactly_once(TempDatabases& db) {
+    CHECK(db.sync_count("table_name = 'userContext'") ==
+          db.auth_count("auth.users", "deleted_at IS NULL"));
+    CHECK(db.sync_query(
+                "SELECT count(DISTINCT user_id) FROM sync_changes WHERE table_name = 'userContext'")
+              [0][0]
+                  .as<long long>() == db.sync_count("table_name = 'userContext'"));
+    CHECK(db.sync_count("table_name = 'kontextDoc'") ==
+          db.auth_count("auth.organizations o",
+                        "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
+                        "u.id = m.user_id WHERE m.organization_id = o.id AND "
+                        "u.deleted_at IS NULL)"));
+    CHECK(db.sync_query(
+                "SELECT count(DISTINCT space_id) FROM sync_changes WHERE table_name = 'kontextDoc'")
+              [0][0]
+                  .as<long long>() == db.sync_count("table_name = 'kontextDoc'"));
+}
+
+// No user (of those registered by the tool) without its credential, its
+// personal Space or its membership.
+void check_no_half_registered(TempDatabases& db) {
+    CHECK(
+        db.auth_count(
+            "auth.users u",
+            "EXISTS (SELECT 1 FROM auth.security_events e WHERE e.user_id = u.id) AND ("
+            "NOT EXISTS (SELECT 1 FROM auth.accounts a WHERE a.user_id = u.id AND a.provider_id = "
+            "'credential') OR NOT EXISTS (SELECT 1 FROM auth.members m JOIN auth.organizations o "
+            "ON "
+            "o.id = m.organization_id WHERE m.user_id = u.id AND m.role = 'owner'))") == 0);
+    CHECK(db.auth_count("auth.organizations o", "NOT EXISTS (SELECT 1 FROM auth.members m WHERE "
+                                                "m.organization_id = o.id)") == 0);
+}
+
+std::string write_users_file(const std::string& name, int n, const std::string& tag) {
+    const auto path =
+        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
+    std::ofstream out(path);
+    for (int i = 0; i < n; ++i) {
+        out << "{\"email\":\"" << tag << i << "@example.com\",\"password\":\"password-" << i
+            << "\"}\n";
+    }
+    return path.string();
+}
+
+// Waits until the condition holds (or gives up after about 30 s).
+template <class F>
+bool eventually(F&& condition) {
+    for (int i = 0; i < 1200; ++i) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+}
+
+long long terminate_backends(TempDatabases& db, const std::string& database) {
+    return db
+        .auth_query(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
+            database + "' AND application_name = 'mana-auth'")[0][0]
+        .as<long long>();
+}
+
+} // namespace
+
+TEST_CASE(
+    "reconcile killed at ten random moments converges every time with nothing lost or doubled") {
+    TempDatabases db;
+    db.add_users_with_spaces(100000);
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
+    std::mt19937 random(static_cast<unsigned>(getpid()));
+    int kills = 0;
+    for (int round = 0; round < 10; ++round) {
+        // A fresh outage: a random third of the singletons lost.
+        db.sync_query("DELETE FROM sync_changes WHERE random() < 0.33");
+        Process run(cli_argv({"reconcile", "--all", "--batch-size", "2000", "--quiet"}), db.env());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 + random() % 2500));
+        run.kill(SIGKILL);
+        kills += run.wait().exit_code == 128 + SIGKILL;
+        // --wait: the killed run's session keeps its lock until the server
+        // notices the client is gone.
+        const auto rerun = cli({"reconcile", "--all", "--wait", "--quiet"}, db.env());
+        INFO("round " << round << ": " << rerun.err);
+        REQUIRE(rerun.exit_code == 0);
+        check_exactly_once(db);
+    }
+    CHECK(kills >= 8); // most kills landed before the run had finished
+}
+
+TEST_CASE("a batch register killed mid-way leaves no half-registered user and a re-run finishes") {
+    TempDatabases db;
+    const auto file = write_users_file("kill.jsonl", 60, "k");
+    Process run(cli_argv({"register", "--from", file, "--quiet"}), db.env());
+    REQUIRE(eventually([&] { return db.auth_count("auth.users") >= 10; }));
+    run.kill(SIGKILL);
+    run.wait();
+    const auto registered = db.auth_count("auth.users");
+    CHECK(registered < 60);
+    check_no_half_registered(db);
+    const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, db.env());
+    std::filesystem::remove(file);
+    CHECK(rerun.exit_code == 0);
+    CHECK(json_out(rerun)["created"].get<long long>() +
+              json_out(rerun)["skipped"].get<long long>() ==
+          60);
+    CHECK(db.auth_count("auth.users") == 60);
+    check_no_half_registered(db);
+    // Users killed between their commit and their singletons: reconcile repairs them.
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
+    check_exactly_once(db);
+}
+
+TEST_CASE(
+    "the sync connection terminated mid-reconcile ends with one clear line and a re-run finishes") {
+    TempDatabases db;
+    db.add_users_with_spaces(60000);
+    Process run(cli_argv({"reconcile", "--all", "--batch-size", "200"}), db.env());
+    REQUIRE(eventually([&] { return db.sync_count("true") > 0; }));
+    CHECK(terminate_backends(db, db.sync_name()) > 0);
+    const auto result = run.wait();
+    INFO(result.err);
+    const auto kept = db.sync_count("true");
+    if (kept < 120000) { // it had not finished
+        CHECK((result.exit_code == 1 || result.exit_code == 3));
+        CHECK(line_count(result.err) == 1);
+        CHECK_THAT(result.err, Catch::Contains("sync database"));
+    }
+    REQUIRE(cli({"reconcile", "--all", "--wait", "--quiet"}, db.env()).exit_code == 0);
+    CHECK(db.sync_count("true") == 120000);
+    check_exactly_once(db);
+}
+
+TEST_CASE("the auth connection terminated mid batch register ends clearly and a re-run finishes") {
+    TempDatabases db;
+    const auto file = write_users_file("conn.jsonl", 50, "c");
+    Process run(cli_argv({"register", "--from", file}), db.env());
+    REQUIRE(eventually([&] { return db.auth_count("auth.users") >= 5; }));
+    CHECK(terminate_backends(db, db.auth_name()) > 0);
+    const auto result = run.wait();
+    INFO(result.err);
+    if (db.auth_count("auth.users") < 50) {
+        CHECK((result.exit_code == 1 || result.exit_code == 3));
+        CHECK_THAT(result.err, Catch::Contains("auth database"));
+    }
+    check_no_half_registered(db);
+    const auto rerun =
+        cli({"register", "--from", file, "--if-exists", "skip", "--quiet"}, db.env());
+    std::filesystem::remove(file);
+    CHECK(rerun.exit_code == 0);
+    CHECK(db.auth_count("auth.users") == 50);
+    check_no_half_registered(db);
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
+    check_exactly_once(db);
+}
+
+TEST_CASE("4 reconciles and 8 bootstraps and a batch register at once write every singleton once") {
+    TempDatabases db;
+    db.add_users_with_spaces(5000);
+    const auto file = write_users_file("mix.jsonl", 40, "mix");
+    std::vector<std::unique_ptr<Process>> processes;
+    for (int i = 0; i < 4; ++i) {
+        processes.push_back(std::make_unique<Process>(
+            cli_argv({"reconcile", "--all", "--batch-size", "250", "--quiet"}), db.env(i == 3)));
+    }
+    for (int i = 0; i < 8; ++i) {
+        processes.push_back(std::make_unique<Process>(
+            cli_argv({"bootstrap", "user", "u" + std::to_string(1 + i * 600), "--quiet"}),
+            db.env(i % 2 == 1)));
+    }
+    processes.push_back(
+        std::make_unique<Process>(cli_argv({"register", "--from", file, "--quiet"}), db.env()));
+    const std::set<int> documented{0, 3, 6};
+    for (auto& p : processes) {
+        const auto result = p->wait();
+        INFO(result.err);
+        CHECK(documented.count(result.exit_code) == 1);
+    }
+    std::filesystem::remove(file);
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
+    check_exactly_once(db);
+    check_no_half_registered(db);
+}
+
+TEST_CASE("ids and emails and names with quotes and backslashes and SQL round-trip unchanged") {
+    TempDatabases db;
+    const std::vector<std::string> hostile = {
+        "o'brien",       "back\\slash", "dollar$$quote$$", "semi;colon; DROP TABLE auth.users; --",
+        "double\"quote", "tab\there",   "new\nline",       "SELECT * FROM sync_changes",
+        "comma,in,id",   "%_like"};
+    for (std::size_t i = 0; i < hostile.size(); ++i) {
+        const auto& id = hostile[i];
+        pqxx::work tx{db.auth()};
+        tx.exec_params("INSERT INTO auth.users (id, name, email) VALUES ($1, $1, $2)", id,
+                       "h" + std::to_string(i) + "@example.com");
+        tx.exec_params("INSERT INTO auth.organizations (id, name, slug) VALUES ($1, $1, $1)",
+                       "space " + id);
+        tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role) VALUES ($1, "
+                       "$1, $2, 'owner')",
+                       "space " + id, id);
+        tx.commit();
+    }
+    // Through COPY (reconcile) ...
+    const auto result = cli({"reconcile", "--all", "--json"}, db.env());
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    for (const auto& id : hostile) {
+        pqxx::nontransaction tx{db.sync()};
+        INFO(id);
+        const auto row =
+            tx.exec_params("SELECT data->>'userId' FROM sync_changes WHERE user_id = $1 AND "
+                           "table_name = 'userContext'",
+                           id);
+        REQUIRE(row.size() == 1);
+        CHECK(row[0][0].as<std::string>() == id);
+        CHECK(tx.exec_params("SELECT 1 FROM sync_changes WHERE space_id = $1 AND user_id = $2",
+                             "space " + id, id)
+                  .size() == 1);
+    }
+    // ... and through parameters (bootstrap of a new one, register).
+    db.add_user("it's \\ $$;--", "q@example.com");
+    REQUIRE(cli({"bootstrap", "user", "it's \\ $$;--"}, db.env()).exit_code == 0);
+    CHECK(db.sync_count("user_id = 'it''s \\ $$;--' AND data->>'userId' = user_id") == 1);
+    const std::string name = "Robert'); DROP TABLE auth.users; -- \\ $$ \"x\"";
+    const auto reg =
+        cli({"register", "o'brien+tag@example.com", "--name", name, "--password-stdin", "--json"},
+            db.env(), "a fine password");
+    INFO(reg.err);
+    REQUIRE(reg.exit_code == 0);
+    pqxx::nontransaction tx{db.auth()};
+    const auto user =
+        tx.exec_params("SELECT name FROM auth.users WHERE email = $1", "o'brien+tag@example.com");
+    REQUIRE(user.size() == 1);
+    CHECK(user[0][0].as<std::string>() == name);
+    CHECK(tx.exec("SELECT slug FROM auth.organizations WHERE slug = 'o-brien-tag'").size() == 1);
+}
+
+TEST_CASE("no password or connection password appears in any output at any log level") {
+    TempDatabases db;
+    const std::string connection_password = "Conn-Secret-7761";
+    const std::string user_password = "User-Secret-5532";
+    {
+        pqxx::nontransaction tx{db.auth()};
+        tx.exec("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                "'mana_secret_tester') THEN "
+                "CREATE ROLE mana_secret_tester LOGIN SUPERUSER PASSWORD '" +
+                connection_password + "'; END IF; END $$");
+    }
+    const char* host = std::getenv("PGHOST");
+    const char* port = std::getenv("PGPORT");
+    const auto url = [&](const std::string& database) {
+        return "postgresql://mana_secret_tester:" + connection_password + "@" +
+               (host ? host : "localhost") + ":" + (port ? port : "5432") + "/" + database;
+    };
+    const EnvChanges env = {{"DATABASE_URL", url(db.auth_name())},
+                            {"SYNC_DATABASE_URL", url(db.sync_name())},
+                            {"PGPASSWORD", std::nullopt},
+                            {"MANA_AUTH_PASSWORD", user_password}};
+    db.add_users_with_spaces(3);
+    const auto file = write_users_file("secret.jsonl", 2, "s");
+    {
+        std::ofstream(file, std::ios::app)
+            << "{\"email\":\"bad@example.com\",\"password\":\"" << user_password
+            << "\",\"tier\":\"gold\"}\n{\"email\":\"x\",\"password\":\"" << user_password << "\"\n";
+    }
+    const std::vector<std::vector<std::string>> commands = {
+        {"doctor"},
+        {"register", "secret@example.com", "--if-exists", "update"},
+        {"register", "not-an-email", "--password-stdin"},
+        {"register", "--from", file, "--if-exists", "update"},
+        {"bootstrap", "user", "u1"},
+        {"bootstrap", "space", "s1", "--dry-run"},
+        {"reconcile", "--all"},
+        {"reconcile", "--all", "--dry-run"},
+        {"reconcile", "--all", "--check", "--sync-db",
+         "postgresql://x:" + connection_password + "@127.0.0.1:1/db"},
+        {"bootstrap", "user", "u2", "--auth-db", url(db.auth_name() + "_missing")},
+        {"register", "y@example.com", "--password", user_password},
+    };
+    int runs = 0;
+    for (const auto& command : commands) {
+        for (const auto* level : {"trace", "debug", "info", "warn", "error"}) {
+            for (const auto* format : {"text", "json"}) {
+                auto args = command;
+                for (const auto* extra : {"--log-level", level, "--log-format", format})
+                    args.push_back(extra);
+                if (std::string(format) == "json") args.push_back("--json");
+                const auto result = cli(args, env, user_password + "\n");
+                INFO(args[0] << " " << level << " " << format << "\n" << result.out << result.err);
+                CHECK(result.out.find(connection_password) == std::string::npos);
+                CHECK(result.err.find(connection_password) == std::string::npos);
+                CHECK(result.out.find(user_password) == std::string::npos);
+                CHECK(result.err.find(user_password) == std::string::npos);
+                ++runs;
+            }
+        }
+    }
+    std::filesystem::remove(file);
+    CHECK(runs == 110);
+}
