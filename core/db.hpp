@@ -16,7 +16,7 @@ namespace mana {
 
 // The connection broke: whatever comes next on it fails too.
 class ConnectionLost : public Error {
-public:
+  public:
     explicit ConnectionLost(const std::string& message) : Error(Exit::failure, message) {}
 };
 

@@ -3,6 +3,7 @@
 #include "db.hpp"
 #include "error.hpp"
 #include "schema.hpp"
+#include "subprocess.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -65,16 +66,11 @@ int run(const std::vector<std::string>& argv, const fs::path& log) {
         dup2(out, STDOUT_FILENO);
         dup2(out, STDERR_FILENO);
         if (account && (setgid(account->pw_gid) != 0 || setuid(account->pw_uid) != 0)) _exit(126);
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
+        exec_program(argv);
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_of(status);
 }
 
 // Whether the server account can enter and write dir (a private parent
@@ -90,7 +86,7 @@ bool server_can_use(const fs::path& dir) {
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return exit_code_of(status) == 0;
 }
 
 int free_port() {

@@ -1,5 +1,7 @@
 #include "bench_support.hpp"
 
+#include "subprocess.hpp"
+
 #include <fcntl.h>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -18,18 +20,12 @@ Timed run_timed(const std::vector<std::string>& argv, const std::string& input_f
         dup2(in, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
         dup2(null, STDERR_FILENO);
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
+        exec_program(argv);
     }
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), seconds_since(start),
-            usage.ru_maxrss};
+    return {exit_code_of(status), seconds_since(start), usage.ru_maxrss};
 }
 
 } // namespace mana::bench

@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         while (reader.next(row)) {
             if (row.line <= last_line) std::abort();
             last_line = row.line;
-            if (row.error.empty() && row.sign_up.email.empty()) std::abort(); // a row without email is an error
+            if (row.error.empty() && row.sign_up.email.empty())
+                std::abort(); // a row without email is an error
         }
     } catch (const mana::Error& e) {
         if (e.code() != mana::Exit::usage) std::abort();

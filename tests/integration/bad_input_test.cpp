@@ -6,8 +6,8 @@
 #include "tempdb.hpp"
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <unistd.h>
 
 using namespace mana::test;
@@ -22,13 +22,16 @@ void seed(TempDatabases& db) {
 
 // Rows in every table there is (a schema case may have dropped one).
 long long all_rows(TempDatabases& db) {
-    const auto count = [](pqxx::result tables, const std::function<long long(const std::string&)>& rows) {
+    const auto count = [](pqxx::result tables,
+                          const std::function<long long(const std::string&)>& rows) {
         long long n = 0;
-        for (const auto& t : tables) n += rows(t[0].as<std::string>());
+        for (const auto& t : tables)
+            n += rows(t[0].as<std::string>());
         return n;
     };
-    const char* present = "SELECT t FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
-                          "'auth.organizations', 'auth.members', 'sync_changes']) t WHERE to_regclass(t) IS NOT NULL";
+    const char* present =
+        "SELECT t FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
+        "'auth.organizations', 'auth.members', 'sync_changes']) t WHERE to_regclass(t) IS NOT NULL";
     return count(db.auth_query(present), [&](const std::string& t) { return db.auth_count(t); }) +
            count(db.sync_query(present), [&](const std::string& t) {
                return db.sync_query("SELECT count(*) FROM " + t)[0][0].as<long long>();
@@ -44,7 +47,8 @@ std::string from_hex(const std::string& hex) {
 }
 
 void run_case(TempDatabases& db, const json& c) {
-    const auto file = std::filesystem::temp_directory_path() / ("mana-bad-" + std::to_string(getpid()) + ".in");
+    const auto file =
+        std::filesystem::temp_directory_path() / ("mana-bad-" + std::to_string(getpid()) + ".in");
     if (c.contains("file")) {
         auto content = c["file"].get<std::string>();
         if (const auto at = content.find("<MEGABYTE>"); at != std::string::npos) {
@@ -53,19 +57,23 @@ void run_case(TempDatabases& db, const json& c) {
         std::ofstream(file, std::ios::binary) << content;
     }
     std::vector<std::string> args;
-    for (const auto& a : c["args"]) args.push_back(a == "$FILE" ? file.string() : a.get<std::string>());
+    for (const auto& a : c["args"])
+        args.push_back(a == "$FILE" ? file.string() : a.get<std::string>());
     auto env = db.env();
     env["MANA_AUTH_PASSWORD"] = std::nullopt;
     if (c.contains("env")) {
         for (const auto& [name, value] : c["env"].items()) {
-            env[name] = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
+            env[name] = value.is_null() ? std::nullopt
+                                        : std::optional<std::string>(value.get<std::string>());
         }
     }
-    const auto input = c.contains("stdin_hex") ? from_hex(c["stdin_hex"]) : c.value("stdin", std::string());
+    const auto input =
+        c.contains("stdin_hex") ? from_hex(c["stdin_hex"]) : c.value("stdin", std::string());
     const auto before = all_rows(db);
     const auto result = cli(args, env, input);
     std::filesystem::remove(file);
-    INFO("case: " << c["name"].get<std::string>() << "\nstdout: " << result.out << "\nstderr: " << result.err);
+    INFO("case: " << c["name"].get<std::string>() << "\nstdout: " << result.out
+                  << "\nstderr: " << result.err);
     CHECK(result.exit_code == c["exit"].get<int>());
     CHECK(line_count(result.err) == 1);
     CHECK_THAT(result.err, Catch::Contains(c["stderr"].get<std::string>()));
@@ -75,7 +83,8 @@ void run_case(TempDatabases& db, const json& c) {
 std::vector<json> corpus() {
     std::ifstream in(MANA_SOURCE_DIR "/tests/bad_input/cases.jsonl");
     std::vector<json> cases;
-    for (std::string line; std::getline(in, line);) cases.push_back(json::parse(line));
+    for (std::string line; std::getline(in, line);)
+        cases.push_back(json::parse(line));
     return cases;
 }
 

@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include "subprocess.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -29,12 +31,7 @@ Process::Process(const std::vector<std::string>& argv, const EnvChanges& env,
             else
                 unsetenv(name.c_str());
         }
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
+        exec_program(argv);
     }
     close(in[0]);
     close(out[1]);
@@ -86,7 +83,7 @@ Result Process::wait() {
     int status = 0;
     waitpid(pid_, &status, 0);
     waited_ = true;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.exit_code = exit_code_of(status);
     return result;
 }
 
