@@ -22,8 +22,12 @@ namespace {
 // enough to keep a million ids in one hash; and, should this process die,
 // the server notices within a second even in a long query, and frees the
 // session's locks.
-constexpr const char* session_settings =
-    "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'";
+void configure_session(Database& db) {
+    db.run([](pqxx::connection& c) {
+        pqxx::nontransaction{c}.exec(
+            "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'");
+    });
+}
 
 // One kind of singleton: where its ids come from, the temporary tables of
 // the sync session, and when a row of sync_changes s is one for id t.id.
@@ -68,8 +72,6 @@ class KindRun {
     std::vector<std::string> failures;
 
     void converge() {
-        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
-        auth_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
         load();
         step_done("loaded the ids");
         if (item_by_item_) {
@@ -261,47 +263,46 @@ class Run {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
                          "writes item by item, much slower than with a BYPASSRLS role");
         }
-        sync_.run([](pqxx::connection& c) { pqxx::nontransaction{c}.exec(session_settings); });
+        configure_session(sync_);
         if (o_.write) take_run_lock();
         result_.soft_deleted_users = auth_.run([](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             return tx.exec1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL")[0]
                 .as<long long>();
         });
-        // Spaces on a second pair of connections, in parallel with users:
-        // each kind's work is mostly the server's.
+        // Both kinds at once, Spaces on a second pair of connections: each
+        // kind's work is mostly the server's.
+        configure_session(auth_);
         std::optional<Database> space_auth, space_sync;
-        if (o_.users && o_.spaces)
+        if (o_.users && o_.spaces) {
             space_auth.emplace(auth_.another()), space_sync.emplace(sync_.another());
+            configure_session(*space_auth), configure_session(*space_sync);
+        }
         std::atomic<bool> cancelled{false};
         KindRun user_run(users, auth_, sync_, o_, reporter(users), result_.item_by_item, cancelled);
         KindRun space_run(spaces, space_auth ? *space_auth : auth_,
                           space_sync ? *space_sync : sync_, o_, reporter(spaces),
                           result_.item_by_item, cancelled);
-        std::exception_ptr space_error;
-        std::thread space_thread;
-        if (o_.spaces) {
-            space_thread = std::thread([&] {
+        std::vector<KindRun*> runs;
+        if (o_.users) runs.push_back(&user_run);
+        if (o_.spaces) runs.push_back(&space_run);
+        std::vector<std::exception_ptr> errors(runs.size());
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            threads.emplace_back([&, i] {
                 try {
-                    space_run.converge();
+                    runs[i]->converge();
                 } catch (...) {
-                    space_error = std::current_exception();
-                    cancelled = true;
+                    errors[i] = std::current_exception();
+                    cancelled = true; // the other kind stops at its next batch
                 }
             });
-            if (!o_.users) space_thread.join();
         }
-        if (o_.users) {
-            try {
-                user_run.converge();
-            } catch (...) {
-                cancelled = true;
-                if (space_thread.joinable()) space_thread.join();
-                throw;
-            }
+        for (auto& thread : threads)
+            thread.join();
+        for (const auto& error : errors) {
+            if (error) std::rethrow_exception(error);
         }
-        if (space_thread.joinable()) space_thread.join();
-        if (space_error) std::rethrow_exception(space_error);
 
         result_.users = user_run.counts;
         result_.spaces = space_run.counts;
