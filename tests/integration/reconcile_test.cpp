@@ -2,6 +2,7 @@
 // one- and two-database setups.
 #include "checks.hpp"
 #include "schema.hpp"
+#include "sync_log.hpp"
 #include "tempdb.hpp"
 
 #include <chrono>
@@ -208,7 +209,8 @@ TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wa
     // Hold the run lock as a running reconcile would.
     pqxx::connection holder{db.sync_url()};
     pqxx::nontransaction tx{holder};
-    tx.exec("SELECT pg_advisory_lock(" + std::to_string(0x4D410001) + ", 0)");
+    tx.exec("SELECT pg_advisory_lock(" +
+            std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
     const auto started = std::chrono::steady_clock::now();
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env()), 6, "another reconcile is running");
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
