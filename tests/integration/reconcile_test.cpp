@@ -5,12 +5,10 @@
 #include "sync_log.hpp"
 #include "tempdb.hpp"
 
-#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <thread>
 #include <unistd.h>
 
 using namespace mana::test;
@@ -211,15 +209,20 @@ TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wa
     pqxx::nontransaction tx{holder};
     tx.exec("SELECT pg_advisory_lock(" +
             std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
-    const auto started = std::chrono::steady_clock::now();
+    // Exit 6 proves it did not queue: a queued run would wait for ever here.
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env()), 6, "another reconcile is running");
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
     CHECK(db.sync_count("true") == 0);
     // Checking writes nothing and needs no lock.
     CHECK(cli({"reconcile", "--all", "--check"}, db.env()).exit_code == 10);
 
     Process waiting(cli_argv({"reconcile", "--all", "--wait"}), db.env());
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Queued: its request for the run lock is in pg_locks, not granted.
+    REQUIRE(eventually([&] {
+        return db.sync_query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+                             "granted AND database = (SELECT oid FROM pg_database WHERE datname "
+                             "= current_database())")[0][0]
+                   .as<long long>() == 1;
+    }));
     CHECK(db.sync_count("true") == 0);
     tx.exec("SELECT pg_advisory_unlock_all()");
     CHECK(waiting.wait().exit_code == 0);
@@ -232,14 +235,17 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
     std::srand(static_cast<unsigned>(getpid()));
     int cut_short = 0; // kills that left the run partly done
     for (int round = 0; round < 4; ++round) {
+        const auto before = db.sync_count("true");
+        const auto started = db.sync_clock();
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "100"}), db.env());
-        // Even rounds: any moment (often while loading); odd rounds: while writing.
-        if (round % 2 == 1) {
-            for (int i = 0; i < 400 && db.sync_count("true") == 0; ++i) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
+        // Even rounds: as soon as it is on the sync database (loading ids);
+        // odd rounds: once a random part of what is missing is written.
+        if (round % 2 == 0) {
+            REQUIRE(eventually([&] { return db.tool_sessions_on_sync(started) > 0; }));
+        } else {
+            const auto target = before + 1 + std::rand() % std::max(1LL, (40000 - before) * 3 / 4);
+            REQUIRE(eventually([&] { return db.sync_count("true") >= target; }));
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::rand() % 200));
         run.kill(SIGKILL);
         run.wait();
         const auto rows = db.sync_count("true");
@@ -259,10 +265,7 @@ TEST_CASE(
         TempDatabases db;
         db.add_users_with_spaces(20000);
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--json"}), db.env());
-        // Wait until some batches are in.
-        for (int i = 0; i < 400 && db.sync_count("true") == 0; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
+        REQUIRE(eventually([&] { return db.sync_count("true") > 0; })); // some batches are in
         run.kill(signal_number);
         const auto result = run.wait();
         INFO(result.err);

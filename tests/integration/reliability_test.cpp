@@ -5,13 +5,11 @@
 #include "password.hpp"
 #include "tempdb.hpp"
 
-#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
-#include <thread>
 #include <unistd.h>
 
 using namespace mana::test;
@@ -63,16 +61,6 @@ std::string write_users_file(const std::string& name, int n, const std::string& 
     return path.string();
 }
 
-// Waits until the condition holds (or gives up after about 30 s).
-template <class F>
-bool eventually(F&& condition) {
-    for (int i = 0; i < 1200; ++i) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return false;
-}
-
 long long terminate_backends(TempDatabases& db, const std::string& database) {
     return db
         .auth_query(
@@ -92,9 +80,21 @@ TEST_CASE(
     int kills = 0;
     for (int round = 0; round < 10; ++round) {
         // A fresh outage: a random third of the singletons lost.
+        const auto complete = db.sync_count("true");
         db.sync_query("DELETE FROM sync_changes WHERE random() < 0.33");
+        const auto left = db.sync_count("true");
+        const auto started = db.sync_clock();
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "2000", "--quiet"}), db.env());
-        std::this_thread::sleep_for(std::chrono::milliseconds(200 + random() % 2500));
+        // The moment: every third round as soon as it is on the sync database
+        // (loading ids), else once a random part, up to three quarters, of
+        // what is missing is written.
+        if (round % 3 == 0) {
+            REQUIRE(eventually([&] { return db.tool_sessions_on_sync(started) > 0; }));
+        } else {
+            const long long target =
+                left + 1 + static_cast<long long>(random() % ((complete - left) * 3 / 4));
+            REQUIRE(eventually([&] { return db.sync_count("true") >= target; }));
+        }
         run.kill(SIGKILL);
         kills += run.wait().exit_code == 128 + SIGKILL;
         // --wait: the killed run's session keeps its lock until the server

@@ -4,8 +4,10 @@
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 namespace mana::test {
 
@@ -26,6 +28,20 @@ inline int line_count(const std::string& text) {
         CHECK(::mana::test::line_count(failed_.err) == 1);                                         \
         CHECK_THAT(failed_.err, Catch::Contains(what));                                            \
     } while (false)
+
+// Polls until the condition holds; false after the deadline. Tests wait on
+// conditions, never for a time: the deadline only ends a real failure, so it
+// is generous (the CI machine runs tests in parallel on 2 cores).
+template <class Condition>
+bool eventually(Condition&& condition,
+                std::chrono::steady_clock::duration deadline = std::chrono::seconds(60)) {
+    const auto give_up = std::chrono::steady_clock::now() + deadline;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
 
 inline nlohmann::json json_out(const Result& result) {
     INFO("stdout: " << result.out << "\nstderr: " << result.err);

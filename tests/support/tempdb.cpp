@@ -172,4 +172,17 @@ long long TempDatabases::auth_count(const std::string& table, const std::string&
     return auth_query("SELECT count(*) FROM " + table + " WHERE " + where)[0][0].as<long long>();
 }
 
+std::string TempDatabases::sync_clock() {
+    return sync_query("SELECT clock_timestamp()::text")[0][0].as<std::string>();
+}
+
+long long TempDatabases::tool_sessions_on_sync(const std::string& since) {
+    pqxx::nontransaction tx{*sync_};
+    return tx
+        .exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND application_name = 'mana-auth' AND backend_start > $1::timestamptz",
+                      since)[0]
+        .as<long long>();
+}
+
 } // namespace mana::test

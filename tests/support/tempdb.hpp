@@ -59,6 +59,11 @@ class TempDatabases {
     pqxx::result auth_query(const std::string& sql);
     long long sync_count(const std::string& where);
     long long auth_count(const std::string& table, const std::string& where = "true");
+    // Sessions of mana-auth (its application_name) on the sync database that
+    // began after `since` (a server timestamp from sync_clock()): how a test
+    // sees that a run it started is at work there, not a killed one's leftover.
+    std::string sync_clock();
+    long long tool_sessions_on_sync(const std::string& since);
 
   private:
     std::string auth_name_;
