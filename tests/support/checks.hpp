@@ -31,14 +31,16 @@ inline int line_count(const std::string& text) {
 
 // Polls until the condition holds; false after the deadline. Tests wait on
 // conditions, never for a time: the deadline only ends a real failure, so it
-// is generous (the CI machine runs tests in parallel on 2 cores).
+// is generous (the CI machine runs tests in parallel on 2 cores). Polls are
+// 25 ms apart: some conditions count a table, and the poll must not become
+// the load.
 template <class Condition>
 bool eventually(Condition&& condition,
                 std::chrono::steady_clock::duration deadline = std::chrono::seconds(60)) {
     const auto give_up = std::chrono::steady_clock::now() + deadline;
     while (!condition()) {
         if (std::chrono::steady_clock::now() > give_up) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     return true;
 }
