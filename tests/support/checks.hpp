@@ -35,9 +35,8 @@ inline int line_count(const std::string& text) {
 // 25 ms apart: some conditions count a table, and the poll must not become
 // the load.
 template <class Condition>
-bool eventually(Condition&& condition,
-                std::chrono::steady_clock::duration deadline = std::chrono::seconds(60)) {
-    const auto give_up = std::chrono::steady_clock::now() + deadline;
+bool eventually(Condition&& condition) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!condition()) {
         if (std::chrono::steady_clock::now() > give_up) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
