@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
 
@@ -19,12 +20,34 @@ void report_error(const Context& ctx, Exit code, const std::string& message) {
     }
 }
 
+// Before anything can print: the parser's own errors echo arguments, and a
+// connection string may stand anywhere on the command line or in the
+// environment (a URL pasted in the wrong place, PGPASSWORD, a password given
+// with the refused --password).
+void register_startup_secrets(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        register_connection_secrets(arg);
+        if (arg == "--password" && i + 1 < argc) register_secret(argv[i + 1]);
+        if (arg.rfind("--password=", 0) == 0) register_secret(arg.substr(11));
+    }
+    for (char** entry = environ; *entry; ++entry) {
+        const std::string variable = *entry;
+        const auto equals = variable.find('=');
+        if (equals == std::string::npos) continue;
+        const auto name = variable.substr(0, equals), value = variable.substr(equals + 1);
+        if (name == "PGPASSWORD" || name == "MANA_AUTH_PASSWORD") register_secret(value);
+        register_connection_secrets(value);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     // libpq defaults an operator can still override in the connection string.
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "mana-auth", 0);
+    register_startup_secrets(argc, argv);
 
     CLI::App app{"mana-auth: register users and converge their sync singletons (userContext, "
                  "kontextDoc) between a Better Auth database and the sync change log.",

@@ -8,7 +8,10 @@
 #include "sync_log.hpp"
 
 #include <chrono>
+#include <ctime>
+#include <fstream>
 #include <iostream>
+#include <limits>
 #include <spdlog/spdlog.h>
 #include <sstream>
 
@@ -63,7 +66,7 @@ ReconcileProgress progress_reporter(const Context& ctx) {
 
 nlohmann::json kind_json(const KindCounts& c) {
     return {{"scanned", c.scanned},
-            {"missing", c.missing},
+            {"missing", c.missing ? nlohmann::json(*c.missing) : nlohmann::json()},
             {"written", c.written},
             {"failed", c.failed},
             {"missingSample", c.missing_sample}};
@@ -71,7 +74,7 @@ nlohmann::json kind_json(const KindCounts& c) {
 
 std::string kind_text(const char* what, const KindCounts& c, bool write) {
     std::string line = std::string(what) + ": " + std::to_string(c.scanned) + " scanned, " +
-                       std::to_string(c.missing) + " missing";
+                       (c.missing ? std::to_string(*c.missing) + " missing" : "missing not known");
     if (write) line += ", " + std::to_string(c.written) + " written";
     if (c.failed) line += ", " + std::to_string(c.failed) + " failed";
     return line;
@@ -85,7 +88,40 @@ std::string list(const std::vector<std::string>& ids, long long total) {
     return out;
 }
 
-Exit run(const Context& ctx, const ReconcileFlags& f) {
+// The --metrics-file of one run, written once: by the run when it has
+// counted, else (failed, refused) on the way out.
+class MetricsFile {
+  public:
+    explicit MetricsFile(const std::optional<std::string>& path) : path_(path) {}
+
+    void record(const std::optional<ReconcileResult>& result, bool success) {
+        if (!path_ || recorded_) return;
+        recorded_ = true;
+        RunMetrics m;
+        m.result = result;
+        m.success = success;
+        m.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        m.finished_at = std::time(nullptr);
+        m.last_success = success ? m.finished_at : last_success_in(earlier_text());
+        write_file_atomically(*path_, reconcile_metrics(m));
+    }
+    bool recorded() const { return recorded_; }
+
+  private:
+    std::string earlier_text() const {
+        std::ifstream in(*path_, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    std::optional<std::string> path_;
+    bool recorded_ = false;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
     if (!f.all) throw usage_error("reconcile: pass --all (every user and Space)");
     if (f.users_only && f.spaces_only)
         throw usage_error("--users-only and --spaces-only exclude each other");
@@ -107,7 +143,7 @@ Exit run(const Context& ctx, const ReconcileFlags& f) {
     if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
         std::cerr << "\r\033[K" << std::flush;
 
-    const long long missing = r.users.missing + r.spaces.missing;
+    const long long missing = r.users.missing.value_or(0) + r.spaces.missing.value_or(0);
     const long long failed = r.users.failed + r.spaces.failed;
     Exit exit = Exit::ok;
     if (r.interrupted)
@@ -117,11 +153,7 @@ Exit run(const Context& ctx, const ReconcileFlags& f) {
     else if (!options.write && missing > 0)
         exit = Exit::drift;
 
-    if (f.metrics_file) {
-        write_file_atomically(
-            *f.metrics_file,
-            reconcile_metrics(r, exit == Exit::ok || exit == Exit::drift, std::time(nullptr)));
-    }
+    metrics.record(r, exit == Exit::ok || exit == Exit::drift);
     const char* mode = f.check ? "check" : f.dry_run ? "dry-run" : "write";
     if (ctx.global.json) {
         emit_json({{"ok", exit == Exit::ok},
@@ -141,10 +173,14 @@ Exit run(const Context& ctx, const ReconcileFlags& f) {
     if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
     if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
     if (f.dry_run) {
-        if (r.users.missing)
-            say(ctx, "missing userContext: " + list(r.users.missing_sample, r.users.missing));
-        if (r.spaces.missing)
-            say(ctx, "missing kontextDoc: " + list(r.spaces.missing_sample, r.spaces.missing));
+        for (const auto& [what, counts] :
+             {std::pair<const char*, const KindCounts&>{"userContext", r.users},
+              std::pair<const char*, const KindCounts&>{"kontextDoc", r.spaces}}) {
+            if (!counts.missing_sample.empty())
+                say(ctx, std::string("missing ") + what + ": " +
+                             list(counts.missing_sample,
+                                  counts.missing.value_or(std::numeric_limits<long long>::max())));
+        }
     }
     if (r.orphans)
         say(ctx, "orphan Spaces (no live member, not written): " + std::to_string(r.orphans) +
@@ -155,6 +191,24 @@ Exit run(const Context& ctx, const ReconcileFlags& f) {
                  fmt::format("{:.1f}", r.seconds) + " s" +
                  (exit == Exit::drift ? " (drift: exit 10)" : ""));
     return exit;
+}
+
+// Every run leaves its metrics, failed and refused ones included:
+// monitoring must not stay green while cron fails.
+Exit run(const Context& ctx, const ReconcileFlags& f) {
+    MetricsFile metrics(f.metrics_file);
+    try {
+        return converge(ctx, f, metrics);
+    } catch (...) {
+        if (!metrics.recorded()) {
+            try {
+                metrics.record(std::nullopt, false);
+            } catch (const Error& e) {
+                spdlog::error("{}", e.what()); // the run's own error follows
+            }
+        }
+        throw;
+    }
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <unistd.h>
+#include <vector>
 
 namespace mana {
 namespace {
@@ -15,25 +16,37 @@ void gauge(std::string& out, const std::string& name, const std::string& help) {
                        name, help, name);
 }
 
+constexpr const char* last_success_series = "mana_auth_reconcile_last_success_timestamp_seconds";
+
 } // namespace
 
-std::string reconcile_metrics(const ReconcileResult& r, bool success, std::time_t finished_at) {
+std::string reconcile_metrics(const RunMetrics& run) {
     std::string out;
     gauge(out, "last_run_timestamp_seconds", "When the last reconcile finished (Unix time).");
-    out += fmt::format("mana_auth_reconcile_last_run_timestamp_seconds {}\n", finished_at);
+    out += fmt::format("mana_auth_reconcile_last_run_timestamp_seconds {}\n", run.finished_at);
     gauge(out, "duration_seconds", "How long the last reconcile took.");
-    out += fmt::format("mana_auth_reconcile_duration_seconds {:.3f}\n", r.seconds);
-    gauge(out, "success", "1 if the last reconcile converged (or checked) without failures.");
-    out += fmt::format("mana_auth_reconcile_success {}\n", success ? 1 : 0);
-    gauge(out, "items", "Singletons of the last reconcile, by kind and state.");
+    out += fmt::format("mana_auth_reconcile_duration_seconds {:.3f}\n", run.seconds);
+    gauge(out, "success",
+          "1 if the last reconcile converged (or checked) without failures; 0 if it failed, was "
+          "refused or was interrupted.");
+    out += fmt::format("mana_auth_reconcile_success {}\n", run.success ? 1 : 0);
+    if (run.last_success) {
+        gauge(out, "last_success_timestamp_seconds",
+              "When a reconcile last succeeded (Unix time): alert when it grows old.");
+        out += fmt::format("{} {}\n", last_success_series, *run.last_success);
+    }
+    if (!run.result) return out;
+    const auto& r = *run.result;
+    gauge(out, "items",
+          "Singletons of the last reconcile, by kind and state (missing: absent when not known).");
     for (const auto& [kind, counts] :
          {std::pair<const char*, const KindCounts&>{"userContext", r.users},
           std::pair<const char*, const KindCounts&>{"kontextDoc", r.spaces}}) {
-        for (const auto& [state, value] :
-             {std::pair<const char*, long long>{"scanned", counts.scanned},
-              {"missing", counts.missing},
-              {"written", counts.written},
-              {"failed", counts.failed}}) {
+        std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned}};
+        if (counts.missing) states.emplace_back("missing", *counts.missing);
+        states.emplace_back("written", counts.written);
+        states.emplace_back("failed", counts.failed);
+        for (const auto& [state, value] : states) {
             out += fmt::format("mana_auth_reconcile_items{{kind=\"{}\",state=\"{}\"}} {}\n", kind,
                                state, value);
         }
@@ -41,6 +54,17 @@ std::string reconcile_metrics(const ReconcileResult& r, bool success, std::time_
     gauge(out, "orphan_spaces", "Spaces without a live member: reported, never written.");
     out += fmt::format("mana_auth_reconcile_orphan_spaces {}\n", r.orphans);
     return out;
+}
+
+std::optional<std::time_t> last_success_in(const std::string& metrics_text) {
+    const auto prefix = std::string("\n") + last_success_series + " ";
+    const auto at = ("\n" + metrics_text).find(prefix);
+    if (at == std::string::npos) return std::nullopt;
+    try {
+        return static_cast<std::time_t>(std::stoll(metrics_text.substr(at + prefix.size() - 1)));
+    } catch (const std::exception&) {
+        return std::nullopt; // not a number: as if never recorded
+    }
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {

@@ -4,11 +4,24 @@
 #include "reconcile.hpp"
 
 #include <ctime>
+#include <optional>
 #include <string>
 
 namespace mana {
 
-std::string reconcile_metrics(const ReconcileResult& result, bool success, std::time_t finished_at);
+// What one reconcile run leaves for monitoring, good or not.
+struct RunMetrics {
+    std::optional<ReconcileResult> result; // none: it failed before it counted
+    bool success = false;
+    double seconds = 0;
+    std::time_t finished_at = 0;
+    std::optional<std::time_t> last_success; // this run's time, or an earlier good run's
+};
+
+std::string reconcile_metrics(const RunMetrics& run);
+
+// The last good run's time recorded in an earlier metrics file's text.
+std::optional<std::time_t> last_success_in(const std::string& metrics_text);
 
 // Writes a temporary file beside path and renames it over path, so a reader
 // never sees half a file.

@@ -74,15 +74,21 @@ class KindRun {
     void converge() {
         load();
         step_done("loaded the ids");
+        if (stopping()) return;
         if (item_by_item_) {
-            for_each_batch(k.ids, counts.scanned, [&](const std::vector<std::string>& ids) {
-                converge_item_by_item(ids);
-            });
+            // Only a check of every item tells how many are missing.
+            const bool checked_all =
+                for_each_batch(k.ids, counts.scanned, [&](const std::vector<std::string>& ids) {
+                    converge_item_by_item(ids);
+                });
+            if (checked_all) counts.missing = found_missing_;
             step_done("checked item by item");
             return;
         }
         if (o_.write) lock_buckets(true);
         const auto candidates = find_missing();
+        // Orphans found among the candidates are taken off as they show.
+        counts.missing = candidates;
         step_done("found what is missing");
         for_each_batch(k.missing, candidates,
                        [&](const std::vector<std::string>& ids) { write_batch(ids); });
@@ -157,8 +163,9 @@ class KindRun {
         });
     }
 
-    // f(ids) for the ids of table, batch_size at a time, until stopped.
-    void for_each_batch(const char* table, long long total,
+    // f(ids) for the ids of table, batch_size at a time, until stopped;
+    // whether it went through all of them.
+    bool for_each_batch(const char* table, long long total,
                         const std::function<void(const std::vector<std::string>&)>& f) {
         long long done = 0;
         for (long long first = 1; first <= total && !stopping(); first += o_.batch_size) {
@@ -175,6 +182,7 @@ class KindRun {
             done += static_cast<long long>(ids.size());
             report_(o_.write ? "writing" : "checking", done, total);
         }
+        return done == total;
     }
 
     std::map<std::string, std::string> writers(const std::vector<std::string>& ids) {
@@ -188,9 +196,10 @@ class KindRun {
         if (k.singleton == Singleton::kontext_doc && !writer.count(id)) {
             ++orphans;
             add_sample(orphan_sample, id, o_.sample_size);
+            if (!item_by_item_) --*counts.missing;
             return false;
         }
-        ++counts.missing;
+        ++found_missing_;
         add_sample(counts.missing_sample, id, o_.sample_size);
         return true;
     }
@@ -245,6 +254,7 @@ class KindRun {
     const ReconcileOptions& o_;
     std::function<void(const char*, long long, long long)> report_;
     bool item_by_item_;
+    long long found_missing_ = 0;        // so far, by note_missing
     const std::atomic<bool>& cancelled_; // the other kind failed
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
 };

@@ -14,6 +14,7 @@
 #include "db.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,11 @@ struct ReconcileOptions {
 
 struct KindCounts {
     long long scanned = 0;
-    long long missing = 0;
+    // What the run found missing (Spaces without a writer are orphans, not
+    // counted here); none when it stopped before it knew. Interrupted, the
+    // Spaces it had not yet looked at count as missing (some may prove to be
+    // orphans), so missing - written is what remains.
+    std::optional<long long> missing;
     long long written = 0;
     long long failed = 0;
     std::vector<std::string> missing_sample;

@@ -1,7 +1,9 @@
 #include "secrets.hpp"
 
+#include "conninfo.hpp"
+
+#include <map>
 #include <mutex>
-#include <set>
 
 namespace mana {
 namespace {
@@ -15,9 +17,25 @@ struct LongerFirst {
         return a.size() != b.size() ? a.size() > b.size() : a < b;
     }
 };
-std::set<std::string, LongerFirst>& registry() {
-    static std::set<std::string, LongerFirst> secrets;
+// Each secret with what stands in its place.
+std::map<std::string, std::string, LongerFirst>& registry() {
+    static std::map<std::string, std::string, LongerFirst> secrets;
     return secrets;
+}
+
+void register_replacement(const std::string& secret, const std::string& replacement) {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    registry().emplace(secret, replacement);
+}
+
+// A connection string's passwords, and the string itself shown masked (so
+// that even a password too short to register alone never shows).
+void register_conninfo(const std::string& conninfo) {
+    const auto passwords = conninfo_passwords(conninfo);
+    if (passwords.empty()) return;
+    for (const auto& password : passwords)
+        register_secret(password);
+    register_replacement(conninfo, mask_conninfo(conninfo));
 }
 
 } // namespace
@@ -26,16 +44,27 @@ void register_secret(const std::string& secret) {
     // A secret of one to three characters would mask every occurrence of
     // them in all output; such a password protects nothing anyway.
     if (secret.size() < min_secret_length) return;
-    std::lock_guard<std::mutex> lock(registry_mutex);
-    registry().insert(secret);
+    register_replacement(secret, "****");
+}
+
+void register_connection_secrets(const std::string& text) {
+    bool has_url = false;
+    for (const char* scheme : {"postgresql://", "postgres://"}) {
+        for (auto at = text.find(scheme); at != std::string::npos; at = text.find(scheme, at + 1)) {
+            has_url = true;
+            const auto end = text.find_first_of(" \t\n'\"", at);
+            register_conninfo(text.substr(at, end == std::string::npos ? end : end - at));
+        }
+    }
+    if (!has_url) register_conninfo(text);
 }
 
 std::string scrub(std::string text) {
     std::lock_guard<std::mutex> lock(registry_mutex);
-    for (const auto& secret : registry()) {
+    for (const auto& [secret, replacement] : registry()) {
         for (auto pos = text.find(secret); pos != std::string::npos;
-             pos = text.find(secret, pos + 4)) {
-            text.replace(pos, secret.size(), "****");
+             pos = text.find(secret, pos + replacement.size())) {
+            text.replace(pos, secret.size(), replacement);
         }
     }
     return text;

@@ -1,7 +1,8 @@
 // Secrets never reach output or logs. Whatever a secret is (a connection
 // password, a user's password), it is registered here once, and every line
 // the tool writes to stdout or stderr goes through scrub(). (Secrets under
-// four characters are not registered; URLs still show them masked.)
+// four characters are not registered on their own; a connection string
+// that holds one is registered whole, to be shown masked.)
 #pragma once
 
 #include <string>
@@ -9,6 +10,12 @@
 namespace mana {
 
 void register_secret(const std::string& secret);
+
+// Every connection password in text, wherever it stands in it (an argument
+// such as "--auth-db=postgresql://u:pw@h/db", an environment value): URLs
+// and key=value strings both.
+void register_connection_secrets(const std::string& text);
+
 std::string scrub(std::string text);
 
 } // namespace mana

@@ -112,6 +112,39 @@ TEST_CASE("a malformed URL and a wrong password are one line with exit 1 and the
     CHECK_THAT(wrong.err, !Catch::Contains("WrongPassword7"));
 }
 
+TEST_CASE("no password reaches the parser's errors, JSON errors or logs, wherever it was given") {
+    TempDatabases db;
+    auto env = db.env();
+    env["PGPASSWORD"] = "EnvPgPassword5";
+    env["SYNC_DATABASE_URL"] = "postgresql://ops:EnvUrlSecret4@127.0.0.1:1/sync";
+    const std::vector<std::vector<std::string>> commands = {
+        // A URL pasted where no argument is expected (the issue's case).
+        {"reconcile", "--all", "--check", "postgresql://user:PastedSecret1@host/db"},
+        {"reconcile", "--all", "--json", "postgres://user:PastedSecret2@host/db"},
+        {"doctor", "--auth-db=postgresql://u:InlineSecret3@host/db", "--frobnicate"},
+        {"doctor", "host=h password='KeywordSecret6' dbname=x", "--json"},
+        {"register", "a@example.com", "--password", "ArgvPassword8", "--json"},
+        // A password too short to register alone stays masked inside its URL.
+        {"bootstrap", "user", "u1", "--json", "extra", "postgresql://u:pw@host/db"},
+        {"bootstrap", "user", "u1", "--log-level", "debug", "--log-format", "json"},
+    };
+    for (const auto& args : commands) {
+        const auto result = cli(args, env);
+        INFO("args: " << args[0] << " ... " << args.back() << "\nstdout: " << result.out
+                      << "\nstderr: " << result.err);
+        CHECK(result.exit_code != 0);
+        for (const char* secret :
+             {"PastedSecret1", "PastedSecret2", "InlineSecret3", "EnvUrlSecret4", "EnvPgPassword5",
+              "KeywordSecret6", "ArgvPassword8", "u:pw@"}) {
+            CHECK_THAT(result.out + result.err, !Catch::Contains(secret));
+        }
+    }
+    const auto pasted = cli(commands[1], env);
+    CHECK(pasted.exit_code == 2);
+    CHECK_THAT(pasted.err, Catch::Contains("postgres://user:****@host/db"));
+    CHECK(json_out(pasted)["ok"] == false);
+}
+
 TEST_CASE("log format json writes one JSON object per log line") {
     TempDatabases db;
     db.add_user("u1", "u1@example.com");

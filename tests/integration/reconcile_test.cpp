@@ -153,6 +153,33 @@ TEST_CASE("a role bound by row-level security converges item by item") {
     CHECK(reconcile(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
 }
 
+TEST_CASE("an item-by-item run stopped part way says how many are missing is not known") {
+    TempDatabases db;
+    db.add_users_with_spaces(3000);
+    for (const bool as_json : {true, false}) {
+        std::vector<std::string> args{"reconcile", "--all", "--batch-size", "50"};
+        if (as_json) args.push_back("--json");
+        const auto before = db.sync_count("table_name = 'userContext'");
+        Process run(cli_argv(args), db.env(true));
+        REQUIRE(eventually([&] { return db.sync_count("table_name = 'userContext'") > before; }));
+        run.kill(SIGTERM);
+        const auto result = run.wait();
+        INFO("stdout: " << result.out << "\nstderr: " << result.err);
+        CHECK(result.exit_code == 143);
+        const auto written = db.sync_count("table_name = 'userContext'") - before;
+        REQUIRE(written < 3000);
+        if (as_json) {
+            const auto doc = json_out(result);
+            CHECK(doc["users"]["missing"].is_null());
+            CHECK(doc["users"]["written"] == written);
+        } else {
+            CHECK_THAT(result.out,
+                       Catch::Contains("userContext: 3000 scanned, missing not known, " +
+                                       std::to_string(written) + " written"));
+        }
+    }
+}
+
 TEST_CASE("shards are disjoint and together complete") {
     TempDatabases db;
     db.add_users_with_spaces(300);
@@ -265,7 +292,11 @@ TEST_CASE(
         TempDatabases db;
         db.add_users_with_spaces(20000);
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--json"}), db.env());
-        REQUIRE(eventually([&] { return db.sync_count("true") > 0; })); // some batches are in
+        // Some batches of each kind are in.
+        REQUIRE(eventually([&] {
+            return db.sync_count("table_name = 'userContext'") > 0 &&
+                   db.sync_count("table_name = 'kontextDoc'") > 0;
+        }));
         run.kill(signal_number);
         const auto result = run.wait();
         INFO(result.err);
@@ -277,6 +308,16 @@ TEST_CASE(
         CHECK(doc["users"]["written"].get<long long>() +
                   doc["spaces"]["written"].get<long long>() ==
               written);
+        // Truthful counts: what it found missing, so missing - written is
+        // what remains (not "missing = written", as an interrupted run said).
+        for (const auto& [kind, table] :
+             {std::pair<const char*, const char*>{"users", "userContext"},
+              {"spaces", "kontextDoc"}}) {
+            INFO(kind);
+            CHECK(doc[kind]["missing"] == 20000);
+            CHECK(doc[kind]["missing"].get<long long>() - doc[kind]["written"].get<long long>() ==
+                  20000 - db.sync_count(std::string("table_name = '") + table + "'"));
+        }
         check_no_doubles(db);
         reconcile(db);
         check_converged(db);
@@ -344,6 +385,74 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
         text,
         Catch::Matches("(.|\n)*mana_auth_reconcile_last_run_timestamp_seconds [0-9]{10}\n(.|\n)*"));
     CHECK(std::filesystem::exists(path) == false);
+}
+
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string metric_line(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    return at == std::string::npos ? "" : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+}
+
+} // namespace
+
+TEST_CASE("failed, refused and interrupted runs write their metrics and keep the last success") {
+    TempDatabases db;
+    db.add_users_with_spaces(20000);
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("mana-fail-" + std::to_string(getpid()) + ".prom");
+    const auto metrics = [&](const std::vector<std::string>& extra, const EnvChanges& env) {
+        std::vector<std::string> args{"reconcile", "--all",          "--check",
+                                      "--quiet",   "--metrics-file", path.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return cli(args, env);
+    };
+    REQUIRE(metrics({}, db.env()).exit_code == 10); // a good check run: drift, success
+    const auto good = read_text(path);
+    CHECK(metric_line(good, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 1");
+    const auto last_success =
+        metric_line(good, "mana_auth_reconcile_last_success_timestamp_seconds");
+    REQUIRE_THAT(last_success, Catch::Matches("[a-z_]+ [0-9]{10}"));
+
+    // Failed: the auth database cannot be reached.
+    CHECK(metrics({"--auth-db", "postgresql://127.0.0.1:1/nowhere"}, db.env()).exit_code == 1);
+    auto text = read_text(path);
+    CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
+    CHECK(metric_line(text, "mana_auth_reconcile_last_success_timestamp_seconds") == last_success);
+    CHECK_THAT(text, !Catch::Contains("mana_auth_reconcile_items"));
+
+    // Refused: another run holds the lock (a writing run needs it).
+    {
+        pqxx::connection holder{db.sync_url()};
+        pqxx::nontransaction{holder}.exec(
+            "SELECT pg_advisory_lock(" +
+            std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
+        std::filesystem::remove(path);
+        CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
+                  .exit_code == 6);
+        text = read_text(path);
+        CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
+        CHECK_THAT(text, !Catch::Contains("last_success_timestamp")); // none known any more
+    }
+
+    // Interrupted: counts as far as they are known, success 0.
+    Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file",
+                          path.string()}),
+                db.env());
+    REQUIRE(eventually([&] { return db.sync_count("table_name = 'userContext'") > 0; }));
+    run.kill(SIGTERM);
+    CHECK(run.wait().exit_code == 143);
+    text = read_text(path);
+    std::filesystem::remove(path);
+    CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
+    CHECK_THAT(text,
+               Catch::Contains(
+                   "mana_auth_reconcile_items{kind=\"userContext\",state=\"missing\"} 20000\n"));
 }
 
 TEST_CASE("reconcile refuses a missing --all and contradicting flags") {

@@ -48,3 +48,20 @@ TEST_CASE("secrets under four characters are not scrubbed from everything") {
     register_secret("abc");
     CHECK(scrub("every table is there, abc") == "every table is there, abc");
 }
+
+TEST_CASE("connection passwords are found anywhere in an argument or environment value") {
+    register_connection_secrets("--auth-db=postgresql://ops:arg-secret-1@db.example/auth");
+    CHECK(scrub("not expected: --auth-db=postgresql://ops:arg-secret-1@db.example/auth") ==
+          "not expected: --auth-db=postgresql://ops:****@db.example/auth");
+    register_connection_secrets("host=db password='kv secret 2' dbname=sync");
+    CHECK(scrub("given: host=db password='kv secret 2' dbname=sync") ==
+          "given: host=db password='****' dbname=sync");
+    CHECK(scrub("kv secret 2") == "****");
+}
+
+TEST_CASE("a connection string with a short password is shown masked whole") {
+    register_connection_secrets("postgres://ops:pw@db/auth");
+    CHECK(scrub("argument postgres://ops:pw@db/auth was not expected") ==
+          "argument postgres://ops:****@db/auth was not expected");
+    CHECK(scrub("pw stays readable elsewhere") == "pw stays readable elsewhere");
+}
