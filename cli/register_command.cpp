@@ -7,10 +7,13 @@
 #include "schema.hpp"
 #include "secrets.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <sys/stat.h>
 #include <termios.h>
 #include <thread>
 #include <unistd.h>
@@ -20,7 +23,8 @@ namespace {
 
 struct RegisterOptions {
     std::string email;
-    SignUp defaults;
+    SignUp defaults; // tier, role and kind as given
+    bool verified = false;
     std::optional<std::string> name;
     std::string if_exists = "error";
     bool no_bootstrap = false;
@@ -68,6 +72,19 @@ std::string prompt_hidden(const std::string& prompt) {
     return line;
 }
 
+// A usage error with the system's reason unless path is a file this
+// process can read (a directory opens, and reads as empty).
+void require_readable_file(const char* option, const std::string& path) {
+    struct stat status {};
+    int error = stat(path.c_str(), &status) != 0 ? errno : 0;
+    if (!error && S_ISDIR(status.st_mode)) error = EISDIR;
+    if (!error && access(path.c_str(), R_OK) != 0) error = errno;
+    if (error) {
+        throw usage_error(std::string("cannot read ") + option + " " + path + ": " +
+                          std::strerror(error));
+    }
+}
+
 // The password from the first source given, or none. Asked on a terminal
 // only when needed (a new user), twice.
 std::optional<std::string> read_password(const RegisterOptions& o, bool may_prompt) {
@@ -75,6 +92,7 @@ std::optional<std::string> read_password(const RegisterOptions& o, bool may_prom
     if (o.password_stdin) {
         password = without_line_end(read_stream(std::cin));
     } else if (o.password_file) {
+        require_readable_file("--password-file", *o.password_file);
         std::ifstream file(*o.password_file, std::ios::binary);
         if (!file) throw usage_error("cannot read --password-file " + *o.password_file);
         password = without_line_end(read_stream(file));
@@ -108,9 +126,45 @@ std::string singleton_state(const std::optional<Outcome>& outcome) {
 
 SignUp sign_up_from(const RegisterOptions& o) {
     auto sign_up = o.defaults;
+    if (o.verified) sign_up.verified = true;
     sign_up.email = o.email;
     sign_up.name = o.name;
     return sign_up;
+}
+
+// The sync database, checked before the registration writes anything: not
+// configured is a usage error and a wrong schema a failure, both with
+// nothing written; unreachable is an outage, which the registration
+// survives (SPEC §3.9), reported in sync_error.
+std::optional<Database> open_sync_before_writing(const Context& ctx, std::string& sync_error) {
+    if (connection_string(DbRole::sync, ctx.global.sync_db).empty()) {
+        open_sync(ctx); // throws the usage error
+    }
+    std::optional<Database> sync;
+    try {
+        sync.emplace(open_sync(ctx));
+    } catch (const Error& e) {
+        sync_error = e.what();
+        return std::nullopt;
+    }
+    require_schema(*sync);
+    return sync;
+}
+
+nlohmann::json changes_json(const std::vector<FieldChange>& changes) {
+    auto list = nlohmann::json::array();
+    for (const auto& c : changes) {
+        list.push_back(
+            c.field == "password"
+                ? nlohmann::json{{"field", c.field}}
+                : nlohmann::json{{"field", c.field}, {"old", c.before}, {"new", c.after}});
+    }
+    return list;
+}
+
+std::string change_text(const FieldChange& c) {
+    if (c.field == "password") return "changed the password";
+    return "changed " + c.field + ": " + c.before + " \u2192 " + c.after;
 }
 
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
@@ -120,22 +174,33 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
 
     auto auth = open_auth(ctx);
     require_schema(auth);
+    std::string sync_error;
+    auto sync = o.no_bootstrap ? std::nullopt : open_sync_before_writing(ctx, sync_error);
+    const auto irregular = IrregularEmails::load(auth);
     // Only a new user needs a password; an update takes one if given.
-    const bool exists = find_user_by_email(auth, normalize_email(o.email)).has_value();
+    const bool exists = find_user_by_email(auth, normalize_email(o.email), irregular).has_value();
     sign_up.password = read_password(o, !exists);
     if (!exists && !sign_up.password)
         throw usage_error("no password for the new user: " + std::string(password_sources));
-    const auto registration = register_in_auth(auth, prepare_sign_up(sign_up), if_exists);
+    const auto registration =
+        register_in_auth(auth, prepare_sign_up(sign_up), if_exists, irregular);
 
     nlohmann::json doc = {{"ok", true},
                           {"action", action_name(registration.action)},
                           {"userId", registration.user_id},
                           {"email", registration.email}};
     say(ctx, std::string(action_name(registration.action)) + " " + registration.email + " (user " +
-                 registration.user_id + ")");
+                 registration.user_id + (registration.soft_deleted ? ", soft-deleted" : "") + ")");
     if (registration.action == RegisterAction::skipped) {
+        doc["softDeleted"] = registration.soft_deleted;
         if (ctx.global.json) emit_json(doc);
         return Exit::ok;
+    }
+    if (registration.action == RegisterAction::updated) {
+        doc["changes"] = changes_json(registration.changes);
+        for (const auto& change : registration.changes)
+            say(ctx, change_text(change));
+        if (registration.changes.empty()) say(ctx, "nothing changed");
     }
     doc["spaceId"] = registration.space_id;
     doc["spaceSlug"] = registration.space_slug;
@@ -148,14 +213,10 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     }
 
     SingletonReport report;
-    try {
-        auto sync = open_sync(ctx);
-        require_schema(sync);
-        report = write_sign_up_singletons(auth, sync, registration);
-    } catch (const Error& e) {
-        if (e.code() == Exit::usage) throw;
-        report.error = e.what();
-    }
+    if (sync)
+        report = write_sign_up_singletons(auth, *sync, registration);
+    else
+        report.error = sync_error;
     doc["singletons"] = {{"userContext", singleton_state(report.user_context)},
                          {"kontextDoc", singleton_state(report.kontext_doc)}};
     if (report.error.empty()) {
@@ -164,9 +225,10 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     } else {
         doc["syncError"] = report.error;
         doc["ok"] = !o.require_sync;
-        spdlog::warn("the registration stands, but its singletons were not written: {}; "
-                     "`mana-auth reconcile --all` will write them",
-                     report.error);
+        // An error, not a warning: it must show under --quiet too.
+        spdlog::error("the registration stands, but its singletons were not written: {}; "
+                      "`mana-auth reconcile --all` will write them",
+                      report.error);
         say(ctx, "singletons NOT written (the sync database failed); `mana-auth reconcile --all` "
                  "repairs this");
     }
@@ -182,6 +244,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     if (!o.email.empty()) throw usage_error("give EMAIL or --from FILE, not both");
     std::ifstream file;
     if (*o.from != "-") {
+        require_readable_file("--from", *o.from);
         file.open(*o.from, std::ios::binary);
         if (!file) throw usage_error("cannot read --from " + *o.from);
     }
@@ -246,7 +309,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
         emit_json(doc);
     }
     if (summary.interrupted) return exit_after_stop(Exit::partial);
-    if (summary.failed > 0) return Exit::partial;
+    if (summary.failed > 0) return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
     return sync_failed ? Exit::failure : Exit::ok;
 }
 
@@ -270,12 +333,12 @@ void set_register_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--kind", o->defaults.kind, "Kind (default: human)")
         ->check(CLI::IsMember({"human", "persona", "system"}))
         ->group(behaviour_group);
-    cmd->add_flag("--verified", o->defaults.verified, "Mark the email as verified")
-        ->group(behaviour_group);
+    cmd->add_flag("--verified", o->verified, "Mark the email as verified")->group(behaviour_group);
     cmd->add_option(
            "--if-exists", o->if_exists,
-           "An email already registered: error (exit 5), skip, or update (re-apply tier, role, "
-           "kind, verification; the password only when given)")
+           "An email already registered: error (exit 5), skip, or update (only the name, tier, "
+           "role, kind, --verified and password given here change). A soft-deleted user is never "
+           "updated (exit 5)")
         ->check(CLI::IsMember({"error", "skip", "update"}))
         ->group(behaviour_group);
     cmd->add_flag("--no-bootstrap", o->no_bootstrap, "Do not write the singletons")

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "interrupt.hpp"
+#include "schema.hpp"
 #include "worker_pool.hpp"
 
 #include <deque>
@@ -42,13 +43,16 @@ class BatchRun {
   public:
     BatchRun(Database& auth, const std::optional<std::string>& sync_conninfo,
              const BatchOptions& options, const BatchCallbacks& callbacks)
-        : auth_(auth), options_(options), callbacks_(callbacks) {
+        : auth_(auth), options_(options), callbacks_(callbacks),
+          irregular_(IrregularEmails::load(auth)) {
         if (!options.bootstrap || !sync_conninfo) return;
         try {
             sync_ = std::make_unique<Database>(DbRole::sync, *sync_conninfo);
         } catch (const Error& e) {
-            summary_.sync_error = e.what();
+            summary_.sync_error = e.what(); // an outage: the registrations still stand
+            return;
         }
+        require_schema(*sync_); // a wrong database: stop before the first write
     }
 
     void fail(const InputRow& row, const std::string& error) {
@@ -59,7 +63,7 @@ class BatchRun {
     void commit(const InputRow& row, const PreparedSignUp& sign_up) {
         Registration registration;
         try {
-            registration = register_in_auth(auth_, sign_up, options_.if_exists);
+            registration = register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
         } catch (const ConnectionLost&) {
             throw; // every row after would fail the same way
         } catch (const Error& e) {
@@ -121,6 +125,7 @@ class BatchRun {
     Database& auth_;
     const BatchOptions& options_;
     const BatchCallbacks& callbacks_;
+    IrregularEmails irregular_; // one scan for the whole batch
     std::unique_ptr<Database> sync_;
     BatchSummary summary_;
 };

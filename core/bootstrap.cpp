@@ -1,6 +1,7 @@
 #include "bootstrap.hpp"
 
 #include "error.hpp"
+#include "identity.hpp"
 #include "text.hpp"
 
 #include <algorithm>
@@ -33,8 +34,7 @@ UserRecord resolve_live_user(Database& auth, const std::optional<std::string>& i
         require_valid_id("the user id", *id);
         user = find_user_by_id(auth, *id);
     } else if (email) {
-        require_valid_id("the email", *email);
-        user = find_user_by_email(auth, trim(*email));
+        user = find_user_by_email(auth, normalize_email(*email)); // not an address: exit 2
     } else {
         throw usage_error("name a user: USER_ID or --email EMAIL");
     }

@@ -64,10 +64,53 @@ std::optional<UserRecord> find_user_by_id(Database& auth, const std::string& id)
     return find_user(auth, "id = $1", id);
 }
 
+IrregularEmails IrregularEmails::load(Database& auth) {
+    return auth.run([](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        IrregularEmails found;
+        // A superset of the rows whose folded email differs (lower() of any
+        // collation folds A-Z); the fold itself is the sign-up's, below.
+        for (const auto& row :
+             tx.exec("SELECT id, email FROM auth.users WHERE email <> "
+                     "lower(email) OR email <> btrim(email, E' \\t\\n\\r\\f\\v')")) {
+            const auto email = row[1].as<std::string>();
+            const auto folded = ascii_lower(trim(email));
+            if (folded != email)
+                found.ids_by_folded_email_.emplace(folded, row[0].as<std::string>());
+        }
+        return found;
+    });
+}
+
+std::vector<std::string> IrregularEmails::ids_for(const std::string& email) const {
+    std::vector<std::string> ids;
+    const auto [first, last] = ids_by_folded_email_.equal_range(email);
+    for (auto it = first; it != last; ++it)
+        ids.push_back(it->second);
+    return ids;
+}
+
+Error ambiguous_email(const std::string& email, const std::vector<std::string>& user_ids) {
+    std::string ids;
+    for (const auto& id : user_ids)
+        ids += (ids.empty() ? "" : ", ") + id;
+    return failure(email + " belongs to " + std::to_string(user_ids.size()) + " stored users (" +
+                   ids + ") whose emails differ only in case or spaces: merge or fix them first");
+}
+
 std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email) {
-    // Emails are stored trimmed and lower-cased (as sign-up stores them), so
-    // the unique index on email answers.
-    return find_user(auth, "email = $1", ascii_lower(trim(email)));
+    return find_user_by_email(auth, email, IrregularEmails::load(auth));
+}
+
+std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email,
+                                             const IrregularEmails& irregular) {
+    const auto folded = ascii_lower(trim(email));
+    auto ids = irregular.ids_for(folded);
+    auto user = find_user(auth, "email = $1", folded);
+    if (user) ids.insert(ids.begin(), user->id);
+    if (ids.size() > 1) throw ambiguous_email(folded, ids);
+    if (!user && !ids.empty()) user = find_user_by_id(auth, ids.front());
+    return user;
 }
 
 std::vector<std::string> spaces_of_member(Database& auth, const std::string& user_id) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "db.hpp"
+#include "error.hpp"
 
 #include <map>
 #include <optional>
@@ -18,8 +19,29 @@ struct UserRecord {
 };
 
 std::optional<UserRecord> find_user_by_id(Database& auth, const std::string& id);
-// email in any case (it is trimmed and lower-cased, as sign-up stores it).
+
+// Users whose stored email is not in sign-up's form (trimmed, lower-cased):
+// rows written by other means. One scan of auth.users finds them all, for a
+// command or a whole batch.
+class IrregularEmails {
+  public:
+    static IrregularEmails load(Database& auth);
+    // The irregular users whose email folds to email (a normalised one).
+    std::vector<std::string> ids_for(const std::string& email) const;
+
+  private:
+    std::multimap<std::string, std::string> ids_by_folded_email_;
+};
+
+// The failure for two or more stored users that fold to one address.
+Error ambiguous_email(const std::string& email, const std::vector<std::string>& user_ids);
+
+// The user of an email as typed (folded as sign-up folds it): the unique
+// index first, then the irregular rows. An Error naming both ids when two
+// stored users fold to it: never a guess.
 std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email);
+std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email,
+                                             const IrregularEmails& irregular);
 
 // The Spaces user_id is a member of, earliest membership first.
 std::vector<std::string> spaces_of_member(Database& auth, const std::string& user_id);

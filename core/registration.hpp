@@ -4,35 +4,39 @@
 #pragma once
 
 #include "db.hpp"
+#include "directory.hpp"
 #include "sync_log.hpp"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mana {
 
 // What an operator asks for one user: from the command line or a file row.
+// A field not given is none: a new user gets the sign-up's default, an
+// updated user keeps what it has.
 struct SignUp {
     std::string email; // as typed
     std::optional<std::string> password;
     std::optional<std::string> password_hash; // a ready Better Auth hash
-    std::optional<std::string> name;
-    std::string tier = "public";
-    std::string role = "user";
-    std::string kind = "human";
-    bool verified = false;
+    std::optional<std::string> name;          // only spaces: not given
+    std::optional<std::string> tier;          // default public
+    std::optional<std::string> role;          // default user
+    std::optional<std::string> kind;          // default human
+    std::optional<bool> verified;             // default false
 };
 
 // A sign-up checked and hashed: what goes into the database.
 struct PreparedSignUp {
     std::string email; // normalised
-    std::string name;
+    std::optional<std::string> name;
     std::string local_part; // of the email as typed
     std::optional<std::string> password_hash;
-    std::string tier;
-    std::string role;
-    std::string kind;
-    bool verified;
+    std::optional<std::string> tier;
+    std::optional<std::string> role;
+    std::optional<std::string> kind;
+    std::optional<bool> verified;
 };
 
 // Every check of SPEC §3 (usage Errors), without hashing.
@@ -44,6 +48,13 @@ PreparedSignUp prepare_sign_up(const SignUp& sign_up);
 enum class IfExists { error, skip, update };
 enum class RegisterAction { created, updated, skipped };
 
+// One field an update changed; a password change shows no values.
+struct FieldChange {
+    std::string field;
+    std::string before;
+    std::string after;
+};
+
 struct Registration {
     RegisterAction action;
     std::string user_id;
@@ -51,13 +62,18 @@ struct Registration {
     std::string space_id; // the personal Space; empty when skipped
     std::string space_slug;
     bool space_created = false;
+    std::vector<FieldChange> changes; // of an update, in field order
+    bool soft_deleted = false;        // skipped: the user is soft-deleted
 };
 
 // One transaction of the auth database. An email already registered (in
-// any case) is an Error (already_exists) with IfExists::error; skip leaves
-// it alone; update re-applies tier, role, kind and verification, and the
-// password when one is given.
-Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists);
+// any case, with any surrounding spaces) is an Error (already_exists) with
+// IfExists::error; skip leaves it alone; update changes only the fields the
+// sign-up gives. A soft-deleted user is never updated: an Error
+// (already_exists) unless skipped. Two stored users for one address are an
+// Error naming both.
+Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists,
+                              const IrregularEmails& irregular);
 
 // What became of the singletons of a registration.
 struct SingletonReport {

@@ -54,7 +54,7 @@ void assign(SignUp& s, const std::string& field, const std::string& value) {
         s.verified = parse_bool(field, value);
 }
 
-// CSV fields of one record (RFC 4180: quotes, doubled quotes, embedded newlines).
+// CSV fields of one line (RFC 4180 quotes and doubled quotes; no line breaks).
 std::vector<std::string> split_csv(const std::string& record) {
     std::vector<std::string> fields(1);
     bool quoted = false;
@@ -75,12 +75,9 @@ std::vector<std::string> split_csv(const std::string& record) {
             fields.back() += c;
         }
     }
-    if (quoted) throw RowError("a quoted field is not closed");
+    // A field never spans lines: a stray quote must not swallow the rows after it.
+    if (quoted) throw RowError("a quoted field is not closed on its line");
     return fields;
-}
-
-bool quotes_balanced(const std::string& text) {
-    return std::count(text.begin(), text.end(), '"') % 2 == 0;
 }
 
 void strip_bom(std::string& line) {
@@ -149,13 +146,6 @@ bool SignUpReader::next(InputRow& row) {
         if (!read_line(text, too_long)) return false;
     } while (trim(text).empty() && !too_long);
     row = InputRow{line_, defaults_, ""};
-    // A quoted CSV field may span lines.
-    while (format_ == InputFormat::csv && !quotes_balanced(text) && !too_long) {
-        std::string more;
-        if (!read_line(more, too_long)) break;
-        text += "\n" + more;
-        too_long = too_long || text.size() > max_row_bytes;
-    }
     if (too_long) {
         row.error = "the row is longer than " + std::to_string(max_row_bytes) + " bytes";
         return true;

@@ -256,6 +256,174 @@ TEST_CASE("a sync outage leaves the registration standing and says reconcile rep
     CHECK(db.auth_count("auth.users", "email = 'cy@example.com'") == 1);
 }
 
+TEST_CASE("register checks its sync database before it writes anything") {
+    TempDatabases db;
+    auto env = db.env();
+    env["SYNC_DATABASE_URL"] = std::nullopt;
+    // Not configured: exit 2 and no user (a retry used to get exit 5).
+    CHECK_ONE_LINE_ERROR(cli({"register", "ada@example.com", "--password-stdin"}, env, password), 2,
+                         "no sync database");
+    CHECK(total_rows(db) == 0);
+    CHECK(cli({"register", "ada@example.com", "--password-stdin", "--no-bootstrap"}, env, password)
+              .exit_code == 0);
+    CHECK(db.auth_count("auth.users") == 1);
+    // Reachable but not a sync database: exit 1, nothing written either.
+    CHECK_ONE_LINE_ERROR(
+        cli({"register", "bob@example.com", "--password-stdin", "--sync-db", db.auth_url()},
+            db.env(), password),
+        1, "sync database: incompatible schema");
+    CHECK(db.auth_count("auth.users", "email = 'bob@example.com'") == 0);
+    const auto batch = write_file(
+        "precheck.jsonl", "{\"email\":\"cy@example.com\",\"password\":\"" + password + "\"}\n");
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, env), 2, "no sync database");
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch, "--sync-db", db.auth_url()}, db.env()),
+                         1, "sync database: incompatible schema");
+    std::filesystem::remove(batch);
+    CHECK(db.auth_count("auth.users", "email = 'cy@example.com'") == 0);
+}
+
+TEST_CASE("a soft-deleted user is never updated nor bootstrapped by register") {
+    TempDatabases db;
+    db.add_user("dead", "dead@example.com", true);
+    const auto stored = [&] {
+        return db.auth_query("SELECT row_to_json(u)::text FROM auth.users u")[0][0]
+            .as<std::string>();
+    };
+    const auto before = stored();
+    for (const auto* mode : {"error", "update"}) {
+        INFO(mode);
+        CHECK_ONE_LINE_ERROR(register_user(db, {"dead@example.com", "--if-exists", mode}), 5,
+                             "dead@example.com belongs to a soft-deleted user (user dead)");
+    }
+    const auto skipped = register_user(db, {"DEAD@example.com", "--if-exists", "skip", "--json"});
+    CHECK(skipped.exit_code == 0);
+    CHECK(json_out(skipped)["action"] == "skipped");
+    CHECK(json_out(skipped)["softDeleted"] == true);
+    const auto batch = write_file("dead.jsonl", "{\"email\":\"dead@example.com\",\"password\":\"" +
+                                                    password + "\"}\n");
+    const auto from =
+        cli({"register", "--from", batch, "--if-exists", "update", "--json"}, db.env());
+    std::filesystem::remove(batch);
+    CHECK(from.exit_code == 1); // its only row failed
+    CHECK_THAT(json_out(from)["failures"][0]["error"].get<std::string>(),
+               Catch::Contains("soft-deleted"));
+    CHECK(stored() == before);
+    CHECK(db.auth_count("auth.accounts") == 0);
+    CHECK(db.sync_count("true") == 0);
+    CHECK(db.auth_count("auth.security_events") == 0);
+}
+
+TEST_CASE("if-exists update changes only what is given and names each change") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"founder@example.com", "--tier", "founder", "--role", "admin",
+                               "--verified", "--name", "Ada"})
+                .exit_code == 0);
+    const auto hash_before =
+        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+    // The issue's case: a password reset must not demote the founder.
+    const auto reset =
+        register_user(db, {"founder@example.com", "--if-exists", "update"}, "a brand new password");
+    INFO(reset.err);
+    CHECK(reset.exit_code == 0);
+    CHECK(db.auth_count("auth.users", "access_tier = 'founder' AND role = 'admin' AND "
+                                      "email_verified AND kind = 'human' AND name = 'Ada'") == 1);
+    CHECK(db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>() !=
+          hash_before);
+    CHECK_THAT(reset.out, Catch::Contains("changed the password"));
+    CHECK_THAT(reset.out, !Catch::Contains("tier"));
+
+    const auto tier = cli({"register", "founder@example.com", "--if-exists", "update", "--tier",
+                           "beta", "--role", "admin", "--name", "Ada L", "--json"},
+                          db.env());
+    CHECK(tier.exit_code == 0);
+    CHECK(json_out(tier)["changes"] ==
+          json::array({{{"field", "name"}, {"old", "Ada"}, {"new", "Ada L"}},
+                       {{"field", "tier"}, {"old", "founder"}, {"new", "beta"}}}));
+    CHECK(db.auth_count("auth.users", "access_tier = 'beta' AND role = 'admin' AND email_verified "
+                                      "AND name = 'Ada L'") == 1);
+    const auto text =
+        cli({"register", "founder@example.com", "--if-exists", "update", "--kind", "persona"},
+            db.env());
+    CHECK_THAT(text.out, Catch::Contains("changed kind: human \u2192 persona"));
+    const auto same = cli({"register", "founder@example.com", "--if-exists", "update", "--kind",
+                           "persona", "--name", "   "},
+                          db.env());
+    CHECK_THAT(same.out, Catch::Contains("nothing changed"));
+    CHECK(db.auth_count("auth.users", "name = 'Ada L'") == 1); // a blank name is not given
+}
+
+TEST_CASE("emails stored with another case or spaces are the same address, two are an error") {
+    TempDatabases db;
+    db.add_user("odd", "  Mixed.Case@Example.COM ");
+    // register finds it rather than creating a second account.
+    CHECK_ONE_LINE_ERROR(register_user(db, {"mixed.case@example.com"}), 5,
+                         "is already registered (user odd)");
+    CHECK(db.auth_count("auth.users") == 1);
+    // bootstrap --email finds it too.
+    const auto boot =
+        cli({"bootstrap", "user", "--email", "MIXED.case@example.com", "--json"}, db.env());
+    INFO(boot.err);
+    CHECK(boot.exit_code == 0);
+    CHECK(db.sync_count("user_id = 'odd' AND table_name = 'userContext'") == 1);
+    // A second stored row folding to the same address: never a guess.
+    db.add_user("canon", "mixed.case@example.com");
+    const auto sync_rows = db.sync_count("true");
+    for (const auto& result :
+         {register_user(db, {"Mixed.Case@example.com", "--if-exists", "update"}),
+          cli({"bootstrap", "user", "--email", "mixed.case@example.com"}, db.env())}) {
+        CHECK_ONE_LINE_ERROR(result, 1, "mixed.case@example.com belongs to 2 stored users");
+        CHECK_THAT(result.err, Catch::Contains("canon") && Catch::Contains("odd"));
+    }
+    CHECK(db.auth_count("auth.users") == 2);
+    CHECK(db.sync_count("true") == sync_rows);
+}
+
+TEST_CASE("register --from counts every data line once and a bad line fails alone") {
+    TempDatabases db;
+    const auto row = [](const std::string& email) {
+        return "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}\n";
+    };
+    const auto jsonl =
+        write_file("lines.jsonl", row("a@example.com") + "{\"email\":\"b@example.com\",\"pass\n" +
+                                      row("c@example.com") + "\n" + "[1,2]\n" +
+                                      row("a@example.com") + row("d@example.com"));
+    const auto csv = write_file("lines.csv", "email,password\n"
+                                             "\"e@example.com,unclosed quote\n"
+                                             "f@example.com," +
+                                                 password +
+                                                 "\n"
+                                                 "g@example.com," +
+                                                 password + "\n");
+    const auto result =
+        cli({"register", "--from", jsonl, "--if-exists", "skip", "--json"}, db.env());
+    INFO(result.err);
+    CHECK(result.exit_code == 3);
+    auto doc = json_out(result);
+    // 6 data lines (the blank one is none): 3 created, 1 skipped, 2 failed.
+    CHECK(doc["created"] == 3);
+    CHECK(doc["skipped"] == 1);
+    CHECK(doc["failed"] == 2);
+    CHECK(doc["failures"][0]["line"] == 2);
+    CHECK(doc["failures"][1]["line"] == 5);
+    const auto from_csv = cli({"register", "--from", csv, "--json"}, db.env());
+    doc = json_out(from_csv);
+    CHECK(from_csv.exit_code == 3);
+    CHECK(doc["created"] == 2); // the lines after the stray quote are not swallowed
+    CHECK(doc["failed"] == 1);
+    CHECK(doc["failures"][0]["line"] == 2);
+    CHECK(db.auth_count("auth.users") == 5);
+    // Every row failing is a failure, not a partial success.
+    const auto all_bad = write_file("bad.jsonl", "{\"email\":\"x\"}\nnot json\n");
+    CHECK(cli({"register", "--from", all_bad}, db.env()).exit_code == 1);
+    for (const auto& path : {jsonl, csv, all_bad})
+        std::filesystem::remove(path);
+    // Not a readable file: exit 2 with the system's reason, never "0 created".
+    const auto directory = std::filesystem::temp_directory_path().string();
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", directory}, db.env()), 2, "Is a directory");
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", directory + "/no-such-file.jsonl"}, db.env()),
+                         2, "No such file or directory");
+}
+
 TEST_CASE("register writes singletons with a sync role bound by row-level security") {
     TempDatabases db;
     REQUIRE(register_user(db, {"ada@example.com"}, password, true).exit_code == 0);

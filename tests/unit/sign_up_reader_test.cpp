@@ -36,10 +36,10 @@ TEST_CASE("JSON Lines rows carry every field and their line numbers") {
     CHECK(rows[0].sign_up.tier == "founder");
     CHECK(rows[0].sign_up.role == "admin");
     CHECK(rows[0].sign_up.kind == "persona");
-    CHECK(rows[0].sign_up.verified);
+    CHECK(rows[0].sign_up.verified == std::optional<bool>(true));
     CHECK(rows[1].line == 3);
     CHECK(rows[1].sign_up.password_hash == std::optional<std::string>("h"));
-    CHECK(rows[1].sign_up.tier == "public");
+    CHECK_FALSE(rows[1].sign_up.tier.has_value()); // not given: a new user's default applies
 }
 
 TEST_CASE("defaults from the command line fill what a row leaves out") {
@@ -49,7 +49,7 @@ TEST_CASE("defaults from the command line fill what a row leaves out") {
     const auto rows =
         read_all("{\"email\":\"a@x.org\",\"verified\":false}\n", InputFormat::jsonl, defaults);
     CHECK(rows[0].sign_up.tier == "beta");
-    CHECK_FALSE(rows[0].sign_up.verified);
+    CHECK(rows[0].sign_up.verified == std::optional<bool>(false));
 }
 
 TEST_CASE("bad JSON rows are reported and the reader goes on") {
@@ -92,24 +92,32 @@ TEST_CASE("a row over the size limit is an error and the next row still reads") 
     CHECK(rows[1].sign_up.email == "b@x.org");
 }
 
-TEST_CASE("CSV with a BOM, CRLF, quotes and an embedded newline") {
+TEST_CASE("CSV with a BOM, CRLF and quotes; a line break ends every row") {
     const auto rows = read_all("\xEF\xBB\xBF"
                                "Email,Password,Name,Verified\r\n"
                                "a@x.org,pw-123456,\"Lovelace, Ada\",true\r\n"
-                               "b@x.org,,\"Two\nLines \"\"quoted\"\"\",\r\n"
+                               "b@x.org,,\"Two \"\"quoted\"\"\",\r\n"
                                "c@x.org,pw,too,many,fields\r\n"
-                               "d@x.org,pw,D,maybe\r\n",
+                               "d@x.org,pw,D,maybe\r\n"
+                               "e@x.org,pw,\"unclosed,\r\n"
+                               "f@x.org,pw,F,\r\n",
                                InputFormat::csv);
-    REQUIRE(rows.size() == 4);
+    REQUIRE(rows.size() == 6);
     CHECK(rows[0].sign_up.email == "a@x.org");
     CHECK(rows[0].sign_up.name == std::optional<std::string>("Lovelace, Ada"));
-    CHECK(rows[0].sign_up.verified);
+    CHECK(rows[0].sign_up.verified == std::optional<bool>(true));
     CHECK(rows[1].line == 3);
     CHECK_FALSE(rows[1].sign_up.password.has_value());
-    CHECK(rows[1].sign_up.name == std::optional<std::string>("Two\nLines \"quoted\""));
-    CHECK(rows[2].line == 5);
+    CHECK(rows[1].sign_up.name == std::optional<std::string>("Two \"quoted\""));
+    CHECK(rows[2].line == 4);
     CHECK(rows[2].error == "has 5 fields, the header 4");
     CHECK(rows[3].error == "\"verified\" must be true or false");
+    // An unclosed quote fails its own line; the next line is a row of its own.
+    CHECK(rows[4].line == 6);
+    CHECK(rows[4].error == "a quoted field is not closed on its line");
+    CHECK(rows[5].line == 7);
+    CHECK(rows[5].error.empty());
+    CHECK(rows[5].sign_up.email == "f@x.org");
 }
 
 TEST_CASE("an unusable CSV header is a usage error naming the line") {
