@@ -67,24 +67,52 @@ void sync_write_check(Database& sync, std::vector<Check>& checks) {
     }
 }
 
-void auth_write_check(Database& auth, std::vector<Check>& checks) {
-    const auto missing = auth.run([](pqxx::connection& c) {
+// A privilege some commands need, and which ones fail without it.
+struct Privilege {
+    const char* what;  // as the line names it
+    const char* query; // true when held
+    const char* commands;
+};
+
+// The privileges each command needs beyond those the write check tries.
+// On the auth database, what only register needs is a warning (reconcile
+// and bootstrap work with a read-only role); anything else is a failure.
+const std::vector<Privilege> auth_privileges = {
+    {"SELECT on auth.users, auth.organizations, auth.members",
+     "SELECT bool_and(has_table_privilege(t, 'SELECT')) FROM unnest(ARRAY['auth.users', "
+     "'auth.organizations', 'auth.members']) t",
+     "register, bootstrap and reconcile"},
+    {"INSERT, UPDATE on auth.users, auth.accounts, auth.security_events, auth.organizations, "
+     "auth.members",
+     "SELECT bool_and(has_table_privilege(t, 'INSERT, UPDATE')) FROM unnest(ARRAY['auth.users', "
+     "'auth.accounts', 'auth.security_events', 'auth.organizations', 'auth.members']) t",
+     "register"}};
+const std::vector<Privilege> sync_privileges = {
+    {"SELECT on sync_changes", "SELECT has_table_privilege('sync_changes', 'SELECT')",
+     "register, bootstrap and reconcile"},
+    {"TEMP on this database (temporary tables)",
+     "SELECT has_database_privilege(current_database(), 'TEMP')", "reconcile"}};
+
+void privilege_check(Database& db, const std::vector<Privilege>& privileges,
+                     std::vector<Check>& checks) {
+    std::string missing;
+    bool only_register = true;
+    db.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
-        std::string list;
-        for (const char* table : {"auth.users", "auth.accounts", "auth.security_events",
-                                  "auth.organizations", "auth.members"}) {
-            if (!tx.exec_params1("SELECT has_table_privilege($1, 'INSERT, UPDATE')",
-                                 std::string(table))[0]
-                     .as<bool>()) {
-                list += (list.empty() ? "" : ", ") + std::string(table);
-            }
+        for (const auto& p : privileges) {
+            if (tx.exec1(p.query)[0].as<bool>()) continue;
+            missing += std::string(missing.empty() ? "" : "; ") + "no " + p.what + ": " +
+                       p.commands + " would fail";
+            only_register = only_register && std::string(p.commands) == "register";
         }
-        return list;
     });
-    checks.push_back({"auth database write permission",
-                      missing.empty() ? CheckStatus::ok : CheckStatus::warn,
-                      missing.empty() ? "may register users"
-                                      : "no INSERT/UPDATE on " + missing + ": register will fail"});
+    const auto name = std::string(db.label()) + " privileges";
+    if (missing.empty()) {
+        checks.push_back({name, CheckStatus::ok, "every privilege the commands need"});
+        return;
+    }
+    checks.push_back({name, only_register ? CheckStatus::warn : CheckStatus::fail,
+                      missing + " (GRANT them to " + std::string(db.conn().username()) + ")"});
 }
 
 } // namespace
@@ -105,12 +133,14 @@ std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::strin
     std::vector<Check> checks;
     if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
         schema_check(*auth, checks);
-        if (checks.back().status == CheckStatus::ok) auth_write_check(*auth, checks);
+        if (checks.back().status == CheckStatus::ok)
+            privilege_check(*auth, auth_privileges, checks);
     }
     if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
         schema_check(*sync, checks);
         if (checks.back().status == CheckStatus::ok) {
             rls_check(*sync, checks);
+            privilege_check(*sync, sync_privileges, checks);
             sync_write_check(*sync, checks);
         }
     }

@@ -268,6 +268,7 @@ class Run {
 
     ReconcileResult run() {
         const auto started = std::chrono::steady_clock::now();
+        require_temp_privilege();
         result_.item_by_item = sync_.bound_by_rls();
         if (result_.item_by_item) {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
@@ -334,6 +335,22 @@ class Run {
             std::lock_guard<std::mutex> lock(progress_mutex_);
             progress_(k.phase, step, done, total);
         };
+    }
+
+    // The ids go into temporary tables: without TEMP, refuse by name before
+    // reading anything.
+    void require_temp_privilege() {
+        const bool may = sync_.run([](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            return tx.exec1("SELECT has_database_privilege(current_database(), 'TEMP')")[0]
+                .as<bool>();
+        });
+        if (!may) {
+            throw failure(std::string("sync database: role ") + sync_.conn().username() +
+                          " may not create temporary tables, which reconcile needs: GRANT TEMP "
+                          "ON DATABASE " +
+                          sync_.conn().dbname() + " TO " + sync_.conn().username());
+        }
     }
 
     // One run for everything (exclusive), or one per shard (shared with

@@ -42,9 +42,9 @@ TEST_CASE("doctor passes on databases made from sql/") {
         CHECK(check["status"] == "ok");
     }
     CHECK(names == std::set<std::string>{"auth database connection", "auth database schema",
-                                         "auth database write permission",
-                                         "sync database connection", "sync database schema",
-                                         "sync role and row-level security",
+                                         "auth database privileges", "sync database connection",
+                                         "sync database schema", "sync role and row-level security",
+                                         "sync database privileges",
                                          "sync database write permission"});
     // The write check rolled back.
     CHECK(db.sync_count("true") == 0);
@@ -66,6 +66,32 @@ TEST_CASE("a command on an incompatible schema stops with one line naming the co
     db.auth_query("ALTER TABLE auth.users DROP COLUMN deleted_at");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "u1"}, db.env()), 1,
                          "auth database: incompatible schema: auth.users.deleted_at is missing");
+}
+
+TEST_CASE("doctor names the command a missing privilege would break, and reconcile refuses") {
+    TempDatabases db;
+    db.add_users_with_spaces(3);
+    db.sync_query("REVOKE TEMPORARY ON DATABASE " + db.sync_name() + " FROM PUBLIC");
+    const auto doctor = cli({"doctor"}, db.env(true));
+    INFO(doctor.out << doctor.err);
+    CHECK(doctor.exit_code == 1);
+    CHECK_THAT(doctor.out, Catch::Contains("fail\tsync database privileges: no TEMP on this "
+                                           "database (temporary tables): reconcile would fail"));
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check"}, db.env(true)), 1,
+                         "may not create temporary tables, which reconcile needs: GRANT TEMP");
+    CHECK(db.sync_count("true") == 0);
+    // What only register needs is a warning: reconcile works with a read-only auth role.
+    db.auth_query(std::string("GRANT SELECT ON ALL TABLES IN SCHEMA auth TO ") + plain_role +
+                  "; GRANT USAGE ON SCHEMA auth TO " + plain_role);
+    auto env = db.env();
+    env["DATABASE_URL"] =
+        "dbname=" + db.auth_name() + " user=" + plain_role + " password=" + plain_role_password;
+    const auto read_only = cli({"doctor"}, env);
+    CHECK(read_only.exit_code == 0);
+    CHECK_THAT(read_only.out,
+               Catch::Contains("warn\tauth database privileges: no INSERT, UPDATE on auth.users, "
+                               "auth.accounts, auth.security_events, auth.organizations, "
+                               "auth.members: register would fail"));
 }
 
 TEST_CASE("doctor warns about a role bound by row-level security but passes") {
