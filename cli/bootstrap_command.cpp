@@ -111,8 +111,11 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     auto* bootstrap = app.add_subcommand(
         "bootstrap", "Write the missing singletons of one user (and its Spaces) or of one Space");
     bootstrap->require_subcommand(1);
-    set_examples(*bootstrap, "  mana-auth bootstrap user --email ada@example.com\n"
-                             "  mana-auth bootstrap space --slug ada --dry-run\n");
+    const std::vector<Exit> exits = {Exit::ok,      Exit::failure,   Exit::usage,
+                                     Exit::partial, Exit::not_found, Exit::drift};
+    set_help_footer(*bootstrap, {"  mana-auth bootstrap user --email ada@example.com\n"
+                                 "  mana-auth bootstrap space --slug ada --dry-run\n",
+                                 exits, connection_environment});
 
     auto user_options = std::make_shared<BootstrapOptions>();
     auto* user = bootstrap->add_subcommand(
@@ -122,9 +125,10 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     user->add_option("--email", user_options->email, "The user's email instead of its id")
         ->group(behaviour_group);
     add_dry_run(*user, *user_options);
-    set_examples(*user, "  mana-auth bootstrap user 3bYd8Xq2...                # by id\n"
-                        "  mana-auth bootstrap user --email ada@example.com --json\n"
-                        "  mana-auth bootstrap user --email ada@example.com --dry-run\n");
+    set_help_footer(*user, {"  mana-auth bootstrap user 3bYd8Xq2...                # by id\n"
+                            "  mana-auth bootstrap user --email ada@example.com --json\n"
+                            "  mana-auth bootstrap user --email ada@example.com --dry-run\n",
+                            exits, connection_environment});
     user->callback([&ctx, user_options] {
         ctx.action = [&ctx, user_options] { return run_user(ctx, *user_options); };
     });
@@ -140,9 +144,11 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
                      "Who writes it: a live member (any live user for an orphan Space)")
         ->group(behaviour_group);
     add_dry_run(*space, *space_options);
-    set_examples(*space,
-                 "  mana-auth bootstrap space --slug ada\n"
-                 "  mana-auth bootstrap space Xk3... --owner 3bYd8Xq2...   # an orphan Space\n");
+    set_help_footer(*space,
+                    {"  mana-auth bootstrap space --slug ada\n"
+                     "  mana-auth bootstrap space Xk3... --owner 3bYd8Xq2...   # an orphan Space\n",
+                     {Exit::ok, Exit::failure, Exit::usage, Exit::not_found, Exit::drift},
+                     connection_environment});
     space->callback([&ctx, space_options] {
         ctx.action = [&ctx, space_options] { return run_space(ctx, *space_options); };
     });

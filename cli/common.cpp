@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <iostream>
+#include <map>
 #include <unistd.h>
 
 namespace mana::cli {
@@ -22,6 +24,11 @@ Database open(DbRole role, const std::string& given) {
                               : "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL");
     }
     return Database(role, conninfo);
+}
+
+bool non_empty_env(const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value;
 }
 
 } // namespace
@@ -50,7 +57,8 @@ void emit_json(const nlohmann::json& document) {
 }
 
 std::string paint(const Context& ctx, const std::string& text, const char* ansi_colour) {
-    static const bool colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    // no-color.org: NO_COLOR counts when it is set and not empty.
+    static const bool colour = isatty(STDOUT_FILENO) && !non_empty_env("NO_COLOR");
     if (!colour || ctx.global.json) return text;
     return std::string("\033[") + ansi_colour + "m" + text + "\033[0m";
 }
@@ -83,8 +91,56 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
         ->group(output_group);
 }
 
-void set_examples(CLI::App& command, const std::string& examples) {
-    command.footer("\nExamples:\n" + examples);
+const std::vector<std::string> connection_environment = {"DATABASE_URL", "SYNC_DATABASE_URL", "PG*",
+                                                         "PGCONNECT_TIMEOUT", "NO_COLOR"};
+
+namespace {
+
+const char* exit_meaning(Exit code) {
+    switch (code) {
+    case Exit::ok:
+        return "done, or converged";
+    case Exit::failure:
+        return "failure (a database, the schema, a privilege, every row failed)";
+    case Exit::usage:
+        return "usage error (a bad option, a missing setting, an unreadable file)";
+    case Exit::partial:
+        return "partial: some items failed, the rest are done";
+    case Exit::not_found:
+        return "the user or Space was not found";
+    case Exit::already_exists:
+        return "already exists (--if-exists error), or the user is soft-deleted";
+    case Exit::locked:
+        return "another reconcile holds the lock (--wait queues instead)";
+    case Exit::drift:
+        return "drift: something is missing (--check, --dry-run)";
+    case Exit::interrupted:
+        return "stopped by SIGINT (Ctrl-C) after the current step";
+    case Exit::terminated:
+        return "stopped by SIGTERM after the current step";
+    }
+    return "";
+}
+
+const std::map<std::string, const char*> environment_meaning = {
+    {"DATABASE_URL", "the auth database when --auth-db is not given"},
+    {"SYNC_DATABASE_URL", "the sync database when --sync-db is not given"},
+    {"PG*", "libpq's own: PGHOST, PGUSER, PGPASSFILE, PGSERVICE, PGSSLMODE, PGSSLROOTCERT, ..."},
+    {"PGCONNECT_TIMEOUT", "seconds to wait for a connection (default here: 10)"},
+    {"MANA_AUTH_PASSWORD", "the new user's password (else --password-stdin, a file, the prompt)"},
+    {"NO_COLOR", "set and not empty: no colour on a terminal"},
+};
+
+} // namespace
+
+void set_help_footer(CLI::App& command, const HelpFooter& footer) {
+    std::string text = "\nExamples:\n" + footer.examples + "\nExit status:\n";
+    for (const auto code : footer.exits)
+        text += fmt::format("  {:<4} {}\n", static_cast<int>(code), exit_meaning(code));
+    if (!footer.environment.empty()) text += "\nEnvironment:\n";
+    for (const auto& name : footer.environment)
+        text += fmt::format("  {:<19} {}\n", name, environment_meaning.at(name));
+    command.footer(text);
 }
 
 } // namespace mana::cli

@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace mana::cli {
 
@@ -56,8 +57,18 @@ bool stderr_is_terminal();
 // --help lists them and they may follow the command's name.
 void add_shared_options(CLI::App& command, GlobalOptions& global, bool connects);
 
-// Examples at the foot of a command's --help.
-void set_examples(CLI::App& command, const std::string& examples);
+// The foot of a command's --help, which its man page is made from too:
+// examples, the exit codes it returns and the environment it reads (names
+// from the table in common.cpp).
+struct HelpFooter {
+    std::string examples;
+    std::vector<Exit> exits;
+    std::vector<std::string> environment;
+};
+void set_help_footer(CLI::App& command, const HelpFooter& footer);
+
+// What every command that connects reads from the environment.
+extern const std::vector<std::string> connection_environment;
 
 void set_register_command(CLI::App& app, Context& ctx);
 void set_bootstrap_command(CLI::App& app, Context& ctx);

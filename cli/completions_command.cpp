@@ -15,10 +15,12 @@ void set_completions_command(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"bash", "zsh", "fish"}))
         ->group(behaviour_group);
     add_shared_options(*cmd, ctx.global, false);
-    set_examples(*cmd,
-                 "  source <(mana-auth completions bash)\n"
-                 "  mana-auth completions zsh > ~/.zfunc/_mana-auth\n"
-                 "  mana-auth completions fish > ~/.config/fish/completions/mana-auth.fish\n");
+    set_help_footer(*cmd,
+                    {"  source <(mana-auth completions bash)\n"
+                     "  mana-auth completions zsh > ~/.zfunc/_mana-auth\n"
+                     "  mana-auth completions fish > ~/.config/fish/completions/mana-auth.fish\n",
+                     {Exit::ok, Exit::usage},
+                     {}});
     cmd->callback([&ctx, shell] {
         ctx.action = [&ctx, shell] {
             const char* script = *shell == "bash"  ? bash_completion()

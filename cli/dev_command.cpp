@@ -36,9 +36,11 @@ void set_dev_command(CLI::App& app, Context& ctx) {
         add_shared_options(*command, ctx.global, false);
         command->callback([&ctx, action] { ctx.action = action; });
     };
-    set_examples(*dev, "  eval \"$(mana-auth dev up)\"      # start it, export both URLs\n"
-                       "  mana-auth dev status\n"
-                       "  mana-auth dev down               # stop it and remove its data\n");
+    set_help_footer(*dev, {"  eval \"$(mana-auth dev up)\"      # start it, export both URLs\n"
+                           "  mana-auth dev status\n"
+                           "  mana-auth dev down               # stop it and remove its data\n",
+                           {Exit::ok, Exit::failure, Exit::usage},
+                           {}});
 
     add("up", "Start the cluster (creating it if needed) and print the exports", [&ctx, dir] {
         print_exports(ctx, dev_up(*dir));

@@ -8,8 +8,11 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "doctor", "Check both databases: connection, schema, row-level security, permissions");
     add_shared_options(*cmd, ctx.global, true);
-    set_examples(*cmd, "  mana-auth doctor\n"
-                       "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n");
+    set_help_footer(*cmd,
+                    {"  mana-auth doctor\n"
+                     "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n",
+                     {Exit::ok, Exit::failure, Exit::usage},
+                     connection_environment});
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             const auto auth = connection_string(DbRole::auth, ctx.global.auth_db);

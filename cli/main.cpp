@@ -4,8 +4,10 @@
 #include "logging.hpp"
 #include "secrets.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace {
@@ -13,8 +15,76 @@ namespace {
 using namespace mana;
 using namespace mana::cli;
 
-void report_error(const Context& ctx, Exit code, const std::string& message) {
-    std::cerr << "mana-auth: " << scrub(message) << std::endl;
+// The command the arguments name, as far as they name one ("bootstrap
+// user"), and a word that stands where a command is expected but is none.
+struct CommandPath {
+    std::string path;
+    std::string unknown;
+};
+
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+    return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
+CommandPath command_path(const CLI::App& top, int argc, char** argv) {
+    CommandPath found;
+    const CLI::App* current = &top;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--") break;
+        if (arg.size() > 1 && arg[0] == '-') {
+            // An option's value may be the next argument: not a command.
+            const CLI::Option* option = nullptr;
+            for (auto* app = current; app && !option; app = app->get_parent())
+                option = app->get_option_no_throw(arg);
+            if (option && option->get_items_expected_min() > 0) ++i;
+            continue;
+        }
+        const auto subcommands = subcommands_of(*current);
+        if (subcommands.empty()) break; // the command's own arguments
+        const auto sub = std::find_if(subcommands.begin(), subcommands.end(),
+                                      [&](const CLI::App* s) { return s->check_name(arg); });
+        if (sub == subcommands.end()) {
+            found.unknown = arg;
+            break;
+        }
+        found.path += " " + arg;
+        current = *sub;
+    }
+    return found;
+}
+
+// The parser's complaint about a missing or unknown command, as an
+// operator would say it: what is wrong and which commands there are.
+std::string command_error(const CLI::App& top, const CommandPath& at,
+                          const std::string& parser_message) {
+    const bool missing = parser_message.rfind("A subcommand is required", 0) == 0;
+    if (at.unknown.empty() && !missing) return parser_message;
+    const CLI::App* app = &top;
+    std::istringstream words(at.path);
+    for (std::string word; words >> word;)
+        app = app->get_subcommand(word);
+    std::string names;
+    for (const auto* sub : subcommands_of(*app))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+    const auto prefix = at.path.empty() ? std::string() : at.path.substr(1) + " ";
+    if (at.unknown.empty()) {
+        return (at.path.empty() ? std::string("a command is required")
+                                : "'" + at.path.substr(1) + "' needs a command") +
+               " (" + names + ")";
+    }
+    return "unknown command '" + prefix + at.unknown + "' (commands: " + names + ")";
+}
+
+// The final error line: on stderr in the log's format, and the JSON
+// document when --json asked for one. A usage error points at the help of
+// the command it is about.
+void report_error(const Context& ctx, Exit code, std::string message, const CommandPath& command) {
+    if (code == Exit::usage) message += " (see mana-auth" + command.path + " --help)";
+    if (ctx.global.log_format == "json")
+        std::cerr << log_line(LogFormat::json, "error", message) << std::endl;
+    else
+        std::cerr << "mana-auth: " << scrub(message) << std::endl;
     if (ctx.global.json) {
         emit_json({{"ok", false}, {"error", message}, {"exit_code", static_cast<int>(code)}});
     }
@@ -67,12 +137,19 @@ int main(int argc, char** argv) {
     set_doctor_command(app, ctx);
     set_dev_command(app, ctx);
     set_completions_command(app, ctx);
-    set_examples(
-        app, "  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
-             "  mana-auth register --from founders.jsonl     # users from a file\n"
-             "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
-             "  mana-auth <command> --help                   # a command's options\n");
+    auto environment = connection_environment;
+    environment.push_back("MANA_AUTH_PASSWORD");
+    set_help_footer(
+        app,
+        {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
+         "  mana-auth register --from founders.jsonl     # users from a file\n"
+         "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
+         "  mana-auth <command> --help                   # a command's options\n",
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
+          Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
+         environment});
 
+    const auto command = command_path(app, argc, argv);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -82,7 +159,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        report_error(ctx, Exit::usage, std::string(e.what()) + " (see mana-auth --help)");
+        report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
         return static_cast<int>(Exit::usage);
     }
 
@@ -91,10 +168,10 @@ int main(int argc, char** argv) {
     try {
         return static_cast<int>(ctx.action());
     } catch (const Error& e) {
-        report_error(ctx, e.code(), e.what());
+        report_error(ctx, e.code(), e.what(), command);
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
-        report_error(ctx, Exit::failure, std::string("internal error: ") + e.what());
+        report_error(ctx, Exit::failure, std::string("internal error: ") + e.what(), command);
         return static_cast<int>(Exit::failure);
     }
 }

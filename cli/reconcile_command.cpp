@@ -125,6 +125,9 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     if (!f.all) throw usage_error("reconcile: pass --all (every user and Space)");
     if (f.users_only && f.spaces_only)
         throw usage_error("--users-only and --spaces-only exclude each other");
+    if (f.check && f.dry_run)
+        throw usage_error("--check and --dry-run exclude each other: --check counts for "
+                          "monitoring, --dry-run also lists what is missing");
     ReconcileOptions options;
     options.write = !f.dry_run && !f.check;
     options.users = !f.spaces_only;
@@ -239,19 +242,23 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         ->group(behaviour_group);
     cmd->add_option("--list", f->list,
                     "How many ids to list of what is missing or orphaned (default: 20)")
+        ->check(CLI::Range(0, 1000000))
         ->group(output_group);
     cmd->add_option(
            "--metrics-file", f->metrics_file,
            "Write Prometheus metrics here (atomically) for node_exporter's textfile collector")
         ->group(output_group);
-    set_examples(
+    set_help_footer(
         *cmd,
-        "  mana-auth reconcile --all --dry-run              # what is missing, nothing written\n"
-        "  mana-auth reconcile --all                        # write it\n"
-        "  */5 * * * * mana-auth reconcile --all --quiet --metrics-file "
-        "/var/lib/node_exporter/mana.prom\n"
-        "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
-        "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n");
+        {"  mana-auth reconcile --all --dry-run              # what is missing, nothing written\n"
+         "  mana-auth reconcile --all                        # write it\n"
+         "  */5 * * * * mana-auth reconcile --all --quiet --metrics-file "
+         "/var/lib/node_exporter/mana.prom\n"
+         "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
+         "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n",
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::drift,
+          Exit::interrupted, Exit::terminated},
+         connection_environment});
     cmd->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 

@@ -8,6 +8,7 @@
 #include "secrets.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -58,16 +59,33 @@ std::string read_stream(std::istream& in) {
     return buffer.str();
 }
 
+// The terminal as it was before a prompt turned echo off: a signal during
+// the prompt puts it back before the process dies of that signal.
+termios terminal_before_prompt{};
+
+extern "C" void restore_terminal_and_die(int signal_number) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_before_prompt);
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+}
+
 std::string prompt_hidden(const std::string& prompt) {
     std::cerr << prompt << std::flush;
-    termios saved{};
-    tcgetattr(STDIN_FILENO, &saved);
-    termios silent = saved;
+    tcgetattr(STDIN_FILENO, &terminal_before_prompt);
+    struct sigaction restore {
+    }, previous_int{}, previous_term{};
+    restore.sa_handler = restore_terminal_and_die;
+    sigemptyset(&restore.sa_mask);
+    sigaction(SIGINT, &restore, &previous_int);
+    sigaction(SIGTERM, &restore, &previous_term);
+    termios silent = terminal_before_prompt;
     silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
     std::string line;
     std::getline(std::cin, line);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_before_prompt);
+    sigaction(SIGINT, &previous_int, nullptr);
+    sigaction(SIGTERM, &previous_term, nullptr);
     std::cerr << std::endl;
     return line;
 }
@@ -281,9 +299,10 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                        {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs}, callbacks);
     if (progress) std::cerr << "\n";
     if (!summary.sync_error.empty()) {
-        spdlog::warn("singletons not written for some users: {}; `mana-auth reconcile --all` will "
-                     "write them",
-                     summary.sync_error);
+        // An error, not a warning: it must show under --quiet too.
+        spdlog::error("singletons not written for some users: {}; `mana-auth reconcile --all` "
+                      "will write them",
+                      summary.sync_error);
     }
     say(ctx, std::to_string(summary.created) + " created, " + std::to_string(summary.updated) +
                  " updated, " + std::to_string(summary.skipped) + " skipped, " +
@@ -362,12 +381,17 @@ void set_register_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--jobs", o->jobs, "Hashing threads for --from (default: every core)")
         ->check(CLI::Range(1u, 256u))
         ->group(behaviour_group);
-    set_examples(
+    auto environment = connection_environment;
+    environment.push_back("MANA_AUTH_PASSWORD");
+    set_help_footer(
         *cmd,
-        "  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
-        "  printf '%s' \"$PW\" | mana-auth register ada@example.com --password-stdin\n"
-        "  mana-auth register --from founders.jsonl --if-exists update\n"
-        "  mana-auth register --from users.csv --json > report.json\n");
+        {"  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
+         "  printf '%s' \"$PW\" | mana-auth register ada@example.com --password-stdin\n"
+         "  mana-auth register --from founders.jsonl --if-exists update\n"
+         "  mana-auth register --from users.csv --json > report.json\n",
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
+          Exit::interrupted, Exit::terminated},
+         environment});
     cmd->callback([&ctx, o] {
         ctx.action = [&ctx, o] {
             if (o->password_on_argv) {

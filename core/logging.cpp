@@ -12,25 +12,24 @@
 namespace mana {
 namespace {
 
+std::string format_line(LogFormat format, const std::string& level, const std::string& message,
+                        std::chrono::system_clock::time_point time) {
+    const auto text = scrub(message);
+    const auto when = js_iso_timestamp(time);
+    if (format == LogFormat::text) return when + " " + level + ": " + text;
+    return nlohmann::json{{"time", when}, {"level", level}, {"message", text}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   public:
     explicit StderrSink(LogFormat format) : format_(format) {}
 
   protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        const auto text = scrub(std::string(msg.payload.data(), msg.payload.size()));
-        const auto time = js_iso_timestamp(msg.time);
         const auto level = spdlog::level::to_string_view(msg.level);
-        std::string line;
-        if (format_ == LogFormat::json) {
-            line = nlohmann::json{
-                {"time", time},
-                {"level", std::string(level.data(), level.size())},
-                {"message",
-                 text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        } else {
-            line = time + " " + std::string(level.data(), level.size()) + ": " + text;
-        }
+        auto line = format_line(format_, std::string(level.data(), level.size()),
+                                std::string(msg.payload.data(), msg.payload.size()), msg.time);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stderr);
     }
@@ -41,6 +40,10 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 } // namespace
+
+std::string log_line(LogFormat format, const std::string& level, const std::string& message) {
+    return format_line(format, level, message, std::chrono::system_clock::now());
+}
 
 void configure_logging(const std::string& level, LogFormat format) {
     auto logger =

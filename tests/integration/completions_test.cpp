@@ -127,6 +127,21 @@ TEST_CASE("fish completes from the script") {
     CHECK(result.out == "user\tA user and its Spaces\npersona\tKind\n");
 }
 
+TEST_CASE("the help of commands that connect names their exit codes and environment") {
+    const auto reconcile = cli({"reconcile", "--help"});
+    for (const auto* line :
+         {"  6    another reconcile holds the lock", "  10   drift: something is missing",
+          "  143  stopped by SIGTERM", "Environment:\n  DATABASE_URL", "  SYNC_DATABASE_URL",
+          "  NO_COLOR            set and not empty"}) {
+        CHECK_THAT(reconcile.out, Catch::Contains(line));
+    }
+    const auto register_help = cli({"register", "--help"});
+    CHECK_THAT(register_help.out, Catch::Contains("  5    already exists"));
+    CHECK_THAT(register_help.out, Catch::Contains("  MANA_AUTH_PASSWORD"));
+    CHECK_THAT(cli({"bootstrap", "user", "--help"}).out,
+               Catch::Contains("  4    the user or Space"));
+}
+
 TEST_CASE("every command's help has a purpose and grouped options and examples") {
     for (const auto& path : command_paths()) {
         auto args = path;
@@ -140,6 +155,9 @@ TEST_CASE("every command's help has a purpose and grouped options and examples")
         if (help.out.find("Subcommands:") == std::string::npos) { // leaf commands
             CHECK(help.out.find("Output:") != std::string::npos);
             CHECK(help.out.find("Examples:") != std::string::npos);
+            // The sections a man page is made from.
+            CHECK(help.out.find("Exit status:\n  0    done") != std::string::npos);
+            CHECK(help.out.find("  2    usage error") != std::string::npos);
         }
     }
 }

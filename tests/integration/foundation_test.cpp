@@ -1,6 +1,7 @@
 // The foundation: global surface, connection errors, doctor, dev.
 #include "checks.hpp"
 #include "tempdb.hpp"
+#include "terminal.hpp"
 
 #include <filesystem>
 #include <set>
@@ -22,7 +23,7 @@ TEST_CASE("help lists every command and version prints the version") {
 }
 
 TEST_CASE("usage errors exit 2 with one line") {
-    CHECK_ONE_LINE_ERROR(cli({}), 2, "subcommand is required");
+    CHECK_ONE_LINE_ERROR(cli({}), 2, "a command is required");
     CHECK_ONE_LINE_ERROR(cli({"doctor", "--no-such-flag"}), 2, "--no-such-flag");
     CHECK_ONE_LINE_ERROR(cli({"--log-format", "xml", "doctor"}), 2, "--log-format");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "x"}, {{"DATABASE_URL", std::nullopt}}), 2,
@@ -169,6 +170,43 @@ TEST_CASE("no password reaches the parser's errors, JSON errors or logs, whereve
     CHECK(pasted.exit_code == 2);
     CHECK_THAT(pasted.err, Catch::Contains("postgres://user:****@host/db"));
     CHECK(json_out(pasted)["ok"] == false);
+}
+
+TEST_CASE("colour on a terminal unless NO_COLOR is set to something") {
+    TempDatabases db;
+    for (const auto& [no_color, coloured] :
+         {std::pair<std::optional<std::string>, bool>{std::nullopt, true},
+          {std::string(), true}, // set but empty: no-color.org says it does not count
+          {std::string("1"), false}}) {
+        auto env = db.env();
+        env["NO_COLOR"] = no_color;
+        Terminal terminal(cli_argv({"doctor"}), env);
+        CHECK(terminal.wait() == 0);
+        INFO("NO_COLOR=" << no_color.value_or("(unset)") << "\n" << terminal.screen());
+        CHECK((terminal.screen().find("\033[32mok") != std::string::npos) == coloured);
+    }
+}
+
+TEST_CASE("unknown and missing commands are named, and usage errors point at the command's help") {
+    CHECK_ONE_LINE_ERROR(cli({"frobnicate"}), 2,
+                         "unknown command 'frobnicate' (commands: register, bootstrap, reconcile, "
+                         "doctor, dev, completions) (see mana-auth --help)");
+    CHECK_ONE_LINE_ERROR(cli({"--json", "bootstrap", "usr"}), 2,
+                         "unknown command 'bootstrap usr' (commands: user, space) (see mana-auth "
+                         "bootstrap --help)");
+    CHECK_ONE_LINE_ERROR(cli({"bootstrap"}), 2, "'bootstrap' needs a command (user, space)");
+    CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "--frob"}), 2,
+                         "--frob (see mana-auth bootstrap user --help)");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check", "--dry-run"}), 2,
+                         "--check and --dry-run exclude each other");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--list", "-1"}), 2, "--list");
+    // The final error line follows --log-format json, like every log line.
+    const auto json_error = cli({"reconcile", "--log-format", "json"});
+    CHECK(json_error.exit_code == 2);
+    const auto line = nlohmann::json::parse(json_error.err);
+    CHECK(line["level"] == "error");
+    CHECK_THAT(line["message"].get<std::string>(),
+               Catch::Contains("pass --all") && Catch::Contains("see mana-auth reconcile --help"));
 }
 
 TEST_CASE("log format json writes one JSON object per log line") {

@@ -3,6 +3,7 @@
 #include "checks.hpp"
 #include "password.hpp"
 #include "tempdb.hpp"
+#include "terminal.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -422,6 +423,46 @@ TEST_CASE("register --from counts every data line once and a bad line fails alon
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", directory}, db.env()), 2, "Is a directory");
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", directory + "/no-such-file.jsonl"}, db.env()),
                          2, "No such file or directory");
+}
+
+TEST_CASE("Ctrl-C at the password prompt gives the terminal its echo back") {
+    TempDatabases db;
+    auto env = db.env();
+    env["MANA_AUTH_PASSWORD"] = std::nullopt;
+    Terminal terminal(cli_argv({"register", "new@example.com"}), env);
+    REQUIRE(terminal.await("Password for new@example.com: "));
+    CHECK_FALSE(terminal.echoes()); // the prompt hides what is typed
+    terminal.type("half a pass\x03");
+    CHECK(terminal.wait() == 130);
+    CHECK(terminal.echoes());
+    CHECK(total_rows(db) == 0);
+}
+
+TEST_CASE("with --quiet a registration whose singletons were not written still says so") {
+    TempDatabases db;
+    const auto result = cli({"register", "ada@example.com", "--password-stdin", "--quiet",
+                             "--sync-db", "postgresql://127.0.0.1:1/down"},
+                            db.env(), password);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.empty());
+    CHECK_THAT(result.err, Catch::Contains("singletons were not written") &&
+                               Catch::Contains("reconcile --all"));
+    const auto batch = write_file("quiet.jsonl", "{\"email\":\"bob@example.com\",\"password\":\"" +
+                                                     password + "\"}\n");
+    const auto from =
+        cli({"register", "--from", batch, "--quiet", "--sync-db", "postgresql://127.0.0.1:1/down"},
+            db.env());
+    std::filesystem::remove(batch);
+    CHECK(from.exit_code == 0);
+    CHECK_THAT(from.err, Catch::Contains("singletons not written"));
+    CHECK(db.auth_count("auth.users") == 2);
+}
+
+TEST_CASE("a name of only spaces counts as not given") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"Grace.H@example.com", "--name", "   "}).exit_code == 0);
+    CHECK(db.auth_count("auth.users", "name = 'Grace.H'") == 1);
+    CHECK(db.auth_count("auth.organizations", "name = 'Grace.H'") == 1);
 }
 
 TEST_CASE("register writes singletons with a sync role bound by row-level security") {
