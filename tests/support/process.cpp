@@ -13,6 +13,15 @@
 
 namespace mana::test {
 
+void apply_env(const EnvChanges& env) {
+    for (const auto& [name, value] : env) {
+        if (value)
+            setenv(name.c_str(), value->c_str(), 1);
+        else
+            unsetenv(name.c_str());
+    }
+}
+
 Process::Process(const std::vector<std::string>& argv, const EnvChanges& env,
                  const std::string& input) {
     int in[2], out[2], err[2];
@@ -25,12 +34,7 @@ Process::Process(const std::vector<std::string>& argv, const EnvChanges& env,
         dup2(err[1], STDERR_FILENO);
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
             close(fd);
-        for (const auto& [name, value] : env) {
-            if (value)
-                setenv(name.c_str(), value->c_str(), 1);
-            else
-                unsetenv(name.c_str());
-        }
+        apply_env(env);
         exec_program(argv);
     }
     close(in[0]);

@@ -19,6 +19,8 @@ struct Result {
 
 // Environment changes for a child: a value sets, nullopt unsets.
 using EnvChanges = std::map<std::string, std::optional<std::string>>;
+// In a forked child, before it becomes the program.
+void apply_env(const EnvChanges& env);
 
 class Process {
   public:

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <poll.h>
 #include <pty.h>
 #include <stdexcept>
@@ -24,12 +23,7 @@ Terminal::Terminal(const std::vector<std::string>& argv, const EnvChanges& env) 
     pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
     if (pid_ < 0) throw std::runtime_error("forkpty failed");
     if (pid_ == 0) {
-        for (const auto& [name, value] : env) {
-            if (value)
-                setenv(name.c_str(), value->c_str(), 1);
-            else
-                unsetenv(name.c_str());
-        }
+        apply_env(env);
         exec_program(argv);
     }
 }
