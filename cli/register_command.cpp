@@ -166,6 +166,7 @@ std::optional<Database> open_sync_before_writing(const Context& ctx, std::string
         return std::nullopt;
     }
     require_schema(*sync);
+    require_sync_write_privilege(*sync);
     return sync;
 }
 

@@ -52,7 +52,9 @@ class BatchRun {
             summary_.sync_error = e.what(); // an outage: the registrations still stand
             return;
         }
-        require_schema(*sync_); // a wrong database: stop before the first write
+        // A wrong database or role: stop before the first write.
+        require_schema(*sync_);
+        require_sync_write_privilege(*sync_);
     }
 
     void fail(const InputRow& row, const std::string& error) {

@@ -84,8 +84,10 @@ const std::vector<Privilege> auth_privileges = {
      "register, bootstrap and reconcile"},
     {"INSERT, UPDATE on auth.users, auth.accounts, auth.security_events, auth.organizations, "
      "auth.members",
-     "SELECT bool_and(has_table_privilege(t, 'INSERT, UPDATE')) FROM unnest(ARRAY['auth.users', "
-     "'auth.accounts', 'auth.security_events', 'auth.organizations', 'auth.members']) t",
+     // One privilege per call: a list would ask whether *any* is held.
+     "SELECT bool_and(has_table_privilege(t, 'INSERT') AND has_table_privilege(t, 'UPDATE')) "
+     "FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
+     "'auth.organizations', 'auth.members']) t",
      "register"}};
 const std::vector<Privilege> sync_privileges = {
     {"SELECT on sync_changes", "SELECT has_table_privilege('sync_changes', 'SELECT')",

@@ -82,8 +82,9 @@ TEST_CASE("doctor names the command a missing privilege would break, and reconci
                          "may not create temporary tables, which reconcile needs: GRANT TEMP");
     CHECK(db.sync_count("true") == 0);
     // What only register needs is a warning: reconcile works with a read-only auth role.
-    db.auth_query(std::string("GRANT SELECT ON ALL TABLES IN SCHEMA auth TO ") + plain_role +
-                  "; GRANT USAGE ON SCHEMA auth TO " + plain_role);
+    // INSERT without UPDATE is still not enough (a privilege list would have said so).
+    db.auth_query(std::string("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA auth TO ") +
+                  plain_role + "; GRANT USAGE ON SCHEMA auth TO " + plain_role);
     auto env = db.env();
     env["DATABASE_URL"] =
         "dbname=" + db.auth_name() + " user=" + plain_role + " password=" + plain_role_password;

@@ -279,8 +279,14 @@ TEST_CASE("register checks its sync database before it writes anything") {
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, env), 2, "no sync database");
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch, "--sync-db", db.auth_url()}, db.env()),
                          1, "sync database: incompatible schema");
+    // A sync role that may not insert: refused before the user is written.
+    db.sync_query(std::string("REVOKE INSERT ON sync_changes FROM ") + plain_role);
+    CHECK_ONE_LINE_ERROR(register_user(db, {"dan@example.com"}, password, true), 1,
+                         "may not SELECT and INSERT into sync_changes");
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, db.env(true)), 1,
+                         "may not SELECT and INSERT into sync_changes");
     std::filesystem::remove(batch);
-    CHECK(db.auth_count("auth.users", "email = 'cy@example.com'") == 0);
+    CHECK(db.auth_count("auth.users", "email IN ('cy@example.com', 'dan@example.com')") == 0);
 }
 
 TEST_CASE("a soft-deleted user is never updated nor bootstrapped by register") {
