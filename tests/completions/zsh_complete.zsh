@@ -5,10 +5,16 @@
 # Every candidate compadd receives is printed as "MATCH:<word>".
 #
 # Nothing here waits a fixed time: the interactive zsh writes the candidates
-# and two sentinel files itself, one when compinit has run and one from a
-# widget bound to a key typed after the Tab (zle handles keys in order, so it
-# runs only once completion has finished). We poll for each with a deadline
-# and drain the pty meanwhile, so the child never blocks on a full terminal.
+# and two sentinel files itself, one from zle-line-init once compinit has run
+# and zle owns the terminal, and one from a widget bound to a key typed after
+# the Tab (zle handles keys in order, so it runs only once completion has
+# finished). We poll for each with a deadline and drain the pty meanwhile, so
+# the child never blocks on a full terminal.
+#
+# Typing before zle has the terminal loses keys: in the line discipline's
+# cooked mode ^D is end-of-file and is swallowed (that hung this test under
+# load). So the line is typed only once zle-line-init has run, and the
+# widget's key avoids every character cooked mode treats specially.
 zmodload zsh/zpty zsh/zselect zsh/datetime || { print -u2 'zsh/zpty, zsh/zselect or zsh/datetime is missing'; exit 2 }
 
 local work=$(mktemp -d) || exit 2
@@ -36,11 +42,11 @@ zpty -w z "compadd() {
   if (( \${@[(I)-[OAD]]} )); then builtin compadd \"\$@\"; return; fi
   local -a hits; builtin compadd -O hits \"\$@\"; print -rl -- MATCH:\${^hits} >> ${(q)matches}
 }"
-zpty -w z "completion-done() { : >> ${(q)done} }; zle -N completion-done; bindkey '^X^D' completion-done"
-zpty -w z ": >> ${(q)ready}"
-await $ready 'prompt after compinit'
+zpty -w z "completion-done() { : >> ${(q)done} }; zle -N completion-done; bindkey '^X^Y' completion-done"
+zpty -w z "zle-line-init() { : >> ${(q)ready} }; zle -N zle-line-init"
+await $ready 'line editor after compinit'
 
 # Tab, then the widget's key: its file appears once completion is over.
-zpty -w -n z "$2"$'\t\x18\x04'
+zpty -w -n z "$2"$'\t\x18\x19'
 await $done 'end of completion'
 [[ -e $matches ]] && sort -u -- $matches

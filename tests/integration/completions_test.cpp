@@ -116,6 +116,7 @@ TEST_CASE("zsh completes from the script") {
     CHECK(result.out == "MATCH:--all\n");
     const auto values = run({"zsh", MANA_SOURCE_DIR "/tests/completions/zsh_complete.zsh",
                              completions_dir, "mana-auth register --if-exists s"});
+    INFO(values.err);
     CHECK(values.out == "MATCH:skip\n");
 }
 
