@@ -290,6 +290,18 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
         if (failures.size() < 1000)
             failures.push_back({{"line", f.line}, {"email", f.email}, {"error", f.error}});
     };
+    nlohmann::json updates = nlohmann::json::array();
+    callbacks.on_update = [&](const RowUpdate& u) {
+        std::string changes;
+        for (const auto& change : u.changes)
+            changes += (changes.empty() ? "" : ", ") + change_text(change);
+        say(ctx, "line " + std::to_string(u.line) + ": " + u.email + ": " +
+                     (changes.empty() ? "nothing changed" : changes));
+        if (updates.size() < 1000) {
+            updates.push_back(
+                {{"line", u.line}, {"email", u.email}, {"changes", changes_json(u.changes)}});
+        }
+    };
     callbacks.on_progress = [&](const BatchSummary& s) {
         if (progress)
             std::cerr << "\r" << s.rows() << " rows: " << s.created << " created, " << s.failed
@@ -324,6 +336,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                                 {"present", summary.singletons_present},
                                 {"notWritten", summary.singletons_not_written}}},
                               {"failures", failures},
+                              {"updates", updates},
                               {"interrupted", summary.interrupted}};
         if (!summary.sync_error.empty()) doc["syncError"] = summary.sync_error;
         emit_json(doc);

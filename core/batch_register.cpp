@@ -78,6 +78,8 @@ class BatchRun {
             break;
         case RegisterAction::updated:
             ++summary_.updated;
+            if (callbacks_.on_update)
+                callbacks_.on_update({row.line, registration.email, registration.changes});
             break;
         case RegisterAction::skipped:
             ++summary_.skipped;

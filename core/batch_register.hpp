@@ -37,8 +37,16 @@ struct BatchSummary {
     long long rows() const { return created + updated + skipped + failed; }
 };
 
+// A row that updated a user (--if-exists update): what it changed.
+struct RowUpdate {
+    std::size_t line;
+    std::string email;
+    std::vector<FieldChange> changes;
+};
+
 struct BatchCallbacks {
     std::function<void(const RowFailure&)> on_failure;
+    std::function<void(const RowUpdate&)> on_update;
     std::function<void(const BatchSummary&)> on_progress; // after every row
 };
 

@@ -546,6 +546,15 @@ TEST_CASE("batch register from CSV on stdin with if-exists update") {
     const auto doc = json_out(result);
     CHECK(doc["created"] == 1);
     CHECK(doc["updated"] == 1);
+    // Each update names what it changed (the empty name and password cells: nothing).
+    CHECK(doc["updates"] ==
+          json::array(
+              {{{"line", 2},
+                {"email", "ada@example.com"},
+                {"changes",
+                 json::array({{{"field", "tier"}, {"old", "public"}, {"new", "founder"}},
+                              {{"field", "role"}, {"old", "user"}, {"new", "admin"}},
+                              {{"field", "verified"}, {"old", "false"}, {"new", "true"}}})}}}));
     CHECK(db.auth_count(
               "auth.users",
               "email = 'ada@example.com' AND access_tier = 'founder' AND role = 'admin'") == 1);
