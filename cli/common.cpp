@@ -17,13 +17,7 @@ const char* environment_name(DbRole role) {
 }
 
 Database open(DbRole role, const std::string& given) {
-    const auto conninfo = connection_string(role, given);
-    if (conninfo.empty()) {
-        throw usage_error(role == DbRole::auth
-                              ? "no auth database: pass --auth-db URL or set DATABASE_URL"
-                              : "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL");
-    }
-    return Database(role, conninfo);
+    return Database(role, required_connection_string(role, given));
 }
 
 bool non_empty_env(const char* name) {
@@ -37,6 +31,16 @@ std::string connection_string(DbRole role, const std::string& given) {
     if (!given.empty()) return given;
     const char* env = std::getenv(environment_name(role));
     return env ? env : "";
+}
+
+std::string required_connection_string(DbRole role, const std::string& given) {
+    auto conninfo = connection_string(role, given);
+    if (conninfo.empty()) {
+        throw usage_error(role == DbRole::auth
+                              ? "no auth database: pass --auth-db URL or set DATABASE_URL"
+                              : "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL");
+    }
+    return conninfo;
 }
 
 Database open_auth(const Context& ctx) {
@@ -93,6 +97,12 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
 
 const std::vector<std::string> connection_environment = {"DATABASE_URL", "SYNC_DATABASE_URL", "PG*",
                                                          "PGCONNECT_TIMEOUT", "NO_COLOR"};
+// (Defined after connection_environment in this file: initialised after it.)
+const std::vector<std::string> registration_environment = [] {
+    auto names = connection_environment;
+    names.push_back("MANA_AUTH_PASSWORD");
+    return names;
+}();
 
 namespace {
 

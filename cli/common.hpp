@@ -36,6 +36,8 @@ constexpr const char* behaviour_group = "Behaviour";
 
 // The option's value, else the environment's (DATABASE_URL, SYNC_DATABASE_URL).
 std::string connection_string(DbRole role, const std::string& given);
+// The same, or a usage error naming the option and variable when neither is set.
+std::string required_connection_string(DbRole role, const std::string& given);
 
 Database open_auth(const Context& ctx);
 Database open_sync(const Context& ctx);
@@ -67,8 +69,10 @@ struct HelpFooter {
 };
 void set_help_footer(CLI::App& command, const HelpFooter& footer);
 
-// What every command that connects reads from the environment.
+// What every command that connects reads from the environment, and what
+// register (and the top's help) reads besides.
 extern const std::vector<std::string> connection_environment;
+extern const std::vector<std::string> registration_environment;
 
 void set_register_command(CLI::App& app, Context& ctx);
 void set_bootstrap_command(CLI::App& app, Context& ctx);

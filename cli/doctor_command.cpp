@@ -15,9 +15,8 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
                      connection_environment});
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
-            const auto auth = connection_string(DbRole::auth, ctx.global.auth_db);
-            const auto sync = connection_string(DbRole::sync, ctx.global.sync_db);
-            if (auth.empty() || sync.empty()) open_auth(ctx), open_sync(ctx); // the usage error
+            const auto auth = required_connection_string(DbRole::auth, ctx.global.auth_db);
+            const auto sync = required_connection_string(DbRole::sync, ctx.global.sync_db);
             const auto checks = run_doctor(auth, sync);
             bool ok = true;
             nlohmann::json list = nlohmann::json::array();

@@ -137,8 +137,6 @@ int main(int argc, char** argv) {
     set_doctor_command(app, ctx);
     set_dev_command(app, ctx);
     set_completions_command(app, ctx);
-    auto environment = connection_environment;
-    environment.push_back("MANA_AUTH_PASSWORD");
     set_help_footer(
         app,
         {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
@@ -147,7 +145,7 @@ int main(int argc, char** argv) {
          "  mana-auth <command> --help                   # a command's options\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
           Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
-         environment});
+         registration_environment});
 
     const auto command = command_path(app, argc, argv);
     try {

@@ -150,26 +150,6 @@ SignUp sign_up_from(const RegisterOptions& o) {
     return sign_up;
 }
 
-// The sync database, checked before the registration writes anything: not
-// configured is a usage error and a wrong schema a failure, both with
-// nothing written; unreachable is an outage, which the registration
-// survives (SPEC §3.9), reported in sync_error.
-std::optional<Database> open_sync_before_writing(const Context& ctx, std::string& sync_error) {
-    if (connection_string(DbRole::sync, ctx.global.sync_db).empty()) {
-        open_sync(ctx); // throws the usage error
-    }
-    std::optional<Database> sync;
-    try {
-        sync.emplace(open_sync(ctx));
-    } catch (const Error& e) {
-        sync_error = e.what();
-        return std::nullopt;
-    }
-    require_schema(*sync);
-    require_sync_write_privilege(*sync);
-    return sync;
-}
-
 nlohmann::json changes_json(const std::vector<FieldChange>& changes) {
     auto list = nlohmann::json::array();
     for (const auto& c : changes) {
@@ -194,7 +174,12 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     auto auth = open_auth(ctx);
     require_schema(auth);
     std::string sync_error;
-    auto sync = o.no_bootstrap ? std::nullopt : open_sync_before_writing(ctx, sync_error);
+    // Checked before anything is written; not configured is a usage error.
+    const auto sync =
+        o.no_bootstrap
+            ? nullptr
+            : open_sync_for_registration(
+                  required_connection_string(DbRole::sync, ctx.global.sync_db), sync_error);
     const auto irregular = IrregularEmails::load(auth);
     // Only a new user needs a password; an update takes one if given.
     const bool exists = find_user_by_email(auth, normalize_email(o.email), irregular).has_value();
@@ -277,8 +262,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     require_schema(auth);
     std::optional<std::string> sync_conninfo;
     if (!o.no_bootstrap) {
-        sync_conninfo = connection_string(DbRole::sync, ctx.global.sync_db);
-        if (sync_conninfo->empty()) open_sync(ctx); // the usage error, up front
+        sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
     }
     install_stop_handlers();
 
@@ -395,8 +379,6 @@ void set_register_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--jobs", o->jobs, "Hashing threads for --from (default: every core)")
         ->check(CLI::Range(1u, 256u))
         ->group(behaviour_group);
-    auto environment = connection_environment;
-    environment.push_back("MANA_AUTH_PASSWORD");
     set_help_footer(
         *cmd,
         {"  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
@@ -405,7 +387,7 @@ void set_register_command(CLI::App& app, Context& ctx) {
          "  mana-auth register --from users.csv --json > report.json\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
           Exit::interrupted, Exit::terminated},
-         environment});
+         registration_environment});
     cmd->callback([&ctx, o] {
         ctx.action = [&ctx, o] {
             if (o->password_on_argv) {

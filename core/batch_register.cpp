@@ -2,7 +2,6 @@
 
 #include "error.hpp"
 #include "interrupt.hpp"
-#include "schema.hpp"
 #include "worker_pool.hpp"
 
 #include <deque>
@@ -45,16 +44,8 @@ class BatchRun {
              const BatchOptions& options, const BatchCallbacks& callbacks)
         : auth_(auth), options_(options), callbacks_(callbacks),
           irregular_(IrregularEmails::load(auth)) {
-        if (!options.bootstrap || !sync_conninfo) return;
-        try {
-            sync_ = std::make_unique<Database>(DbRole::sync, *sync_conninfo);
-        } catch (const Error& e) {
-            summary_.sync_error = e.what(); // an outage: the registrations still stand
-            return;
-        }
-        // A wrong database or role: stop before the first write.
-        require_schema(*sync_);
-        require_sync_write_privilege(*sync_);
+        if (options.bootstrap && sync_conninfo)
+            sync_ = open_sync_for_registration(*sync_conninfo, summary_.sync_error);
     }
 
     void fail(const InputRow& row, const std::string& error) {

@@ -5,6 +5,7 @@
 #include "error.hpp"
 #include "schema.hpp"
 
+#include <algorithm>
 #include <memory>
 
 namespace mana {
@@ -67,11 +68,13 @@ void sync_write_check(Database& sync, std::vector<Check>& checks) {
     }
 }
 
-// A privilege some commands need, and which ones fail without it.
+// A privilege some commands need, which ones fail without it, and how
+// doctor rates its absence.
 struct Privilege {
     const char* what;  // as the line names it
     const char* query; // true when held
     const char* commands;
+    CheckStatus when_missing;
 };
 
 // The privileges each command needs beyond those the write check tries.
@@ -81,31 +84,31 @@ const std::vector<Privilege> auth_privileges = {
     {"SELECT on auth.users, auth.organizations, auth.members",
      "SELECT bool_and(has_table_privilege(t, 'SELECT')) FROM unnest(ARRAY['auth.users', "
      "'auth.organizations', 'auth.members']) t",
-     "register, bootstrap and reconcile"},
+     "register, bootstrap and reconcile", CheckStatus::fail},
     {"INSERT, UPDATE on auth.users, auth.accounts, auth.security_events, auth.organizations, "
      "auth.members",
      // One privilege per call: a list would ask whether *any* is held.
      "SELECT bool_and(has_table_privilege(t, 'INSERT') AND has_table_privilege(t, 'UPDATE')) "
      "FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
      "'auth.organizations', 'auth.members']) t",
-     "register"}};
+     "register", CheckStatus::warn}};
 const std::vector<Privilege> sync_privileges = {
     {"SELECT on sync_changes", "SELECT has_table_privilege('sync_changes', 'SELECT')",
-     "register, bootstrap and reconcile"},
+     "register, bootstrap and reconcile", CheckStatus::fail},
     {"TEMP on this database (temporary tables)",
-     "SELECT has_database_privilege(current_database(), 'TEMP')", "reconcile"}};
+     "SELECT has_database_privilege(current_database(), 'TEMP')", "reconcile", CheckStatus::fail}};
 
 void privilege_check(Database& db, const std::vector<Privilege>& privileges,
                      std::vector<Check>& checks) {
     std::string missing;
-    bool only_register = true;
+    auto status = CheckStatus::ok; // the worst of the missing ones
     db.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
         for (const auto& p : privileges) {
             if (tx.exec1(p.query)[0].as<bool>()) continue;
             missing += std::string(missing.empty() ? "" : "; ") + "no " + p.what + ": " +
                        p.commands + " would fail";
-            only_register = only_register && std::string(p.commands) == "register";
+            status = std::max(status, p.when_missing);
         }
     });
     const auto name = std::string(db.label()) + " privileges";
@@ -113,8 +116,8 @@ void privilege_check(Database& db, const std::vector<Privilege>& privileges,
         checks.push_back({name, CheckStatus::ok, "every privilege the commands need"});
         return;
     }
-    checks.push_back({name, only_register ? CheckStatus::warn : CheckStatus::fail,
-                      missing + " (GRANT them to " + std::string(db.conn().username()) + ")"});
+    checks.push_back(
+        {name, status, missing + " (GRANT them to " + std::string(db.conn().username()) + ")"});
 }
 
 } // namespace

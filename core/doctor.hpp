@@ -7,7 +7,7 @@
 
 namespace mana {
 
-enum class CheckStatus { ok, warn, fail };
+enum class CheckStatus { ok, warn, fail }; // in rising severity
 
 struct Check {
     std::string name;

@@ -87,11 +87,12 @@ class KindRun {
         }
         if (o_.write) lock_buckets(true);
         const auto candidates = find_missing();
-        // Orphans found among the candidates are taken off as they show.
-        counts.missing = candidates;
         step_done("found what is missing");
         for_each_batch(k.missing, candidates,
                        [&](const std::vector<std::string>& ids) { write_batch(ids); });
+        // The orphans among the candidates are not missing; stopped early,
+        // those not yet looked at still count.
+        counts.missing = candidates - orphans;
         if (o_.write) lock_buckets(false);
         step_done(o_.write ? "wrote the missing" : "looked up the writers");
     }
@@ -196,7 +197,6 @@ class KindRun {
         if (k.singleton == Singleton::kontext_doc && !writer.count(id)) {
             ++orphans;
             add_sample(orphan_sample, id, o_.sample_size);
-            if (!item_by_item_) --*counts.missing;
             return false;
         }
         ++found_missing_;

@@ -5,6 +5,7 @@
 #include "identity.hpp"
 #include "ids.hpp"
 #include "password.hpp"
+#include "schema.hpp"
 #include "text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -177,13 +178,11 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
         throw ambiguous_email(s.email, ids);
     }
     const auto user_id = existing[0][0].as<std::string>();
-    const Registration skipped{RegisterAction::skipped, user_id, s.email, "", "", false, {}};
-    if (existing[0][1].as<bool>()) {
-        if (if_exists == IfExists::skip) {
-            auto skipped_deleted = skipped;
-            skipped_deleted.soft_deleted = true;
-            return skipped_deleted;
-        }
+    const bool soft_deleted = existing[0][1].as<bool>();
+    const Registration skipped{
+        RegisterAction::skipped, user_id, s.email, "", "", false, {}, soft_deleted};
+    if (soft_deleted) {
+        if (if_exists == IfExists::skip) return skipped;
         throw Error(Exit::already_exists,
                     s.email + " belongs to a soft-deleted user (user " + user_id +
                         "): it is never updated or bootstrapped; restore it in the service first");
@@ -247,6 +246,21 @@ Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists 
             // A concurrent registration took the email or the slug: look again.
         }
     }
+}
+
+std::unique_ptr<Database> open_sync_for_registration(const std::string& conninfo,
+                                                     std::string& outage) {
+    std::unique_ptr<Database> sync;
+    try {
+        sync = std::make_unique<Database>(DbRole::sync, conninfo);
+    } catch (const Error& e) {
+        outage = e.what();
+        return nullptr;
+    }
+    // A wrong database or role: stop before the first write.
+    require_schema(*sync);
+    require_sync_write_privilege(*sync);
+    return sync;
 }
 
 SingletonReport write_sign_up_singletons(Database& auth, Database& sync,

@@ -7,6 +7,7 @@
 #include "directory.hpp"
 #include "sync_log.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,13 @@ struct Registration {
 // Error naming both.
 Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists,
                               const IrregularEmails& irregular);
+
+// The sync database of registrations, checked before anything is written:
+// an incompatible schema or a role that may not insert is an Error; an
+// unreachable database is an outage, which registrations survive (SPEC
+// §3.9): none, and the reason in outage.
+std::unique_ptr<Database> open_sync_for_registration(const std::string& conninfo,
+                                                     std::string& outage);
 
 // What became of the singletons of a registration.
 struct SingletonReport {
