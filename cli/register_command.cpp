@@ -69,8 +69,9 @@ extern "C" void restore_terminal_and_die(int signal_number) {
     std::raise(signal_number);
 }
 
+// Echo goes off before the prompt shows: whatever is typed once the prompt
+// is visible stays hidden and is not flushed away.
 std::string prompt_hidden(const std::string& prompt) {
-    std::cerr << prompt << std::flush;
     tcgetattr(STDIN_FILENO, &terminal_before_prompt);
     struct sigaction restore {
     }, previous_int{}, previous_term{};
@@ -81,6 +82,7 @@ std::string prompt_hidden(const std::string& prompt) {
     termios silent = terminal_before_prompt;
     silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    std::cerr << prompt << std::flush;
     std::string line;
     std::getline(std::cin, line);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_before_prompt);
