@@ -2,10 +2,10 @@
 // hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
 #include "interrupt.hpp"
+#include "locks.hpp"
 #include "metrics.hpp"
 #include "reconcile.hpp"
 #include "schema.hpp"
-#include "sync_log.hpp"
 
 #include <chrono>
 #include <ctime>

@@ -60,8 +60,10 @@ void Database::rethrow_as_error() const {
                              "); what was committed stays: run the command again");
     } catch (const pqxx::sql_error& e) {
         throw failure(name + ": " + server_message(e.what()));
-    } catch (const pqxx::failure& e) {
-        throw failure(name + ": " + server_message(e.what()));
+    } catch (const pqxx::pqxx_exception& e) {
+        // Also libpqxx's own conversion, usage and range errors, which
+        // derive from std:: types rather than pqxx::failure.
+        throw failure(name + ": " + server_message(e.base().what()));
     }
 }
 

@@ -7,10 +7,6 @@
 namespace mana {
 namespace {
 
-// A per-item writer waits at most this long for a set-based reconcile that
-// holds its bucket.
-constexpr const char* item_lock_timeout = "120s";
-
 constexpr const char* insert_row_sql =
     "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, data, field_meta, "
     "client_id, schema_version, actor, origin, space_id) "
@@ -28,20 +24,6 @@ void insert_row(pqxx::work& tx, const SyncRow& row) {
     tx.exec_params(insert_row_sql, row.app_id, row.table_name, row.record_id, row.user_id, row.op,
                    row.data, row.field_meta, row.client_id, row.schema_version, row.actor,
                    row.origin, nullable(row.space_id));
-}
-
-// Scopes the transaction, then takes the bucket (shared) and item locks.
-void claim_item(pqxx::work& tx, Singleton kind, const std::string& id,
-                const std::string& scope_user, const std::string& scope_spaces) {
-    const auto item_space =
-        kind == Singleton::user_context ? LockSpace::user_item : LockSpace::space_item;
-    tx.exec_params("SELECT set_config('lock_timeout', $1, true), "
-                   "set_config('app.current_user_id', $2, true), "
-                   "set_config('app.current_user_space_ids', $3, true), "
-                   "pg_advisory_xact_lock_shared($4, $5), pg_advisory_xact_lock($6, $7)",
-                   item_lock_timeout, scope_user, scope_spaces,
-                   static_cast<int>(bucket_lock_space(kind)), lock_bucket(id),
-                   static_cast<int>(item_space), static_cast<std::int32_t>(stable_hash(id)));
 }
 
 bool any_row(pqxx::work& tx, const std::string& sql, const std::string& a) {
@@ -64,26 +46,10 @@ std::string now_timestamp() {
 
 } // namespace
 
-std::uint32_t stable_hash(std::string_view id) {
-    std::uint32_t hash = 2166136261u;
-    for (unsigned char c : id) {
-        hash ^= c;
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
-int lock_bucket(std::string_view id) {
-    return static_cast<int>(stable_hash(id) % lock_bucket_count);
-}
-
-LockSpace bucket_lock_space(Singleton kind) {
-    return kind == Singleton::user_context ? LockSpace::user_bucket : LockSpace::space_bucket;
-}
-
 Outcome ensure_user_context(Database& sync, const std::string& user_id, bool dry_run) {
     return sync.transact([&](pqxx::work& tx) {
-        claim_item(tx, Singleton::user_context, user_id, user_id, "");
+        scope_to_user(tx, user_id);
+        lock_item(tx, user_context_locks, user_id);
         const bool exists = any_row(tx,
                                     "SELECT 1 FROM sync_changes WHERE user_id = $1 "
                                     "AND table_name = 'userContext' AND record_id = 'singleton'",
@@ -96,7 +62,8 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
     return sync.transact([&](pqxx::work& tx) {
         // Scoped to the writer (for WITH CHECK) and to the Space (to see rows
         // other members wrote).
-        claim_item(tx, Singleton::kontext_doc, space.space_id, space.writer, space.space_id);
+        scope_to_user(tx, space.writer, space.space_id);
+        lock_item(tx, kontext_doc_locks, space.space_id);
         // The sync service's policy splits its Space list on ',': such an id
         // can never be shown to a role bound by row-level security.
         if (space.space_id.find(',') != std::string::npos &&

@@ -1,46 +1,15 @@
-// What the tool does to the sync database's change log: existence checks,
-// writes, and the advisory locks that make every singleton exactly-once
-// among concurrent runs of this tool (SPEC §2.3).
-//
-// Locking. Every singleton has an item key and one of 128 buckets, both
-// from a stable hash of its user or Space id. A per-item writer (bootstrap,
-// register, reconcile under row-level security) holds its bucket shared and
-// its item exclusively while it checks and writes. The set-based reconcile
-// holds whole buckets exclusively from its existence scan to its last
-// commit, so nothing else of this tool can write a singleton it has judged.
+// What the tool does to the sync database's change log: existence checks
+// and writes, each per-item one under its locks (locks.hpp).
 #pragma once
 
 #include "db.hpp"
+#include "locks.hpp"
 #include "singletons.hpp"
 
-#include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace mana {
-
-enum class Singleton { user_context, kontext_doc };
-
-// Few enough that a reconcile holding all of them fits the lock table of a
-// small server (max_locks_per_transaction x max_connections).
-constexpr int lock_bucket_count = 128;
-
-// FNV-1a: stable across machines, versions and servers, so shards and lock
-// keys agree wherever the tool runs.
-std::uint32_t stable_hash(std::string_view id);
-int lock_bucket(std::string_view id);
-
-// Advisory lock namespaces (the first key of the two-key form).
-enum class LockSpace : int {
-    reconcile_run = 0x4D410001,
-    user_bucket = 0x4D410002,
-    space_bucket = 0x4D410003,
-    user_item = 0x4D410004,
-    space_item = 0x4D410005,
-    reconcile_shard = 0x4D410006,
-};
-LockSpace bucket_lock_space(Singleton kind);
 
 enum class Outcome { written, present, would_write };
 

@@ -1,8 +1,8 @@
 // reconcile --all: convergence, modes, locks, shards, interruption, RLS,
 // one- and two-database setups.
 #include "checks.hpp"
+#include "locks.hpp"
 #include "schema.hpp"
-#include "sync_log.hpp"
 #include "tempdb.hpp"
 
 #include <csignal>

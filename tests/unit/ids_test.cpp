@@ -1,5 +1,5 @@
 #include "ids.hpp"
-#include "sync_log.hpp"
+#include "locks.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>

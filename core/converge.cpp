@@ -1,0 +1,99 @@
+#include "converge.hpp"
+
+#include "directory.hpp"
+#include "interrupt.hpp"
+#include "locks.hpp"
+
+#include <spdlog/spdlog.h>
+#include <tuple>
+
+namespace mana {
+
+void add_sample(std::vector<std::string>& sample, const std::string& item, std::size_t limit) {
+    if (sample.size() < limit) sample.push_back(item);
+}
+
+std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id) {
+    const auto writer = writers.find(id);
+    return writer == writers.end() ? "" : writer->second;
+}
+
+bool KindPass::stopping() const {
+    return stop_requested() || cancelled_;
+}
+
+void KindPass::step_done(const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("{}: {} in {:.2f} s", kind.phase, what,
+                  std::chrono::duration<double>(now - step_start_).count());
+    step_start_ = now;
+}
+
+void KindPass::load_ids() {
+    sync.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        tx.exec(std::string("DROP TABLE IF EXISTS ") + kind.ids_table + ", " + kind.missing_table);
+        tx.exec(std::string("CREATE TEMP TABLE ") + kind.ids_table + " (n bigserial, id text)");
+    });
+    auto& counts = tally.counts;
+    auth.run([&](pqxx::connection& a) {
+        pqxx::read_transaction read{a};
+        sync.run([&](pqxx::connection& s) {
+            pqxx::work write{s};
+            pqxx::stream_from in{read, std::string("(") + kind.ids_sql + ")"};
+            pqxx::stream_to out{write, kind.ids_table, std::vector<std::string>{"id"}};
+            // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
+            std::tuple<std::string> row;
+            while (in >> row) {
+                if (options.shards == 1 ||
+                    lock_bucket(std::get<0>(row)) % options.shards == options.shard)
+                    out << row;
+            }
+            in.complete();
+            out.complete();
+            counts.scanned = write.exec(std::string("SELECT count(*) FROM ") + kind.ids_table)[0][0]
+                                 .as<long long>();
+            write.exec(std::string("ANALYZE ") + kind.ids_table);
+            write.commit();
+        });
+    });
+    progress("loading", counts.scanned, counts.scanned);
+}
+
+bool KindPass::for_each_batch(const char* table, long long total,
+                              const std::function<void(const std::vector<std::string>&)>& f) {
+    long long done = 0;
+    for (long long first = 1; first <= total && !stopping(); first += options.batch_size) {
+        const auto rows = sync.run([&](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            return tx.exec_params(std::string("SELECT id FROM ") + table +
+                                      " WHERE n BETWEEN $1 AND $2 ORDER BY n",
+                                  first, first + options.batch_size - 1);
+        });
+        std::vector<std::string> ids;
+        for (const auto& row : rows)
+            ids.push_back(row[0].as<std::string>());
+        f(ids);
+        done += static_cast<long long>(ids.size());
+        progress(options.write ? "writing" : "checking", done, total);
+    }
+    return done == total;
+}
+
+std::map<std::string, std::string> KindPass::writers(const std::vector<std::string>& ids) {
+    return kind.needs_writer ? writers_of(auth, ids) : std::map<std::string, std::string>{};
+}
+
+bool KindPass::note_missing(const std::string& id,
+                            const std::map<std::string, std::string>& writers) {
+    if (kind.needs_writer && !writers.count(id)) {
+        ++tally.orphans;
+        add_sample(tally.orphan_sample, id, options.sample_size);
+        return false;
+    }
+    ++found_missing_;
+    add_sample(tally.counts.missing_sample, id, options.sample_size);
+    return true;
+}
+
+} // namespace mana

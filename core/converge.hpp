@@ -1,0 +1,81 @@
+// One kind converged by one of reconcile's two strategies: set-based (one
+// anti-join, then COPY in batches under the kind's bucket locks) for a role
+// that bypasses row-level security, item by item (each scoped and locked as
+// bootstrap does) for one bound by it. What both share is here.
+#pragma once
+
+#include "reconcile.hpp"
+#include "singleton_kind.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+// What a strategy found and did.
+struct Tally {
+    KindCounts counts;
+    long long orphans = 0; // needed a writer and had none
+    std::vector<std::string> orphan_sample;
+    std::vector<std::string> failures; // "id: error"
+};
+
+// step ("loading", "checking", "writing"), done, total.
+using KindProgress = std::function<void(const char*, long long, long long)>;
+
+void add_sample(std::vector<std::string>& sample, const std::string& item, std::size_t limit);
+
+// The writer of id in writers, or "" when it has none.
+std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);
+
+// One kind on its own pair of connections.
+class KindPass {
+  public:
+    KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
+             const ReconcileOptions& run_options, KindProgress report,
+             const std::atomic<bool>& cancelled)
+        : kind(of), auth(auth_db), sync(sync_db), options(run_options), progress(std::move(report)),
+          cancelled_(cancelled) {}
+
+    const SingletonKind& kind;
+    Database& auth;
+    Database& sync;
+    const ReconcileOptions& options;
+    const KindProgress progress;
+    Tally tally;
+
+    // A signal, or the other kind failed.
+    bool stopping() const;
+    // Where the time goes, for --log-level debug.
+    void step_done(const char* what);
+
+    // The ids of the shard, streamed from the auth database into the sync
+    // session's kind.ids_table; counts them as scanned.
+    void load_ids();
+    // f(ids) for the ids of table, batch_size at a time, until stopped;
+    // whether it went through all of them.
+    bool for_each_batch(const char* table, long long total,
+                        const std::function<void(const std::vector<std::string>&)>& f);
+    // The writer of each id that has one; none asked when the kind needs none.
+    std::map<std::string, std::string> writers(const std::vector<std::string>& ids);
+    // Judged missing: counts it, and says whether to write it (an orphan is
+    // counted as such instead).
+    bool note_missing(const std::string& id, const std::map<std::string, std::string>& writers);
+    // How many note_missing counted as missing so far.
+    long long found_missing() const { return found_missing_; }
+
+  private:
+    long long found_missing_ = 0;
+    const std::atomic<bool>& cancelled_;
+    std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
+};
+
+// Each converges pass.kind after load_ids(), filling pass.tally.
+void converge_set_based(KindPass& pass);
+void converge_item_by_item(KindPass& pass);
+
+} // namespace mana

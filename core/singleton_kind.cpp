@@ -1,0 +1,50 @@
+#include "singleton_kind.hpp"
+
+namespace mana {
+namespace {
+
+SyncRow user_context_of(const SingletonRows& rows, const std::string& user_id,
+                        const std::string& /*writer*/) {
+    return rows.user_context(user_id);
+}
+
+SyncRow kontext_doc_of(const SingletonRows& rows, const std::string& space_id,
+                       const std::string& writer) {
+    return rows.kontext_doc(space_id, writer);
+}
+
+Outcome ensure_user(Database& sync, const std::string& user_id, const std::string& /*writer*/,
+                    bool dry_run) {
+    return ensure_user_context(sync, user_id, dry_run);
+}
+
+Outcome ensure_space(Database& sync, const std::string& space_id, const std::string& writer,
+                     bool dry_run) {
+    if (writer.empty()) return ensure_kontext_doc(sync, {space_id, "", {}}, true);
+    return ensure_kontext_doc(sync, {space_id, writer, {writer}}, dry_run);
+}
+
+} // namespace
+
+const SingletonKind user_context_kind{
+    "users",
+    "SELECT id FROM auth.users WHERE deleted_at IS NULL",
+    "mana_reconcile_users",
+    "mana_reconcile_missing_users",
+    "s.user_id = t.id AND s.table_name = 'userContext' AND s.record_id = 'singleton'",
+    user_context_locks,
+    false,
+    user_context_of,
+    ensure_user};
+
+const SingletonKind kontext_doc_kind{"spaces",
+                                     "SELECT id FROM auth.organizations",
+                                     "mana_reconcile_spaces",
+                                     "mana_reconcile_missing_spaces",
+                                     "s.space_id = t.id AND s.table_name = 'kontextDoc'",
+                                     kontext_doc_locks,
+                                     true,
+                                     kontext_doc_of,
+                                     ensure_space};
+
+} // namespace mana

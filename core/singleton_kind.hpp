@@ -1,0 +1,34 @@
+// The two singleton kinds of SPEC §2.3 as the reconcile engine sees them,
+// so that it asks a kind instead of branching on one.
+#pragma once
+
+#include "db.hpp"
+#include "locks.hpp"
+#include "singletons.hpp"
+#include "sync_log.hpp"
+
+#include <string>
+
+namespace mana {
+
+struct SingletonKind {
+    const char* phase;         // "users" or "spaces": progress and logs
+    const char* ids_sql;       // every id that must have the singleton (auth database)
+    const char* ids_table;     // the sync session's every id of the shard, numbered n
+    const char* missing_table; // and those without their singleton, numbered n
+    const char* exists_sql;    // when a row s of sync_changes is the singleton of t.id
+    KindLocks locks;
+    // A Space's row is written by one of its live members: a Space without
+    // one is an orphan, never written.
+    bool needs_writer;
+    SyncRow (*row)(const SingletonRows& rows, const std::string& id, const std::string& writer);
+    // Checks one item, and writes it unless dry_run, under its item lock
+    // (per-item writers). Without a writer a kind that needs one only checks.
+    Outcome (*ensure)(Database& sync, const std::string& id, const std::string& writer,
+                      bool dry_run);
+};
+
+extern const SingletonKind user_context_kind;
+extern const SingletonKind kontext_doc_kind;
+
+} // namespace mana
