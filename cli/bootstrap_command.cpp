@@ -2,7 +2,6 @@
 // (and its Spaces) or of one Space.
 #include "bootstrap.hpp"
 #include "common.hpp"
-#include "schema.hpp"
 
 namespace mana::cli {
 namespace {
@@ -35,14 +34,6 @@ std::string painted(const Context& ctx, Outcome outcome) {
 // is missing instead.
 bool json_flag(Outcome outcome, bool dry_run) {
     return dry_run ? outcome == Outcome::would_write : outcome == Outcome::written;
-}
-
-std::pair<Database, Database> open_both(const Context& ctx) {
-    auto auth = open_auth(ctx);
-    require_schema(auth);
-    auto sync = open_sync(ctx);
-    require_schema(sync);
-    return {std::move(auth), std::move(sync)};
 }
 
 Exit run_user(const Context& ctx, const BootstrapOptions& o) {

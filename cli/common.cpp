@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include "schema.hpp"
 #include "secrets.hpp"
 
 #include <cstdio>
@@ -17,7 +18,9 @@ const char* environment_name(DbRole role) {
 }
 
 Database open(DbRole role, const std::string& given) {
-    return Database(role, required_connection_string(role, given));
+    Database db(role, required_connection_string(role, given));
+    require_schema(db);
+    return db;
 }
 
 bool non_empty_env(const char* name) {
@@ -48,6 +51,10 @@ Database open_auth(const Context& ctx) {
 }
 Database open_sync(const Context& ctx) {
     return open(DbRole::sync, ctx.global.sync_db);
+}
+std::pair<Database, Database> open_both(const Context& ctx) {
+    auto auth = open_auth(ctx);
+    return {std::move(auth), open_sync(ctx)};
 }
 
 void say(const Context& ctx, const std::string& line) {
@@ -151,38 +158,6 @@ void set_help_footer(CLI::App& command, const HelpFooter& footer) {
     for (const auto& name : footer.environment)
         text += fmt::format("  {:<19} {}\n", name, environment_meaning.at(name));
     command.footer(text);
-}
-
-} // namespace mana::cli
-
-#include "interrupt.hpp"
-
-#include <csignal>
-
-namespace mana::cli {
-namespace {
-extern "C" void on_stop_signal(int signal_number) {
-    request_stop(signal_number);
-}
-} // namespace
-
-void install_stop_handlers() {
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
-
-Exit exit_after_stop(Exit fallback) {
-    switch (stop_signal()) {
-    case SIGINT:
-        return Exit::interrupted;
-    case SIGTERM:
-        return Exit::terminated;
-    default:
-        return fallback;
-    }
 }
 
 } // namespace mana::cli

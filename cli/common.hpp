@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mana::cli {
@@ -39,8 +40,12 @@ std::string connection_string(DbRole role, const std::string& given);
 // The same, or a usage error naming the option and variable when neither is set.
 std::string required_connection_string(DbRole role, const std::string& given);
 
+// Connects, and refuses a database whose schema is not the one the tool
+// works on (a usage error when no connection string is given).
 Database open_auth(const Context& ctx);
 Database open_sync(const Context& ctx);
+// Both, auth first.
+std::pair<Database, Database> open_both(const Context& ctx);
 
 // Text lines for people, unless --json or --quiet.
 void say(const Context& ctx, const std::string& line);
@@ -81,11 +86,4 @@ void set_doctor_command(CLI::App& app, Context& ctx);
 void set_dev_command(CLI::App& app, Context& ctx);
 void set_completions_command(CLI::App& app, Context& ctx);
 
-} // namespace mana::cli
-
-namespace mana::cli {
-// SIGINT/SIGTERM ask long-running work to stop between steps.
-void install_stop_handlers();
-// 130 or 143 after SIGINT or SIGTERM, else fallback.
-Exit exit_after_stop(Exit fallback);
 } // namespace mana::cli

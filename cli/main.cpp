@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -76,6 +77,16 @@ std::string command_error(const CLI::App& top, const CommandPath& at,
     return "unknown command '" + prefix + at.unknown + "' (commands: " + names + ")";
 }
 
+// CLI11 says "--a excludes --b" of options declared to exclude each other;
+// the rule is about both.
+std::string exclusion_error(const std::string& parser_message) {
+    const std::string excludes = " excludes ";
+    const auto at = parser_message.find(excludes);
+    if (at == std::string::npos) return parser_message;
+    return parser_message.substr(0, at) + " and " + parser_message.substr(at + excludes.size()) +
+           " exclude each other: give one, not both";
+}
+
 // The final error line: on stderr in the log's format, and the JSON
 // document when --json asked for one. A usage error points at the help of
 // the command it is about.
@@ -109,6 +120,28 @@ void register_startup_secrets(int argc, char** argv) {
         if (name == "PGPASSWORD" || name == "MANA_AUTH_PASSWORD") register_secret(value);
         register_connection_secrets(value);
     }
+}
+
+// Parses the command line into ctx: an exit code when that ends the run
+// (help, version, a usage error).
+std::optional<int> parse(CLI::App& app, const Context& ctx, const CommandPath& command, int argc,
+                         char** argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ExcludesError& e) {
+        report_error(ctx, Exit::usage, exclusion_error(e.what()), command);
+        return static_cast<int>(Exit::usage);
+    } catch (const CLI::ParseError& e) {
+        report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
+        return static_cast<int>(Exit::usage);
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -148,18 +181,7 @@ int main(int argc, char** argv) {
          registration_environment});
 
     const auto command = command_path(app, argc, argv);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
-        return static_cast<int>(Exit::usage);
-    }
+    if (const auto done = parse(app, ctx, command, argc, argv)) return *done;
 
     configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level,
                       ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text);

@@ -1,11 +1,10 @@
 // mana-auth reconcile --all: converge every user and Space, from cron or by
 // hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
-#include "interrupt.hpp"
 #include "locks.hpp"
 #include "metrics.hpp"
 #include "reconcile.hpp"
-#include "schema.hpp"
+#include "signals.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -121,13 +120,8 @@ class MetricsFile {
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
-Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
+ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     if (!f.all) throw usage_error("reconcile: pass --all (every user and Space)");
-    if (f.users_only && f.spaces_only)
-        throw usage_error("--users-only and --spaces-only exclude each other");
-    if (f.check && f.dry_run)
-        throw usage_error("--check and --dry-run exclude each other: --check counts for "
-                          "monitoring, --dry-run also lists what is missing");
     ReconcileOptions options;
     options.write = !f.dry_run && !f.check;
     options.users = !f.spaces_only;
@@ -136,43 +130,35 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.sample_size = f.list;
+    return options;
+}
 
-    auto auth = open_auth(ctx);
-    require_schema(auth);
-    auto sync = open_sync(ctx);
-    require_schema(sync);
-    install_stop_handlers();
-    const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
-    if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
-        std::cerr << "\r\033[K" << std::flush;
-
+// Stopped and failed runs did less than asked; a look that found drift says so.
+Exit exit_of(const ReconcileResult& r, const ReconcileOptions& options) {
     const long long missing = r.users.missing.value_or(0) + r.spaces.missing.value_or(0);
-    const long long failed = r.users.failed + r.spaces.failed;
-    Exit exit = Exit::ok;
-    if (r.interrupted)
-        exit = exit_after_stop(Exit::partial);
-    else if (failed > 0)
-        exit = Exit::partial;
-    else if (!options.write && missing > 0)
-        exit = Exit::drift;
+    if (r.interrupted) return exit_after_stop(Exit::partial);
+    if (r.users.failed + r.spaces.failed > 0) return Exit::partial;
+    if (!options.write && missing > 0) return Exit::drift;
+    return Exit::ok;
+}
 
-    metrics.record(r, exit == Exit::ok || exit == Exit::drift);
-    const char* mode = f.check ? "check" : f.dry_run ? "dry-run" : "write";
-    if (ctx.global.json) {
-        emit_json({{"ok", exit == Exit::ok},
-                   {"mode", mode},
-                   {"users", kind_json(r.users)},
-                   {"spaces", kind_json(r.spaces)},
-                   {"softDeletedUsers", r.soft_deleted_users},
-                   {"orphans", r.orphans},
-                   {"orphanSample", r.orphan_sample},
-                   {"failures", r.failures},
-                   {"itemByItem", r.item_by_item},
-                   {"interrupted", r.interrupted},
-                   {"seconds", r.seconds},
-                   {"exitCode", static_cast<int>(exit)}});
-        return exit;
-    }
+void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
+    emit_json({{"ok", exit == Exit::ok},
+               {"mode", mode},
+               {"users", kind_json(r.users)},
+               {"spaces", kind_json(r.spaces)},
+               {"softDeletedUsers", r.soft_deleted_users},
+               {"orphans", r.orphans},
+               {"orphanSample", r.orphan_sample},
+               {"failures", r.failures},
+               {"itemByItem", r.item_by_item},
+               {"interrupted", r.interrupted},
+               {"seconds", r.seconds},
+               {"exitCode", static_cast<int>(exit)}});
+}
+
+void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOptions& options,
+                 const ReconcileResult& r, Exit exit) {
     if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
     if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
     if (f.dry_run) {
@@ -193,6 +179,21 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     say(ctx, std::string(r.interrupted ? "interrupted after " : "done in ") +
                  fmt::format("{:.1f}", r.seconds) + " s" +
                  (exit == Exit::drift ? " (drift: exit 10)" : ""));
+}
+
+Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
+    const auto options = reconcile_options(f);
+    auto [auth, sync] = open_both(ctx);
+    install_stop_handlers();
+    const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
+    if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
+        std::cerr << "\r\033[K" << std::flush;
+    const auto exit = exit_of(r, options);
+    metrics.record(r, exit == Exit::ok || exit == Exit::drift);
+    if (ctx.global.json)
+        render_json(r, f.check ? "check" : f.dry_run ? "dry-run" : "write", exit);
+    else
+        render_text(ctx, f, options, r, exit);
     return exit;
 }
 
@@ -222,15 +223,18 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         "reconcile", "Write every missing singleton of every live user and Space, in batches");
     add_shared_options(*cmd, ctx.global, true);
     cmd->add_flag("--all", f->all, "Every live user and Space (required)")->group(behaviour_group);
+    auto* check = cmd->add_flag("--check", f->check,
+                                "Count only, write nothing: exit 0 when converged, 10 on drift")
+                      ->group(behaviour_group);
     cmd->add_flag("--dry-run", f->dry_run,
                   "Count and list what is missing, write nothing (exit 10 if anything is)")
+        ->excludes(check)
         ->group(behaviour_group);
-    cmd->add_flag("--check", f->check,
-                  "Count only, write nothing: exit 0 when converged, 10 on drift")
-        ->group(behaviour_group);
-    cmd->add_flag("--users-only", f->users_only, "Only the userContext of each user")
-        ->group(behaviour_group);
+    auto* users_only =
+        cmd->add_flag("--users-only", f->users_only, "Only the userContext of each user")
+            ->group(behaviour_group);
     cmd->add_flag("--spaces-only", f->spaces_only, "Only the kontextDoc of each Space")
+        ->excludes(users_only)
         ->group(behaviour_group);
     cmd->add_option("--shard", f->shard,
                     "K/N: this worker's share of N (by a stable hash of the id)")

@@ -4,18 +4,16 @@
 #include "common.hpp"
 #include "directory.hpp"
 #include "identity.hpp"
-#include "schema.hpp"
 #include "secrets.hpp"
+#include "signals.hpp"
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <sys/stat.h>
-#include <termios.h>
 #include <thread>
 #include <unistd.h>
 
@@ -57,39 +55,6 @@ std::string read_stream(std::istream& in) {
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
-}
-
-// The terminal as it was before a prompt turned echo off: a signal during
-// the prompt puts it back before the process dies of that signal.
-termios terminal_before_prompt{};
-
-extern "C" void restore_terminal_and_die(int signal_number) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_before_prompt);
-    std::signal(signal_number, SIG_DFL);
-    std::raise(signal_number);
-}
-
-// Echo goes off before the prompt shows: whatever is typed once the prompt
-// is visible stays hidden and is not flushed away.
-std::string prompt_hidden(const std::string& prompt) {
-    tcgetattr(STDIN_FILENO, &terminal_before_prompt);
-    struct sigaction restore {
-    }, previous_int{}, previous_term{};
-    restore.sa_handler = restore_terminal_and_die;
-    sigemptyset(&restore.sa_mask);
-    sigaction(SIGINT, &restore, &previous_int);
-    sigaction(SIGTERM, &restore, &previous_term);
-    termios silent = terminal_before_prompt;
-    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
-    std::cerr << prompt << std::flush;
-    std::string line;
-    std::getline(std::cin, line);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_before_prompt);
-    sigaction(SIGINT, &previous_int, nullptr);
-    sigaction(SIGTERM, &previous_term, nullptr);
-    std::cerr << std::endl;
-    return line;
 }
 
 // A usage error with the system's reason unless path is a file this
@@ -168,29 +133,21 @@ std::string change_text(const FieldChange& c) {
     return "changed " + c.field + ": " + c.before + " \u2192 " + c.after;
 }
 
-Exit run_single(const Context& ctx, const RegisterOptions& o) {
-    const auto if_exists = parse_if_exists(o.if_exists);
-    auto sign_up = sign_up_from(o);
-    check_sign_up(sign_up); // bad input stops before any connection
-
-    auto auth = open_auth(ctx);
-    require_schema(auth);
-    std::string sync_error;
-    // Checked before anything is written; not configured is a usage error.
-    const auto sync =
-        o.no_bootstrap
-            ? nullptr
-            : open_sync_for_registration(
-                  required_connection_string(DbRole::sync, ctx.global.sync_db), sync_error);
+// The registration in the auth database; the password is read only when
+// it is needed (a new user) or given.
+Registration register_in_auth_db(Database& auth, const RegisterOptions& o, SignUp sign_up) {
     const auto irregular = IrregularEmails::load(auth);
-    // Only a new user needs a password; an update takes one if given.
     const bool exists = find_user_by_email(auth, normalize_email(o.email), irregular).has_value();
     sign_up.password = read_password(o, !exists);
     if (!exists && !sign_up.password)
         throw usage_error("no password for the new user: " + std::string(password_sources));
-    const auto registration =
-        register_in_auth(auth, prepare_sign_up(sign_up), if_exists, irregular);
+    return register_in_auth(auth, prepare_sign_up(sign_up), parse_if_exists(o.if_exists),
+                            irregular);
+}
 
+// What happened to the user and its Space: text lines now, the JSON
+// document's start returned.
+nlohmann::json render_registration(const Context& ctx, const Registration& registration) {
     nlohmann::json doc = {{"ok", true},
                           {"action", action_name(registration.action)},
                           {"userId", registration.user_id},
@@ -199,8 +156,7 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
                  registration.user_id + (registration.soft_deleted ? ", soft-deleted" : "") + ")");
     if (registration.action == RegisterAction::skipped) {
         doc["softDeleted"] = registration.soft_deleted;
-        if (ctx.global.json) emit_json(doc);
-        return Exit::ok;
+        return doc;
     }
     if (registration.action == RegisterAction::updated) {
         doc["changes"] = changes_json(registration.changes);
@@ -213,16 +169,11 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     doc["spaceCreated"] = registration.space_created;
     say(ctx, std::string(registration.space_created ? "created" : "kept") + " personal Space " +
                  registration.space_slug + " (" + registration.space_id + ")");
-    if (o.no_bootstrap) {
-        if (ctx.global.json) emit_json(doc);
-        return Exit::ok;
-    }
+    return doc;
+}
 
-    SingletonReport report;
-    if (sync)
-        report = write_sign_up_singletons(auth, *sync, registration);
-    else
-        report.error = sync_error;
+Exit render_singletons(const Context& ctx, const RegisterOptions& o, const SingletonReport& report,
+                       nlohmann::json& doc) {
     doc["singletons"] = {{"userContext", singleton_state(report.user_context)},
                          {"kontextDoc", singleton_state(report.kontext_doc)}};
     if (report.error.empty()) {
@@ -242,61 +193,66 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     return report.error.empty() || !o.require_sync ? Exit::ok : Exit::failure;
 }
 
-Exit run_batch(const Context& ctx, const RegisterOptions& o) {
-    if (o.password_stdin || o.password_file) {
-        throw usage_error("--password-stdin and --password-file do not go with --from: "
-                          "give each row a password or password_hash");
-    }
-    if (!o.email.empty()) throw usage_error("give EMAIL or --from FILE, not both");
-    std::ifstream file;
-    if (*o.from != "-") {
-        require_readable_file("--from", *o.from);
-        file.open(*o.from, std::ios::binary);
-        if (!file) throw usage_error("cannot read --from " + *o.from);
-    }
-    std::istream& in = *o.from == "-" ? std::cin : file;
-    const auto format = o.format ? (*o.format == "csv" ? InputFormat::csv : InputFormat::jsonl)
-                                 : format_for_path(*o.from);
-    auto defaults = sign_up_from(o);
-    SignUpReader reader(in, format, defaults);
-
+Exit run_single(const Context& ctx, const RegisterOptions& o) {
+    const auto sign_up = sign_up_from(o);
+    check_sign_up(sign_up); // bad input stops before any connection
     auto auth = open_auth(ctx);
-    require_schema(auth);
-    std::optional<std::string> sync_conninfo;
-    if (!o.no_bootstrap) {
-        sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
+    std::string sync_error;
+    // Checked before anything is written; not configured is a usage error.
+    const auto sync =
+        o.no_bootstrap
+            ? nullptr
+            : open_sync_for_registration(
+                  required_connection_string(DbRole::sync, ctx.global.sync_db), sync_error);
+    const auto registration = register_in_auth_db(auth, o, sign_up);
+    auto doc = render_registration(ctx, registration);
+    if (registration.action == RegisterAction::skipped || o.no_bootstrap) {
+        if (ctx.global.json) emit_json(doc);
+        return Exit::ok;
     }
-    install_stop_handlers();
+    SingletonReport report;
+    if (sync)
+        report = write_sign_up_singletons(auth, *sync, registration);
+    else
+        report.error = sync_error;
+    return render_singletons(ctx, o, report, doc);
+}
 
+// What a batch reported row by row, kept for the JSON document (the first
+// thousand of each).
+struct BatchLog {
     nlohmann::json failures = nlohmann::json::array();
-    const bool progress = stderr_is_terminal() && !ctx.global.quiet;
-    BatchCallbacks callbacks;
-    callbacks.on_failure = [&](const RowFailure& f) {
-        spdlog::error("line {}: {}", f.line, f.error);
-        if (failures.size() < 1000)
-            failures.push_back({{"line", f.line}, {"email", f.email}, {"error", f.error}});
-    };
     nlohmann::json updates = nlohmann::json::array();
-    callbacks.on_update = [&](const RowUpdate& u) {
+};
+
+BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool progress) {
+    BatchCallbacks callbacks;
+    callbacks.on_failure = [&log](const RowFailure& f) {
+        spdlog::error("line {}: {}", f.line, f.error);
+        if (log.failures.size() < 1000)
+            log.failures.push_back({{"line", f.line}, {"email", f.email}, {"error", f.error}});
+    };
+    callbacks.on_update = [&ctx, &log](const RowUpdate& u) {
         std::string changes;
         for (const auto& change : u.changes)
             changes += (changes.empty() ? "" : ", ") + change_text(change);
         say(ctx, "line " + std::to_string(u.line) + ": " + u.email + ": " +
                      (changes.empty() ? "nothing changed" : changes));
-        if (updates.size() < 1000) {
-            updates.push_back(
+        if (log.updates.size() < 1000) {
+            log.updates.push_back(
                 {{"line", u.line}, {"email", u.email}, {"changes", changes_json(u.changes)}});
         }
     };
-    callbacks.on_progress = [&](const BatchSummary& s) {
+    callbacks.on_progress = [progress](const BatchSummary& s) {
         if (progress)
             std::cerr << "\r" << s.rows() << " rows: " << s.created << " created, " << s.failed
                       << " failed" << std::flush;
     };
-    const auto summary =
-        register_batch(auth, sync_conninfo, reader,
-                       {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs}, callbacks);
-    if (progress) std::cerr << "\n";
+    return callbacks;
+}
+
+Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSummary& summary,
+                  const BatchLog& log) {
     if (!summary.sync_error.empty()) {
         // An error, not a warning: it must show under --quiet too.
         spdlog::error("singletons not written for some users: {}; `mana-auth reconcile --all` "
@@ -321,8 +277,8 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                                {{"written", summary.singletons_written},
                                 {"present", summary.singletons_present},
                                 {"notWritten", summary.singletons_not_written}}},
-                              {"failures", failures},
-                              {"updates", updates},
+                              {"failures", log.failures},
+                              {"updates", log.updates},
                               {"interrupted", summary.interrupted}};
         if (!summary.sync_error.empty()) doc["syncError"] = summary.sync_error;
         emit_json(doc);
@@ -330,6 +286,95 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     if (summary.interrupted) return exit_after_stop(Exit::partial);
     if (summary.failed > 0) return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
     return sync_failed ? Exit::failure : Exit::ok;
+}
+
+Exit run_batch(const Context& ctx, const RegisterOptions& o) {
+    if (o.password_stdin || o.password_file) {
+        throw usage_error("--password-stdin and --password-file do not go with --from: "
+                          "give each row a password or password_hash");
+    }
+    std::ifstream file;
+    if (*o.from != "-") {
+        require_readable_file("--from", *o.from);
+        file.open(*o.from, std::ios::binary);
+        if (!file) throw usage_error("cannot read --from " + *o.from);
+    }
+    std::istream& in = *o.from == "-" ? std::cin : file;
+    const auto format = o.format ? (*o.format == "csv" ? InputFormat::csv : InputFormat::jsonl)
+                                 : format_for_path(*o.from);
+    SignUpReader reader(in, format, sign_up_from(o));
+
+    auto auth = open_auth(ctx);
+    std::optional<std::string> sync_conninfo;
+    if (!o.no_bootstrap) {
+        sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
+    }
+    install_stop_handlers();
+    const bool progress = stderr_is_terminal() && !ctx.global.quiet;
+    BatchLog log;
+    const auto summary = register_batch(auth, sync_conninfo, reader,
+                                        {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs},
+                                        batch_callbacks(ctx, log, progress));
+    if (progress) std::cerr << "\n";
+    return render_batch(ctx, o, summary, log);
+}
+
+Exit run(const Context& ctx, const RegisterOptions& o) {
+    if (o.password_on_argv) {
+        register_secret(*o.password_on_argv);
+        throw usage_error(
+            std::string("a password on the command line is refused (it shows in ps): ") +
+            password_sources);
+    }
+    if (o.from) return run_batch(ctx, o);
+    if (o.email.empty()) throw usage_error("register: give EMAIL or --from FILE");
+    return run_single(ctx, o);
+}
+
+void add_register_options(CLI::App& cmd, RegisterOptions& o) {
+    auto* email = cmd.add_option("EMAIL", o.email, "The new user's email")->group(behaviour_group);
+    cmd.add_option("--name", o.name, "Display name (default: the email's local part)")
+        ->group(behaviour_group);
+    cmd.add_option("--tier", o.defaults.tier, "Access tier (default: public)")
+        ->check(CLI::IsMember(tiers))
+        ->group(behaviour_group);
+    cmd.add_option("--role", o.defaults.role, "Role (default: user)")
+        ->check(CLI::IsMember(roles))
+        ->group(behaviour_group);
+    cmd.add_option("--kind", o.defaults.kind, "Kind (default: human)")
+        ->check(CLI::IsMember(kinds))
+        ->group(behaviour_group);
+    cmd.add_flag("--verified", o.verified, "Mark the email as verified")->group(behaviour_group);
+    cmd.add_option(
+           "--if-exists", o.if_exists,
+           "An email already registered: error (exit 5), skip, or update (only the name, tier, "
+           "role, kind, --verified and password given here change). A soft-deleted user is never "
+           "updated (exit 5)")
+        ->check(CLI::IsMember({"error", "skip", "update"}))
+        ->group(behaviour_group);
+    cmd.add_flag("--no-bootstrap", o.no_bootstrap, "Do not write the singletons")
+        ->group(behaviour_group);
+    cmd.add_flag("--require-sync", o.require_sync,
+                 "Exit 1 when the singletons cannot be written (the registration stays)")
+        ->group(behaviour_group);
+    auto* password_stdin =
+        cmd.add_flag("--password-stdin", o.password_stdin, "Read the password from stdin")
+            ->group(behaviour_group);
+    cmd.add_option("--password-file", o.password_file, "Read the password from a file")
+        ->excludes(password_stdin)
+        ->group(behaviour_group);
+    cmd.add_option("--password", o.password_on_argv,
+                   "Refused: a password on the command line shows in ps")
+        ->group("");
+    cmd.add_option("--from", o.from, "Register every user of a JSON Lines or CSV file ('-': stdin)")
+        ->excludes(email)
+        ->group(behaviour_group);
+    cmd.add_option("--format", o.format, "Format of --from (default: csv for *.csv, else jsonl)")
+        ->check(CLI::IsMember({"jsonl", "csv"}))
+        ->group(behaviour_group);
+    cmd.add_option("--jobs", o.jobs, "Hashing threads for --from (default: every core)")
+        ->check(CLI::Range(1u, 256u))
+        ->group(behaviour_group);
 }
 
 } // namespace
@@ -340,47 +385,7 @@ void set_register_command(CLI::App& app, Context& ctx) {
         "register",
         "Create users exactly as the service's sign-up does, then write their singletons");
     add_shared_options(*cmd, ctx.global, true);
-    cmd->add_option("EMAIL", o->email, "The new user's email")->group(behaviour_group);
-    cmd->add_option("--name", o->name, "Display name (default: the email's local part)")
-        ->group(behaviour_group);
-    cmd->add_option("--tier", o->defaults.tier, "Access tier (default: public)")
-        ->check(CLI::IsMember({"guest", "public", "beta", "alpha", "founder"}))
-        ->group(behaviour_group);
-    cmd->add_option("--role", o->defaults.role, "Role (default: user)")
-        ->check(CLI::IsMember({"user", "admin", "service"}))
-        ->group(behaviour_group);
-    cmd->add_option("--kind", o->defaults.kind, "Kind (default: human)")
-        ->check(CLI::IsMember({"human", "persona", "system"}))
-        ->group(behaviour_group);
-    cmd->add_flag("--verified", o->verified, "Mark the email as verified")->group(behaviour_group);
-    cmd->add_option(
-           "--if-exists", o->if_exists,
-           "An email already registered: error (exit 5), skip, or update (only the name, tier, "
-           "role, kind, --verified and password given here change). A soft-deleted user is never "
-           "updated (exit 5)")
-        ->check(CLI::IsMember({"error", "skip", "update"}))
-        ->group(behaviour_group);
-    cmd->add_flag("--no-bootstrap", o->no_bootstrap, "Do not write the singletons")
-        ->group(behaviour_group);
-    cmd->add_flag("--require-sync", o->require_sync,
-                  "Exit 1 when the singletons cannot be written (the registration stays)")
-        ->group(behaviour_group);
-    cmd->add_flag("--password-stdin", o->password_stdin, "Read the password from stdin")
-        ->group(behaviour_group);
-    cmd->add_option("--password-file", o->password_file, "Read the password from a file")
-        ->group(behaviour_group);
-    cmd->add_option("--password", o->password_on_argv,
-                    "Refused: a password on the command line shows in ps")
-        ->group("");
-    cmd->add_option("--from", o->from,
-                    "Register every user of a JSON Lines or CSV file ('-': stdin)")
-        ->group(behaviour_group);
-    cmd->add_option("--format", o->format, "Format of --from (default: csv for *.csv, else jsonl)")
-        ->check(CLI::IsMember({"jsonl", "csv"}))
-        ->group(behaviour_group);
-    cmd->add_option("--jobs", o->jobs, "Hashing threads for --from (default: every core)")
-        ->check(CLI::Range(1u, 256u))
-        ->group(behaviour_group);
+    add_register_options(*cmd, *o);
     set_help_footer(
         *cmd,
         {"  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
@@ -390,22 +395,7 @@ void set_register_command(CLI::App& app, Context& ctx) {
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
           Exit::interrupted, Exit::terminated},
          registration_environment});
-    cmd->callback([&ctx, o] {
-        ctx.action = [&ctx, o] {
-            if (o->password_on_argv) {
-                register_secret(*o->password_on_argv);
-                throw usage_error(
-                    std::string("a password on the command line is refused (it shows in ps): ") +
-                    password_sources);
-            }
-            if (o->from) return run_batch(ctx, *o);
-            if (o->email.empty()) throw usage_error("register: give EMAIL or --from FILE");
-            if (o->password_stdin && o->password_file) {
-                throw usage_error("give --password-stdin or --password-file, not both");
-            }
-            return run_single(ctx, *o);
-        };
-    });
+    cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return run(ctx, *o); }; });
 }
 
 } // namespace mana::cli

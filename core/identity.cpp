@@ -54,11 +54,11 @@ bool valid_domain(std::string_view domain) {
 }
 
 void check_label(const std::string& what, const std::string& value,
-                 std::initializer_list<const char*> labels) {
+                 const std::vector<std::string>& labels) {
     std::string list;
-    for (const char* label : labels) {
+    for (const auto& label : labels) {
         if (value == label) return;
-        list += (list.empty() ? "" : ", ") + std::string(label);
+        list += (list.empty() ? "" : ", ") + label;
     }
     throw usage_error("unknown " + what + " '" + printable(value) + "' (expected one of: " + list +
                       ")");
@@ -97,14 +97,18 @@ void check_name(const std::string& name) {
     }
 }
 
+const std::vector<std::string> tiers = {"guest", "public", "beta", "alpha", "founder"};
+const std::vector<std::string> roles = {"user", "admin", "service"};
+const std::vector<std::string> kinds = {"human", "persona", "system"};
+
 void check_tier(const std::string& tier) {
-    check_label("tier", tier, {"guest", "public", "beta", "alpha", "founder"});
+    check_label("tier", tier, tiers);
 }
 void check_role(const std::string& role) {
-    check_label("role", role, {"user", "admin", "service"});
+    check_label("role", role, roles);
 }
 void check_kind(const std::string& kind) {
-    check_label("kind", kind, {"human", "persona", "system"});
+    check_label("kind", kind, kinds);
 }
 
 std::string slug_base(std::string_view local_part) {

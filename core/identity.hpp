@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mana {
 
@@ -18,6 +19,11 @@ std::string email_local_part(std::string_view raw);
 // A usage Error unless the name is usable (UTF-8, no control characters,
 // at most 255 bytes).
 void check_name(const std::string& name);
+
+// The labels of the sign-up's enums.
+extern const std::vector<std::string> tiers;
+extern const std::vector<std::string> roles;
+extern const std::vector<std::string> kinds;
 
 // A usage Error unless value is one of the enum's labels.
 void check_tier(const std::string& tier);
