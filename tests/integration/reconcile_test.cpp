@@ -1,6 +1,7 @@
 // reconcile --all: convergence, modes, locks, shards, interruption, RLS,
 // one- and two-database setups.
 #include "checks.hpp"
+#include "database_checks.hpp"
 #include "locks.hpp"
 #include "schema.hpp"
 #include "tempdb.hpp"
@@ -15,33 +16,6 @@ using namespace mana::test;
 using nlohmann::json;
 
 namespace {
-
-// No singleton written twice.
-void check_no_doubles(TempDatabases& db) {
-    CHECK(db.sync_query("SELECT count(*) FROM (SELECT user_id FROM sync_changes WHERE table_name = "
-                        "'userContext' GROUP BY user_id HAVING count(*) > 1) d")[0][0]
-              .as<long long>() == 0);
-    CHECK(
-        db.sync_query("SELECT count(*) FROM (SELECT space_id FROM sync_changes WHERE table_name = "
-                      "'kontextDoc' GROUP BY space_id HAVING count(*) > 1) d")[0][0]
-            .as<long long>() == 0);
-}
-
-// Every singleton exactly once: one userContext per live user, one
-// kontextDoc per Space with a live member.
-void check_converged(TempDatabases& db) {
-    check_no_doubles(db);
-    CHECK(db.sync_count("table_name = 'userContext'") ==
-          db.auth_count("auth.users", "deleted_at IS NULL"));
-    CHECK(db.sync_query(
-                "SELECT count(DISTINCT space_id) FROM sync_changes WHERE table_name = 'kontextDoc'")
-              [0][0]
-                  .as<long long>() ==
-          db.auth_count("auth.organizations o",
-                        "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
-                        "u.id = m.user_id WHERE m.organization_id = o.id AND "
-                        "u.deleted_at IS NULL)"));
-}
 
 json reconcile(TempDatabases& db, std::vector<std::string> args = {}, int expected = 0,
                bool plain = false) {
@@ -90,7 +64,7 @@ TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") 
     CHECK(doc["orphans"] == 2);
     CHECK(doc["orphanSample"].get<std::set<std::string>>() ==
           std::set<std::string>{"s-gone", "s-empty"});
-    check_converged(db);
+    check_exactly_once(db);
     CHECK(db.sync_count("user_id = 'gone'") == 0);
     CHECK(db.sync_count("space_id IN ('s-gone', 's-empty')") == 0);
     // Each written kontextDoc is the owner's.
@@ -136,7 +110,7 @@ TEST_CASE("users-only and spaces-only converge one kind") {
     CHECK(db.sync_count("table_name = 'kontextDoc'") == 11);
     const auto spaces = reconcile(db, {"--spaces-only"});
     CHECK(spaces["spaces"]["written"] == 29);
-    check_converged(db);
+    check_exactly_once(db);
 }
 
 TEST_CASE("a role bound by row-level security converges item by item") {
@@ -149,7 +123,7 @@ TEST_CASE("a role bound by row-level security converges item by item") {
     const auto doc = reconcile(db, {}, 0, true);
     CHECK(doc["users"]["written"] == 30);
     CHECK(doc["spaces"]["written"] == 29);
-    check_converged(db);
+    check_exactly_once(db);
     CHECK(reconcile(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
 }
 
@@ -199,7 +173,7 @@ TEST_CASE("shards are disjoint and together complete") {
     }
     CHECK(seen.size() == 300);
     CHECK(written == 600);
-    check_converged(db);
+    check_exactly_once(db);
     reconcile(db, {"--check"}, 0);
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--shard", "4/3"}, db.env()), 2,
                          "--shard must be K/N");
@@ -224,7 +198,7 @@ TEST_CASE("concurrent shard workers and a second full run never double a row") {
         INFO(result.err);
         CHECK((result.exit_code == 0 || result.exit_code == 6));
     }
-    check_converged(db);
+    check_exactly_once(db);
     CHECK(db.sync_count("true") == 6000);
 }
 
@@ -253,7 +227,7 @@ TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wa
     CHECK(db.sync_count("true") == 0);
     tx.exec("SELECT pg_advisory_unlock_all()");
     CHECK(waiting.wait().exit_code == 0);
-    check_converged(db);
+    check_exactly_once(db);
 }
 
 TEST_CASE("killed at random moments a reconcile re-run converges with nothing doubled") {
@@ -267,12 +241,10 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "100"}), db.env());
         // Even rounds: as soon as it is on the sync database (loading ids);
         // odd rounds: once a random part of what is missing is written.
-        if (round % 2 == 0) {
-            REQUIRE(eventually([&] { return db.tool_sessions_on_sync(started) > 0; }));
-        } else {
-            const auto target = before + 1 + std::rand() % std::max(1LL, (40000 - before) * 3 / 4);
-            REQUIRE(eventually([&] { return db.sync_count("true") >= target; }));
-        }
+        std::optional<long long> target;
+        if (round % 2 == 1)
+            target = before + 1 + std::rand() % std::max(1LL, (40000 - before) * 3 / 4);
+        await_kill_moment(db, started, target);
         run.kill(SIGKILL);
         run.wait();
         const auto rows = db.sync_count("true");
@@ -282,7 +254,7 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
     CHECK(cut_short > 0);
     const auto result = cli({"reconcile", "--all", "--wait", "--json"}, db.env());
     CHECK(result.exit_code == 0);
-    check_converged(db);
+    check_exactly_once(db);
     CHECK(db.sync_count("true") == 40000);
 }
 
@@ -320,7 +292,7 @@ TEST_CASE(
         }
         check_no_doubles(db);
         reconcile(db);
-        check_converged(db);
+        check_exactly_once(db);
         CHECK(db.sync_count("true") == 40000);
     }
 }
@@ -340,7 +312,7 @@ TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
         INFO(result.err);
         CHECK(result.exit_code == 0);
     }
-    check_converged(db);
+    check_exactly_once(db);
     CHECK(db.sync_count("true") == 4000);
 }
 

@@ -2,6 +2,7 @@
 // moments, connections terminated mid-run, everything at once, hostile
 // strings, and known secrets at every log level.
 #include "checks.hpp"
+#include "database_checks.hpp"
 #include "password.hpp"
 #include "tempdb.hpp"
 
@@ -16,24 +17,6 @@ using namespace mana::test;
 using nlohmann::json;
 
 namespace {
-
-void check_exactly_once(TempDatabases& db) {
-    CHECK(db.sync_count("table_name = 'userContext'") ==
-          db.auth_count("auth.users", "deleted_at IS NULL"));
-    CHECK(db.sync_query(
-                "SELECT count(DISTINCT user_id) FROM sync_changes WHERE table_name = 'userContext'")
-              [0][0]
-                  .as<long long>() == db.sync_count("table_name = 'userContext'"));
-    CHECK(db.sync_count("table_name = 'kontextDoc'") ==
-          db.auth_count("auth.organizations o",
-                        "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
-                        "u.id = m.user_id WHERE m.organization_id = o.id AND "
-                        "u.deleted_at IS NULL)"));
-    CHECK(db.sync_query(
-                "SELECT count(DISTINCT space_id) FROM sync_changes WHERE table_name = 'kontextDoc'")
-              [0][0]
-                  .as<long long>() == db.sync_count("table_name = 'kontextDoc'"));
-}
 
 // No user (of those registered by the tool) without its credential, its
 // personal Space or its membership.
@@ -88,13 +71,10 @@ TEST_CASE(
         // The moment: every third round as soon as it is on the sync database
         // (loading ids), else once a random part, up to three quarters, of
         // what is missing is written.
-        if (round % 3 == 0) {
-            REQUIRE(eventually([&] { return db.tool_sessions_on_sync(started) > 0; }));
-        } else {
-            const long long target =
-                left + 1 + static_cast<long long>(random() % ((complete - left) * 3 / 4));
-            REQUIRE(eventually([&] { return db.sync_count("true") >= target; }));
-        }
+        std::optional<long long> target;
+        if (round % 3 != 0)
+            target = left + 1 + static_cast<long long>(random() % ((complete - left) * 3 / 4));
+        await_kill_moment(db, started, target);
         run.kill(SIGKILL);
         kills += run.wait().exit_code == 128 + SIGKILL;
         // --wait: the killed run's session keeps its lock until the server
