@@ -57,8 +57,8 @@ class BatchRun {
         Registration registration;
         try {
             registration = register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
-        } catch (const ConnectionLost&) {
-            throw; // every row after would fail the same way
+        } catch (const Fatal&) {
+            throw;
         } catch (const Error& e) {
             fail(row, e.what());
             return;

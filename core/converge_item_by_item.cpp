@@ -17,6 +17,8 @@ void converge_items(KindPass& pass, const std::vector<std::string>& ids) {
                 pass.kind.ensure(pass.sync, id, writer_in(writers, id), !pass.options.write);
             if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
             if (outcome == Outcome::written) ++pass.tally.counts.written;
+        } catch (const Fatal&) {
+            throw;
         } catch (const Error& e) {
             ++pass.tally.counts.failed;
             add_sample(pass.tally.failures, id + ": " + e.what(), pass.options.sample_size);

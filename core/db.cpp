@@ -56,8 +56,9 @@ void Database::rethrow_as_error() const {
         throw failure(name + ": connection lost while committing; the last batch may or may not "
                              "have been written: re-run to converge");
     } catch (const pqxx::broken_connection& e) {
-        throw ConnectionLost(name + ": connection lost (" + server_message(e.what()) +
-                             "); what was committed stays: run the command again");
+        // Whatever comes next on this connection fails too.
+        throw Fatal(Exit::failure, name + ": connection lost (" + server_message(e.what()) +
+                                       "); what was committed stays: run the command again");
     } catch (const pqxx::sql_error& e) {
         throw failure(name + ": " + server_message(e.what()));
     } catch (const pqxx::pqxx_exception& e) {

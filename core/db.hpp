@@ -14,12 +14,6 @@
 
 namespace mana {
 
-// The connection broke: whatever comes next on it fails too.
-class ConnectionLost : public Error {
-  public:
-    explicit ConnectionLost(const std::string& message) : Error(Exit::failure, message) {}
-};
-
 class Database {
   public:
     // Connects, or throws an Error naming the database (password masked).

@@ -31,6 +31,14 @@ class Error : public std::runtime_error {
     Exit code_;
 };
 
+// An error after which the rest of a run or batch would fail the same way
+// (its connection is gone): loops over many items stop on it instead of
+// charging it to every item that follows.
+class Fatal : public Error {
+  public:
+    using Error::Error;
+};
+
 // Shorthand for the common kinds.
 inline Error failure(const std::string& message) {
     return Error(Exit::failure, message);

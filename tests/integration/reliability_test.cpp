@@ -130,6 +130,25 @@ TEST_CASE(
     check_exactly_once(db);
 }
 
+TEST_CASE("an item-by-item reconcile whose sync connection is terminated stops at once, not "
+          "item by item") {
+    TempDatabases db;
+    db.add_users_with_spaces(5000);
+    Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet"}), db.env(true));
+    REQUIRE(eventually([&] { return db.sync_count("true") > 0; }));
+    CHECK(terminate_backends(db, db.sync_name()) > 0);
+    const auto result = run.wait();
+    INFO(result.err);
+    if (db.sync_count("true") < 10000) { // it had not finished
+        // One line naming the lost connection, not one failure per item left.
+        CHECK(result.exit_code == 1);
+        CHECK(line_count(result.err) == 1);
+        CHECK_THAT(result.err, Catch::Contains("sync database: connection lost"));
+    }
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env(true)).exit_code == 0);
+    check_exactly_once(db);
+}
+
 TEST_CASE("the auth connection terminated mid batch register ends clearly and a re-run finishes") {
     TempDatabases db;
     const auto file = write_users_file("conn.jsonl", 50, "c");
