@@ -3,6 +3,8 @@
 // schema. Each must fail with its documented exit code, one line on stderr
 // naming the problem, and no row written anywhere.
 #include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 #include <filesystem>
@@ -16,8 +18,8 @@ using nlohmann::json;
 namespace {
 
 void seed(TempDatabases& db) {
-    db.add_users_with_spaces(3);
-    db.add_user("dead", "dead@example.com", true);
+    add_users_with_spaces(db, 3);
+    add_user(db, "dead", "dead@example.com", true);
 }
 
 // Rows in every table there is (a schema case may have dropped one).
@@ -32,9 +34,9 @@ long long all_rows(TempDatabases& db) {
     const char* present =
         "SELECT t FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
         "'auth.organizations', 'auth.members', 'sync_changes']) t WHERE to_regclass(t) IS NOT NULL";
-    return count(db.auth_query(present), [&](const std::string& t) { return db.auth_count(t); }) +
-           count(db.sync_query(present), [&](const std::string& t) {
-               return db.sync_query("SELECT count(*) FROM " + t)[0][0].as<long long>();
+    return count(auth_query(db, present), [&](const std::string& t) { return auth_count(db, t); }) +
+           count(sync_query(db, present), [&](const std::string& t) {
+               return sync_query(db, "SELECT count(*) FROM " + t)[0][0].as<long long>();
            });
 }
 
@@ -106,8 +108,8 @@ TEST_CASE("every schema case of the bad-input corpus fails cleanly and writes no
         if (!c.contains("auth_sql") && !c.contains("sync_sql")) continue;
         TempDatabases db;
         seed(db);
-        if (c.contains("auth_sql")) db.auth_query(c["auth_sql"]);
-        if (c.contains("sync_sql")) db.sync_query(c["sync_sql"]);
+        if (c.contains("auth_sql")) auth_query(db, c["auth_sql"]);
+        if (c.contains("sync_sql")) sync_query(db, c["sync_sql"]);
         run_case(db, c);
     }
 }

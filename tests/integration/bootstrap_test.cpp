@@ -1,6 +1,8 @@
 // bootstrap user / bootstrap space: exact rows, idempotence, exactly-once,
 // row-level security, writer resolution, bad input.
 #include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 #include <memory>
@@ -18,12 +20,12 @@ const json bootstrap_actor = {
 
 // Every column but id and created_at, as one JSON object.
 json sync_row(TempDatabases& db, const std::string& where) {
-    const auto r = db.sync_query(
-        "SELECT json_build_object('app_id', app_id, 'table_name', table_name, 'record_id', "
-        "record_id, 'user_id', user_id, 'op', op, 'data', data, 'field_meta', field_meta, "
-        "'client_id', client_id, 'schema_version', schema_version, 'actor', actor, 'origin', "
-        "origin, 'space_id', space_id) FROM sync_changes WHERE " +
-        where);
+    const auto r = sync_query(
+        db, "SELECT json_build_object('app_id', app_id, 'table_name', table_name, 'record_id', "
+            "record_id, 'user_id', user_id, 'op', op, 'data', data, 'field_meta', field_meta, "
+            "'client_id', client_id, 'schema_version', schema_version, 'actor', actor, 'origin', "
+            "origin, 'space_id', space_id) FROM sync_changes WHERE " +
+                where);
     REQUIRE(r.size() == 1);
     return json::parse(r[0][0].c_str());
 }
@@ -45,13 +47,13 @@ void check_field_meta(const json& row) {
 
 // Ada owns her personal Space; Bob is a member of it and owns his own.
 void seed_two_users(TempDatabases& db) {
-    db.add_user("ada", "ada@example.com");
-    db.add_user("bob", "bob@example.com");
-    db.add_space("s-ada", "ada");
-    db.add_space("s-bob", "bob");
-    db.add_member("s-ada", "ada", "owner", 10);
-    db.add_member("s-ada", "bob", "member", 5);
-    db.add_member("s-bob", "bob", "owner", 10);
+    add_user(db, "ada", "ada@example.com");
+    add_user(db, "bob", "bob@example.com");
+    add_space(db, "s-ada", "ada");
+    add_space(db, "s-bob", "bob");
+    add_member(db, "s-ada", "ada", "owner", 10);
+    add_member(db, "s-ada", "bob", "member", 5);
+    add_member(db, "s-bob", "bob", "owner", 10);
 }
 
 } // namespace
@@ -109,7 +111,7 @@ TEST_CASE("a second bootstrap writes nothing and says so") {
         json_out(again) ==
         json::parse(
             R"({"ok":true,"bootstrapped":{"userContext":false,"spaces":{"s-ada":false,"s-bob":false}}})"));
-    CHECK(db.sync_count("true") == 3);
+    CHECK(sync_count(db, "true") == 3);
     const auto text = cli({"bootstrap", "user", "bob"}, db.env());
     CHECK_THAT(text.out, Catch::Contains("userContext of user bob: already there"));
 }
@@ -118,22 +120,22 @@ TEST_CASE("rows written by web clients count as present") {
     TempDatabases db;
     seed_two_users(db);
     // Another app's userContext singleton, and Bob's client wrote Ada's Space's doc.
-    db.add_sync_row("userContext", "singleton", "ada", "", "other-app");
-    db.add_sync_row("kontextDoc", "some-uuid", "bob", "s-ada", "kontext");
+    add_sync_row(db, "userContext", "singleton", "ada", "", "other-app");
+    add_sync_row(db, "kontextDoc", "some-uuid", "bob", "s-ada", "kontext");
     const auto result = cli({"bootstrap", "user", "ada", "--json"}, db.env());
     CHECK(json_out(result) ==
           json::parse(
               R"({"ok":true,"bootstrapped":{"userContext":false,"spaces":{"s-ada":false}}})"));
-    CHECK(db.sync_count("true") == 2);
+    CHECK(sync_count(db, "true") == 2);
 }
 
 TEST_CASE("a kontextDoc written by a former member counts as present") {
     TempDatabases db;
     seed_two_users(db);
-    db.add_sync_row("kontextDoc", "old-uuid", "carol-who-left", "s-ada", "kontext");
+    add_sync_row(db, "kontextDoc", "old-uuid", "carol-who-left", "s-ada", "kontext");
     const auto result = cli({"bootstrap", "space", "s-ada", "--json"}, db.env());
     CHECK(json_out(result)["bootstrapped"]["kontextDoc"] == false);
-    CHECK(db.sync_count("table_name = 'kontextDoc'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 1);
 }
 
 TEST_CASE("dry run writes nothing and exits 10 while anything is missing") {
@@ -143,9 +145,9 @@ TEST_CASE("dry run writes nothing and exits 10 while anything is missing") {
     CHECK(dry.exit_code == 10);
     CHECK(json_out(dry) == json::parse(R"({"ok":true,"dryRun":true,
         "missing":{"userContext":true,"spaces":{"s-ada":true,"s-bob":true}}})"));
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
     CHECK(cli({"bootstrap", "space", "--slug", "ada", "--dry-run"}, db.env()).exit_code == 10);
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
 
     REQUIRE(cli({"bootstrap", "user", "bob"}, db.env()).exit_code == 0);
     CHECK(cli({"bootstrap", "user", "bob", "--dry-run"}, db.env()).exit_code == 0);
@@ -167,9 +169,9 @@ TEST_CASE("8 concurrent processes write each singleton exactly once") {
         INFO(result.err);
         CHECK(result.exit_code == 0);
     }
-    CHECK(db.sync_count("table_name = 'userContext' AND user_id = 'bob'") == 1);
-    CHECK(db.sync_count("table_name = 'kontextDoc' AND space_id = 's-ada'") == 1);
-    CHECK(db.sync_count("table_name = 'kontextDoc' AND space_id = 's-bob'") == 1);
+    CHECK(sync_count(db, "table_name = 'userContext' AND user_id = 'bob'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-ada'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-bob'") == 1);
 }
 
 TEST_CASE("a role bound by row-level security sees rows others wrote and writes new ones") {
@@ -177,15 +179,15 @@ TEST_CASE("a role bound by row-level security sees rows others wrote and writes 
     seed_two_users(db);
     // Bob's client wrote the doc of Ada's Space: hidden from a scope of Ada
     // alone, visible only through the Space list.
-    db.add_sync_row("kontextDoc", "bobs-doc", "bob", "s-ada", "kontext");
+    add_sync_row(db, "kontextDoc", "bobs-doc", "bob", "s-ada", "kontext");
     const auto result = cli({"bootstrap", "user", "ada", "--json"}, db.env(true));
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     CHECK(
         json_out(result) ==
         json::parse(R"({"ok":true,"bootstrapped":{"userContext":true,"spaces":{"s-ada":false}}})"));
-    CHECK(db.sync_count("table_name = 'kontextDoc' AND space_id = 's-ada'") == 1);
-    CHECK(db.sync_count("table_name = 'userContext' AND user_id = 'ada'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-ada'") == 1);
+    CHECK(sync_count(db, "table_name = 'userContext' AND user_id = 'ada'") == 1);
 
     // Bob's singletons: the plain role writes his Space's doc as Bob.
     const auto bob = cli({"bootstrap", "user", "bob", "--json"}, db.env(true));
@@ -193,18 +195,18 @@ TEST_CASE("a role bound by row-level security sees rows others wrote and writes 
         json_out(bob) ==
         json::parse(
             R"({"ok":true,"bootstrapped":{"userContext":true,"spaces":{"s-ada":false,"s-bob":true}}})"));
-    CHECK(db.sync_count("table_name = 'kontextDoc' AND space_id = 's-bob' AND user_id = 'bob'") ==
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-bob' AND user_id = 'bob'") ==
           1);
     const auto again = cli({"bootstrap", "user", "bob", "--json"}, db.env(true));
     CHECK(json_out(again)["bootstrapped"]["userContext"] == false);
-    CHECK(db.sync_count("true") == 4);
+    CHECK(sync_count(db, "true") == 4);
 }
 
 TEST_CASE("the writer of a Space follows the SPEC's rule") {
     TempDatabases db;
     for (const auto* id : {"o1", "o2", "m1", "m2", "gone"})
-        db.add_user(id, std::string(id) + "@x.org");
-    db.add_user("dead", "dead@x.org", true);
+        add_user(db, id, std::string(id) + "@x.org");
+    add_user(db, "dead", "dead@x.org", true);
     const auto writer_of = [&](const std::string& space) {
         const auto result = cli({"bootstrap", "space", space, "--json"}, db.env());
         INFO(result.err);
@@ -213,48 +215,48 @@ TEST_CASE("the writer of a Space follows the SPEC's rule") {
     };
 
     SECTION("the owner, even when a member joined earlier") {
-        db.add_space("s", "s");
-        db.add_member("s", "m1", "member", 30);
-        db.add_member("s", "o1", "owner", 10);
+        add_space(db, "s", "s");
+        add_member(db, "s", "m1", "member", 30);
+        add_member(db, "s", "o1", "owner", 10);
         CHECK(writer_of("s") == "o1");
     }
     SECTION("the earliest of several owners") {
-        db.add_space("s", "s");
-        db.add_member("s", "o2", "owner", 10);
-        db.add_member("s", "o1", "owner", 20);
+        add_space(db, "s", "s");
+        add_member(db, "s", "o2", "owner", 10);
+        add_member(db, "s", "o1", "owner", 20);
         CHECK(writer_of("s") == "o1");
     }
     SECTION("the earliest member when there is no owner") {
-        db.add_space("s", "s");
-        db.add_member("s", "m2", "admin", 10);
-        db.add_member("s", "m1", "member", 20);
+        add_space(db, "s", "s");
+        add_member(db, "s", "m2", "admin", 10);
+        add_member(db, "s", "m1", "member", 20);
         CHECK(writer_of("s") == "m1");
     }
     SECTION("soft-deleted owners and members are skipped") {
-        db.add_space("s", "s");
-        db.add_member("s", "dead", "owner", 50);
-        db.add_member("s", "m2", "member", 10);
+        add_space(db, "s", "s");
+        add_member(db, "s", "dead", "owner", 50);
+        add_member(db, "s", "m2", "member", 10);
         CHECK(writer_of("s") == "m2");
     }
     SECTION("an orphan is an error and nothing is written, unless --owner names a writer") {
-        db.add_space("s", "s");
-        db.add_member("s", "dead", "owner", 50);
+        add_space(db, "s", "s");
+        add_member(db, "s", "dead", "owner", 50);
         CHECK_ONE_LINE_ERROR(cli({"bootstrap", "space", "s"}, db.env()), 1,
                              "is an orphan (no live member); nothing written: pass --owner");
-        CHECK(db.sync_count("true") == 0);
+        CHECK(sync_count(db, "true") == 0);
         const auto with_owner =
             cli({"bootstrap", "space", "s", "--owner", "o1", "--json"}, db.env());
         CHECK(json_out(with_owner)["writer"] == "o1");
-        CHECK(db.sync_count("space_id = 's' AND user_id = 'o1'") == 1);
+        CHECK(sync_count(db, "space_id = 's' AND user_id = 'o1'") == 1);
     }
     SECTION("--owner must be a live member of a Space that has one") {
-        db.add_space("s", "s");
-        db.add_member("s", "m1", "member", 10);
+        add_space(db, "s", "s");
+        add_member(db, "s", "m1", "member", 10);
         CHECK_ONE_LINE_ERROR(cli({"bootstrap", "space", "s", "--owner", "o1"}, db.env()), 4,
                              "--owner o1 is not a live member of Space s");
         CHECK_ONE_LINE_ERROR(cli({"bootstrap", "space", "s", "--owner", "dead"}, db.env()), 4,
                              "--owner dead is not a live user");
-        CHECK(db.sync_count("true") == 0);
+        CHECK(sync_count(db, "true") == 0);
         CHECK(json_out(cli({"bootstrap", "space", "--slug", "s", "--owner", "m1", "--json"},
                            db.env()))["writer"] == "m1");
     }
@@ -262,7 +264,7 @@ TEST_CASE("the writer of a Space follows the SPEC's rule") {
 
 TEST_CASE("bootstrap rejects unknown and soft-deleted and malformed ids") {
     TempDatabases db;
-    db.add_user("dead", "dead@x.org", true);
+    add_user(db, "dead", "dead@x.org", true);
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "nobody"}, db.env()), 4,
                          "user nobody not found in the auth database");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "--email", "no@x.org"}, db.env()), 4,
@@ -280,15 +282,15 @@ TEST_CASE("bootstrap rejects unknown and soft-deleted and malformed ids") {
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user"}, db.env()), 2, "give USER_ID or --email");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "a", "--email", "b@x.org"}, db.env()), 2,
                          "give USER_ID or --email");
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
 }
 
 TEST_CASE("a Space that fails is reported and the others are written with exit 3") {
     TempDatabases db;
     seed_two_users(db);
     // Row-level security cannot scope a Space id holding ',': that one fails.
-    db.add_space("s,odd", "odd");
-    db.add_member("s,odd", "bob", "owner", 1);
+    add_space(db, "s,odd", "odd");
+    add_member(db, "s,odd", "bob", "owner", 1);
     const auto result = cli({"bootstrap", "user", "bob", "--json"}, db.env(true));
     CHECK(result.exit_code == 3);
     const auto doc = json_out(result);
@@ -296,6 +298,6 @@ TEST_CASE("a Space that fails is reported and the others are written with exit 3
     CHECK(doc["bootstrapped"] ==
           json::parse(R"({"userContext":true,"spaces":{"s-ada":true,"s-bob":true}})"));
     CHECK_THAT(doc["errors"]["s,odd"].get<std::string>(), Catch::Contains("BYPASSRLS"));
-    CHECK(db.sync_count("space_id = 's,odd'") == 0);
-    CHECK(db.sync_count("true") == 3);
+    CHECK(sync_count(db, "space_id = 's,odd'") == 0);
+    CHECK(sync_count(db, "true") == 3);
 }

@@ -1,5 +1,7 @@
 // The foundation: global surface, connection errors, doctor, dev.
 #include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"
 
@@ -48,13 +50,13 @@ TEST_CASE("doctor passes on databases made from sql/") {
                                          "sync database privileges",
                                          "sync database write permission"});
     // The write check rolled back.
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
 }
 
 TEST_CASE("doctor names a missing table and a retyped column and exits 1") {
     TempDatabases db;
-    db.auth_query("DROP TABLE auth.members");
-    db.sync_query("ALTER TABLE sync_changes ALTER COLUMN schema_version TYPE text");
+    auth_query(db, "DROP TABLE auth.members");
+    sync_query(db, "ALTER TABLE sync_changes ALTER COLUMN schema_version TYPE text");
     const auto result = cli({"doctor"}, db.env());
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.out, Catch::Contains("auth.members is missing"));
@@ -64,15 +66,15 @@ TEST_CASE("doctor names a missing table and a retyped column and exits 1") {
 
 TEST_CASE("a command on an incompatible schema stops with one line naming the column") {
     TempDatabases db;
-    db.auth_query("ALTER TABLE auth.users DROP COLUMN deleted_at");
+    auth_query(db, "ALTER TABLE auth.users DROP COLUMN deleted_at");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "u1"}, db.env()), 1,
                          "auth database: incompatible schema: auth.users.deleted_at is missing");
 }
 
 TEST_CASE("doctor names the command a missing privilege would break, and reconcile refuses") {
     TempDatabases db;
-    db.add_users_with_spaces(3);
-    db.sync_query("REVOKE TEMPORARY ON DATABASE " + db.sync_name() + " FROM PUBLIC");
+    add_users_with_spaces(db, 3);
+    sync_query(db, "REVOKE TEMPORARY ON DATABASE " + db.sync_name() + " FROM PUBLIC");
     const auto doctor = cli({"doctor"}, db.env(true));
     INFO(doctor.out << doctor.err);
     CHECK(doctor.exit_code == 1);
@@ -80,11 +82,11 @@ TEST_CASE("doctor names the command a missing privilege would break, and reconci
                                            "database (temporary tables): reconcile would fail"));
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check"}, db.env(true)), 1,
                          "may not create temporary tables, which reconcile needs: GRANT TEMP");
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
     // What only register needs is a warning: reconcile works with a read-only auth role.
     // INSERT without UPDATE is still not enough (a privilege list would have said so).
-    db.auth_query(std::string("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA auth TO ") +
-                  plain_role + "; GRANT USAGE ON SCHEMA auth TO " + plain_role);
+    auth_query(db, std::string("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA auth TO ") +
+                       plain_role + "; GRANT USAGE ON SCHEMA auth TO " + plain_role);
     auto env = db.env();
     env["DATABASE_URL"] =
         "dbname=" + db.auth_name() + " user=" + plain_role + " password=" + plain_role_password;
@@ -113,7 +115,7 @@ TEST_CASE("doctor warns about a role bound by row-level security but passes") {
 
 TEST_CASE("an unreachable database is one line naming it with the password masked") {
     TempDatabases db;
-    db.add_user("u1", "u1@example.com");
+    add_user(db, "u1", "u1@example.com");
     const auto unreachable = cli({"bootstrap", "user", "u1", "--sync-db",
                                   "postgresql://ops:TopSecret99@127.0.0.1:1/mana_sync"},
                                  db.env());
@@ -212,7 +214,7 @@ TEST_CASE("unknown and missing commands are named, and usage errors point at the
 
 TEST_CASE("log format json writes one JSON object per log line") {
     TempDatabases db;
-    db.add_user("u1", "u1@example.com");
+    add_user(db, "u1", "u1@example.com");
     const auto result =
         cli({"bootstrap", "user", "u1", "--log-level", "debug", "--log-format", "json"}, db.env());
     CHECK(result.exit_code == 0);
@@ -259,7 +261,7 @@ TEST_CASE("a given sync-db wins over SYNC_DATABASE_URL for every command") {
     // Regression: with the environment bound to the option of every command,
     // a later command's default overwrote the value given to an earlier one.
     TempDatabases db;
-    db.add_user("u1", "u1@example.com");
+    add_user(db, "u1", "u1@example.com");
     const std::string down = "postgresql://ops:Unreachable9@127.0.0.1:1/x";
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"reconcile", "--all", "--check", "--sync-db", down},

@@ -2,6 +2,7 @@
 // session-scoped lock is released on every exit path, and every libpqxx
 // error names its database.
 #include "checks.hpp"
+#include "database_checks.hpp"
 #include "db.hpp"
 #include "error.hpp"
 #include "locks.hpp"
@@ -14,12 +15,12 @@ namespace {
 
 // Advisory locks granted in the sync database, of one namespace.
 long long advisory_locks(TempDatabases& db, LockSpace space) {
-    return db
-        .sync_query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
-                    "classid = " +
-                    std::to_string(static_cast<std::uint32_t>(space)) +
-                    " AND database = (SELECT oid FROM pg_database WHERE datname = "
-                    "current_database())")[0][0]
+    return sync_query(db,
+                      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                      "classid = " +
+                          std::to_string(static_cast<std::uint32_t>(space)) +
+                          " AND database = (SELECT oid FROM pg_database WHERE datname = "
+                          "current_database())")[0][0]
         .as<long long>();
 }
 

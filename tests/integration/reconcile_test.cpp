@@ -4,6 +4,7 @@
 #include "database_checks.hpp"
 #include "locks.hpp"
 #include "schema.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 #include <csignal>
@@ -29,22 +30,22 @@ json reconcile(TempDatabases& db, std::vector<std::string> args = {}, int expect
 // A mixed drift: some singletons there (bootstrap or web clients), some not,
 // a soft-deleted user, an orphan Space.
 void seed_drift(TempDatabases& db) {
-    db.add_users_with_spaces(40);
-    db.add_user("gone", "gone@example.com", true);
-    db.add_space("s-gone", "gone");
-    db.add_member("s-gone", "gone", "owner");
-    db.add_space("s-empty", "empty");
-    db.add_member("s12", "u4", "member"); // u4 also in s12, whose owner is u12
+    add_users_with_spaces(db, 40);
+    add_user(db, "gone", "gone@example.com", true);
+    add_space(db, "s-gone", "gone");
+    add_member(db, "s-gone", "gone", "owner");
+    add_space(db, "s-empty", "empty");
+    add_member(db, "s12", "u4", "member"); // u4 also in s12, whose owner is u12
     for (int i = 1; i <= 10; ++i) {
-        db.add_sync_row("userContext", "singleton", "u" + std::to_string(i), "",
-                        i % 2 ? "profile" : "web");
-        db.add_sync_row("kontextDoc", "doc" + std::to_string(i), "u" + std::to_string(i),
-                        "s" + std::to_string(i), "kontext");
+        add_sync_row(db, "userContext", "singleton", "u" + std::to_string(i), "",
+                     i % 2 ? "profile" : "web");
+        add_sync_row(db, "kontextDoc", "doc" + std::to_string(i), "u" + std::to_string(i),
+                     "s" + std::to_string(i), "kontext");
     }
-    db.add_sync_row("kontextDoc", "by-member", "u4", "s12",
-                    "kontext"); // written by a non-owner member
+    add_sync_row(db, "kontextDoc", "by-member", "u4", "s12",
+                 "kontext"); // written by a non-owner member
     for (int i = 1; i <= 40; ++i)
-        db.add_sync_row("notes", "n" + std::to_string(i), "u" + std::to_string(i));
+        add_sync_row(db, "notes", "n" + std::to_string(i), "u" + std::to_string(i));
 }
 
 } // namespace
@@ -65,10 +66,11 @@ TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") 
     CHECK(doc["orphanSample"].get<std::set<std::string>>() ==
           std::set<std::string>{"s-gone", "s-empty"});
     check_exactly_once(db);
-    CHECK(db.sync_count("user_id = 'gone'") == 0);
-    CHECK(db.sync_count("space_id IN ('s-gone', 's-empty')") == 0);
+    CHECK(sync_count(db, "user_id = 'gone'") == 0);
+    CHECK(sync_count(db, "space_id IN ('s-gone', 's-empty')") == 0);
     // Each written kontextDoc is the owner's.
-    CHECK(db.sync_count(
+    CHECK(sync_count(
+              db,
               "table_name = 'kontextDoc' AND client_id = 'system:bootstrap' AND user_id <> 'u' || "
               "substr(space_id, 2)") == 0);
 
@@ -76,20 +78,20 @@ TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") 
     CHECK(again["users"]["missing"] == 0);
     CHECK(again["spaces"]["missing"] == 0);
     CHECK(again["users"]["written"] == 0);
-    CHECK(db.sync_count("true") == 40 + 40 + 40); // userContext, kontextDoc, notes
+    CHECK(sync_count(db, "true") == 40 + 40 + 40); // userContext, kontextDoc, notes
 }
 
 TEST_CASE("check and dry run write nothing and exit 10 on drift and 0 when converged") {
     TempDatabases db;
     seed_drift(db);
-    const auto before = db.sync_count("true");
+    const auto before = sync_count(db, "true");
     const auto check = reconcile(db, {"--check"}, 10);
     CHECK(check["mode"] == "check");
     CHECK(check["users"]["missing"] == 30);
     CHECK(check["spaces"]["missing"] == 29);
     const auto dry = reconcile(db, {"--dry-run", "--list", "5"}, 10);
     CHECK(dry["users"]["missingSample"].size() == 5);
-    CHECK(db.sync_count("true") == before);
+    CHECK(sync_count(db, "true") == before);
 
     const auto text = cli({"reconcile", "--all", "--dry-run"}, db.env());
     CHECK(text.exit_code == 10);
@@ -107,7 +109,7 @@ TEST_CASE("users-only and spaces-only converge one kind") {
     const auto users = reconcile(db, {"--users-only"});
     CHECK(users["users"]["written"] == 30);
     CHECK(users["spaces"]["scanned"] == 0);
-    CHECK(db.sync_count("table_name = 'kontextDoc'") == 11);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 11);
     const auto spaces = reconcile(db, {"--spaces-only"});
     CHECK(spaces["spaces"]["written"] == 29);
     check_exactly_once(db);
@@ -129,18 +131,18 @@ TEST_CASE("a role bound by row-level security converges item by item") {
 
 TEST_CASE("an item-by-item run stopped part way says how many are missing is not known") {
     TempDatabases db;
-    db.add_users_with_spaces(3000);
+    add_users_with_spaces(db, 3000);
     for (const bool as_json : {true, false}) {
         std::vector<std::string> args{"reconcile", "--all", "--batch-size", "50"};
         if (as_json) args.push_back("--json");
-        const auto before = db.sync_count("table_name = 'userContext'");
+        const auto before = sync_count(db, "table_name = 'userContext'");
         Process run(cli_argv(args), db.env(true));
-        REQUIRE(eventually([&] { return db.sync_count("table_name = 'userContext'") > before; }));
+        REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") > before; }));
         run.kill(SIGTERM);
         const auto result = run.wait();
         INFO("stdout: " << result.out << "\nstderr: " << result.err);
         CHECK(result.exit_code == 143);
-        const auto written = db.sync_count("table_name = 'userContext'") - before;
+        const auto written = sync_count(db, "table_name = 'userContext'") - before;
         REQUIRE(written < 3000);
         if (as_json) {
             const auto doc = json_out(result);
@@ -156,7 +158,7 @@ TEST_CASE("an item-by-item run stopped part way says how many are missing is not
 
 TEST_CASE("shards are disjoint and together complete") {
     TempDatabases db;
-    db.add_users_with_spaces(300);
+    add_users_with_spaces(db, 300);
     std::set<std::string> seen;
     long long written = 0;
     for (int k = 1; k <= 3; ++k) {
@@ -183,7 +185,7 @@ TEST_CASE("shards are disjoint and together complete") {
 
 TEST_CASE("concurrent shard workers and a second full run never double a row") {
     TempDatabases db;
-    db.add_users_with_spaces(3000);
+    add_users_with_spaces(db, 3000);
     std::vector<std::unique_ptr<Process>> workers;
     for (int k = 1; k <= 3; ++k) {
         workers.push_back(
@@ -199,12 +201,12 @@ TEST_CASE("concurrent shard workers and a second full run never double a row") {
         CHECK((result.exit_code == 0 || result.exit_code == 6));
     }
     check_exactly_once(db);
-    CHECK(db.sync_count("true") == 6000);
+    CHECK(sync_count(db, "true") == 6000);
 }
 
 TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wait") {
     TempDatabases db;
-    db.add_users_with_spaces(10);
+    add_users_with_spaces(db, 10);
     // Hold the run lock as a running reconcile would.
     pqxx::connection holder{db.sync_url()};
     pqxx::nontransaction tx{holder};
@@ -212,19 +214,19 @@ TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wa
             std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
     // Exit 6 proves it did not queue: a queued run would wait for ever here.
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env()), 6, "another reconcile is running");
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
     // Checking writes nothing and needs no lock.
     CHECK(cli({"reconcile", "--all", "--check"}, db.env()).exit_code == 10);
 
     Process waiting(cli_argv({"reconcile", "--all", "--wait"}), db.env());
     // Queued: its request for the run lock is in pg_locks, not granted.
     REQUIRE(eventually([&] {
-        return db.sync_query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
-                             "granted AND database = (SELECT oid FROM pg_database WHERE datname "
-                             "= current_database())")[0][0]
+        return sync_query(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+                              "granted AND database = (SELECT oid FROM pg_database WHERE datname "
+                              "= current_database())")[0][0]
                    .as<long long>() == 1;
     }));
-    CHECK(db.sync_count("true") == 0);
+    CHECK(sync_count(db, "true") == 0);
     tx.exec("SELECT pg_advisory_unlock_all()");
     CHECK(waiting.wait().exit_code == 0);
     check_exactly_once(db);
@@ -232,12 +234,12 @@ TEST_CASE("a second reconcile exits 6 at once while one runs and waits with --wa
 
 TEST_CASE("killed at random moments a reconcile re-run converges with nothing doubled") {
     TempDatabases db;
-    db.add_users_with_spaces(20000);
+    add_users_with_spaces(db, 20000);
     std::srand(static_cast<unsigned>(getpid()));
     int cut_short = 0; // kills that left the run partly done
     for (int round = 0; round < 4; ++round) {
-        const auto before = db.sync_count("true");
-        const auto started = db.sync_clock();
+        const auto before = sync_count(db, "true");
+        const auto started = sync_clock(db);
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "100"}), db.env());
         // Even rounds: as soon as it is on the sync database (loading ids);
         // odd rounds: once a random part of what is missing is written.
@@ -247,7 +249,7 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
         await_kill_moment(db, started, target);
         run.kill(SIGKILL);
         run.wait();
-        const auto rows = db.sync_count("true");
+        const auto rows = sync_count(db, "true");
         cut_short += rows > 0 && rows < 40000;
         check_no_doubles(db);
     }
@@ -255,24 +257,24 @@ TEST_CASE("killed at random moments a reconcile re-run converges with nothing do
     const auto result = cli({"reconcile", "--all", "--wait", "--json"}, db.env());
     CHECK(result.exit_code == 0);
     check_exactly_once(db);
-    CHECK(db.sync_count("true") == 40000);
+    CHECK(sync_count(db, "true") == 40000);
 }
 
 TEST_CASE(
     "SIGINT and SIGTERM stop after the current batch with exit 130 and 143 and a re-run finishes") {
     for (const auto& [signal_number, code] : {std::pair<int, int>{SIGINT, 130}, {SIGTERM, 143}}) {
         TempDatabases db;
-        db.add_users_with_spaces(20000);
+        add_users_with_spaces(db, 20000);
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--json"}), db.env());
         // Some batches of each kind are in.
         REQUIRE(eventually([&] {
-            return db.sync_count("table_name = 'userContext'") > 0 &&
-                   db.sync_count("table_name = 'kontextDoc'") > 0;
+            return sync_count(db, "table_name = 'userContext'") > 0 &&
+                   sync_count(db, "table_name = 'kontextDoc'") > 0;
         }));
         run.kill(signal_number);
         const auto result = run.wait();
         INFO(result.err);
-        const auto written = db.sync_count("true");
+        const auto written = sync_count(db, "true");
         REQUIRE(written < 40000); // stopped part way
         CHECK(result.exit_code == code);
         const auto doc = json_out(result);
@@ -288,18 +290,18 @@ TEST_CASE(
             INFO(kind);
             CHECK(doc[kind]["missing"] == 20000);
             CHECK(doc[kind]["missing"].get<long long>() - doc[kind]["written"].get<long long>() ==
-                  20000 - db.sync_count(std::string("table_name = '") + table + "'"));
+                  20000 - sync_count(db, std::string("table_name = '") + table + "'"));
         }
         check_no_doubles(db);
         reconcile(db);
         check_exactly_once(db);
-        CHECK(db.sync_count("true") == 40000);
+        CHECK(sync_count(db, "true") == 40000);
     }
 }
 
 TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
     TempDatabases db;
-    db.add_users_with_spaces(2000);
+    add_users_with_spaces(db, 2000);
     std::vector<std::unique_ptr<Process>> processes;
     processes.push_back(std::make_unique<Process>(
         cli_argv({"reconcile", "--all", "--batch-size", "100"}), db.env()));
@@ -313,12 +315,12 @@ TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
         CHECK(result.exit_code == 0);
     }
     check_exactly_once(db);
-    CHECK(db.sync_count("true") == 4000);
+    CHECK(sync_count(db, "true") == 4000);
 }
 
 TEST_CASE("one database holding both schemas converges too") {
     TempDatabases db;
-    db.add_users_with_spaces(25);
+    add_users_with_spaces(db, 25);
     // sync_changes in the auth database itself.
     {
         pqxx::connection c{db.auth_url()};
@@ -331,7 +333,7 @@ TEST_CASE("one database holding both schemas converges too") {
     INFO(result.err);
     CHECK(result.exit_code == 0);
     CHECK(json_out(result)["users"]["written"] == 25);
-    CHECK(db.auth_query("SELECT count(*) FROM sync_changes")[0][0].as<long long>() == 50);
+    CHECK(auth_query(db, "SELECT count(*) FROM sync_changes")[0][0].as<long long>() == 50);
     CHECK(cli({"reconcile", "--all", "--check"}, env).exit_code == 0);
 }
 
@@ -375,7 +377,7 @@ std::string metric_line(const std::string& text, const std::string& series) {
 
 TEST_CASE("failed, refused and interrupted runs write their metrics and keep the last success") {
     TempDatabases db;
-    db.add_users_with_spaces(20000);
+    add_users_with_spaces(db, 20000);
     const auto path = std::filesystem::temp_directory_path() /
                       ("mana-fail-" + std::to_string(getpid()) + ".prom");
     const auto metrics = [&](const std::vector<std::string>& extra, const EnvChanges& env) {
@@ -416,7 +418,7 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
     Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file",
                           path.string()}),
                 db.env());
-    REQUIRE(eventually([&] { return db.sync_count("table_name = 'userContext'") > 0; }));
+    REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") > 0; }));
     run.kill(SIGTERM);
     CHECK(run.wait().exit_code == 143);
     text = read_text(path);

@@ -1,7 +1,9 @@
 // register: Better Auth-compatible users, personal Spaces, singletons,
 // password sources, --if-exists, sync outages, batches, interoperability.
 #include "checks.hpp"
+#include "database_checks.hpp"
 #include "password.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"
 
@@ -26,7 +28,7 @@ Result register_user(TempDatabases& db, std::vector<std::string> args,
 }
 
 std::string user_id_of(TempDatabases& db, const std::string& email) {
-    const auto r = db.auth_query("SELECT id FROM auth.users WHERE email = '" + email + "'");
+    const auto r = auth_query(db, "SELECT id FROM auth.users WHERE email = '" + email + "'");
     REQUIRE(r.size() == 1);
     return r[0][0].as<std::string>();
 }
@@ -35,9 +37,9 @@ long long total_rows(TempDatabases& db) {
     long long n = 0;
     for (const auto* t : {"auth.users", "auth.accounts", "auth.security_events",
                           "auth.organizations", "auth.members"}) {
-        n += db.auth_count(t);
+        n += auth_count(db, t);
     }
-    return n + db.sync_count("true");
+    return n + sync_count(db, "true");
 }
 
 std::string write_file(const std::string& name, const std::string& content) {
@@ -62,8 +64,8 @@ TEST_CASE("register creates the user exactly as the service's sign-up does") {
     CHECK(doc["singletons"] == json{{"userContext", "written"}, {"kontextDoc", "written"}});
 
     const auto user =
-        db.auth_query("SELECT id, name, email, email_verified, role, access_tier, kind, "
-                      "deleted_at IS NULL FROM auth.users")[0];
+        auth_query(db, "SELECT id, name, email, email_verified, role, access_tier, kind, "
+                       "deleted_at IS NULL FROM auth.users")[0];
     const auto id = user[0].as<std::string>();
     CHECK(doc["userId"] == id);
     CHECK(std::regex_match(id, std::regex("[a-zA-Z0-9]{32}")));
@@ -74,8 +76,8 @@ TEST_CASE("register creates the user exactly as the service's sign-up does") {
     CHECK(user[5].as<std::string>() == "founder");
     CHECK(user[6].as<std::string>() == "persona");
 
-    const auto account = db.auth_query("SELECT id, account_id, provider_id, user_id, password "
-                                       "FROM auth.accounts")[0];
+    const auto account = auth_query(db, "SELECT id, account_id, provider_id, user_id, password "
+                                        "FROM auth.accounts")[0];
     CHECK(std::regex_match(account[0].as<std::string>(), std::regex("[a-zA-Z0-9]{32}")));
     CHECK(account[1].as<std::string>() == id);
     CHECK(account[2].as<std::string>() == "credential");
@@ -83,59 +85,58 @@ TEST_CASE("register creates the user exactly as the service's sign-up does") {
     CHECK(mana::verify_password(password, account[4].as<std::string>()));
     CHECK_FALSE(mana::verify_password("wrong password", account[4].as<std::string>()));
 
-    const auto event = db.auth_query("SELECT user_id, event_type, metadata->>'source' "
-                                     "FROM auth.security_events")[0];
+    const auto event = auth_query(db, "SELECT user_id, event_type, metadata->>'source' "
+                                      "FROM auth.security_events")[0];
     CHECK(event[0].as<std::string>() == id);
     CHECK(event[1].as<std::string>() == "REGISTER");
     CHECK(event[2].as<std::string>() == "mana-auth");
 
-    const auto space = db.auth_query("SELECT id, name, slug, metadata FROM auth.organizations")[0];
+    const auto space = auth_query(db, "SELECT id, name, slug, metadata FROM auth.organizations")[0];
     CHECK(std::regex_match(space[0].as<std::string>(), std::regex("[A-Za-z0-9_-]{21}")));
     CHECK(space[1].as<std::string>() == "Ada.Lovelace");
     CHECK(space[2].as<std::string>() == "ada-lovelace");
     CHECK(json::parse(space[3].as<std::string>()) ==
           json{{"type", "personal"}, {"tier", "founder"}});
     const auto member =
-        db.auth_query("SELECT id, organization_id, user_id, role FROM auth.members")[0];
+        auth_query(db, "SELECT id, organization_id, user_id, role FROM auth.members")[0];
     CHECK(std::regex_match(member[0].as<std::string>(), std::regex("[A-Za-z0-9_-]{21}")));
     CHECK(member[1].as<std::string>() == space[0].as<std::string>());
     CHECK(member[2].as<std::string>() == id);
     CHECK(member[3].as<std::string>() == "owner");
 
-    CHECK(db.sync_count("table_name = 'userContext' AND user_id = '" + id + "'") == 1);
-    CHECK(db.sync_count("table_name = 'kontextDoc' AND user_id = '" + id + "' AND space_id = '" +
-                        space[0].as<std::string>() + "'") == 1);
+    CHECK(sync_count(db, "table_name = 'userContext' AND user_id = '" + id + "'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND user_id = '" + id + "' AND space_id = '" +
+                             space[0].as<std::string>() + "'") == 1);
 }
 
 TEST_CASE("defaults are user public human unverified and the name defaults to the local part") {
     TempDatabases db;
     REQUIRE(register_user(db, {"bob@example.com", "--name", "  Bob B.  "}).exit_code == 0);
     const auto user =
-        db.auth_query("SELECT name, role, access_tier, kind, email_verified FROM auth.users")[0];
+        auth_query(db, "SELECT name, role, access_tier, kind, email_verified FROM auth.users")[0];
     CHECK(user[0].as<std::string>() == "  Bob B.  ");
     CHECK(user[1].as<std::string>() == "user");
     CHECK(user[2].as<std::string>() == "public");
     CHECK(user[3].as<std::string>() == "human");
     CHECK_FALSE(user[4].as<bool>());
     // The Space takes the trimmed name and the user's tier.
-    const auto space = db.auth_query("SELECT name, metadata->>'tier' FROM auth.organizations")[0];
+    const auto space = auth_query(db, "SELECT name, metadata->>'tier' FROM auth.organizations")[0];
     CHECK(space[0].as<std::string>() == "Bob B.");
     CHECK(space[1].as<std::string>() == "public");
 }
 
 TEST_CASE("personal Space slugs avoid taken and reserved slugs") {
     TempDatabases db;
-    db.add_space("taken", "ada");
-    db.add_space("taken2", "ada-2");
+    add_space(db, "taken", "ada");
+    add_space(db, "taken2", "ada-2");
     REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
     REQUIRE(register_user(db, {"admin@example.com"}).exit_code == 0);
     REQUIRE(register_user(db, {"___@example.com"}).exit_code == 0);
     const auto slug_of = [&](const std::string& email) {
-        return db
-            .auth_query(
-                "SELECT o.slug FROM auth.organizations o JOIN auth.members m ON "
-                "m.organization_id = o.id JOIN auth.users u ON u.id = m.user_id WHERE u.email = '" +
-                email + "'")[0][0]
+        return auth_query(db, "SELECT o.slug FROM auth.organizations o JOIN auth.members m ON "
+                              "m.organization_id = o.id JOIN auth.users u ON u.id = m.user_id "
+                              "WHERE u.email = '" +
+                                  email + "'")[0][0]
             .as<std::string>();
     };
     CHECK(slug_of("ada@example.com") == "ada-3");
@@ -156,13 +157,13 @@ TEST_CASE("if-exists skip leaves the user alone and update re-applies attributes
     TempDatabases db;
     REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
     const auto hash_before =
-        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+        auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>();
 
     const auto skipped = register_user(
         db, {"ada@example.com", "--if-exists", "skip", "--tier", "founder", "--json"});
     CHECK(skipped.exit_code == 0);
     CHECK(json_out(skipped)["action"] == "skipped");
-    CHECK(db.auth_count("auth.users", "access_tier = 'public'") == 1);
+    CHECK(auth_count(db, "auth.users", "access_tier = 'public'") == 1);
 
     // Update without a password: attributes change, the password stays.
     const auto updated = cli({"register", "ada@example.com", "--if-exists", "update", "--tier",
@@ -171,20 +172,20 @@ TEST_CASE("if-exists skip leaves the user alone and update re-applies attributes
     INFO(updated.err);
     CHECK(updated.exit_code == 0);
     CHECK(json_out(updated)["action"] == "updated");
-    CHECK(db.auth_count("auth.users",
-                        "access_tier = 'founder' AND role = 'admin' AND email_verified") == 1);
-    CHECK(db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>() ==
+    CHECK(auth_count(db, "auth.users",
+                     "access_tier = 'founder' AND role = 'admin' AND email_verified") == 1);
+    CHECK(auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>() ==
           hash_before);
-    CHECK(db.auth_count("auth.organizations") == 1); // the personal Space is kept
+    CHECK(auth_count(db, "auth.organizations") == 1); // the personal Space is kept
 
     // Update with a new password.
     REQUIRE(register_user(db, {"ada@example.com", "--if-exists", "update"}, "a brand new password")
                 .exit_code == 0);
     const auto hash_after =
-        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+        auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>();
     CHECK(mana::verify_password("a brand new password", hash_after));
-    CHECK(db.auth_count("auth.accounts") == 1);
-    CHECK(db.auth_count("auth.users") == 1);
+    CHECK(auth_count(db, "auth.accounts") == 1);
+    CHECK(auth_count(db, "auth.users") == 1);
 }
 
 TEST_CASE("the password comes from stdin a file or the environment and never from argv") {
@@ -194,7 +195,7 @@ TEST_CASE("the password comes from stdin a file or the environment and never fro
     auto env = db.env();
     env["MANA_AUTH_PASSWORD"] = password;
     REQUIRE(cli({"register", "e@example.com"}, env).exit_code == 0);
-    for (const auto& row : db.auth_query("SELECT password FROM auth.accounts")) {
+    for (const auto& row : auth_query(db, "SELECT password FROM auth.accounts")) {
         CHECK(mana::verify_password(password, row[0].as<std::string>()));
     }
     std::filesystem::remove(file);
@@ -242,8 +243,8 @@ TEST_CASE("a sync outage leaves the registration standing and says reconcile rep
     CHECK_THAT(doc["syncError"].get<std::string>(), Catch::Contains("sync database"));
     CHECK_THAT(result.err, Catch::Contains("reconcile --all"));
     CHECK_THAT(result.out + result.err, !Catch::Contains("SyncSecret1"));
-    CHECK(db.auth_count("auth.users") == 1);
-    CHECK(db.auth_count("auth.members") == 1);
+    CHECK(auth_count(db, "auth.users") == 1);
+    CHECK(auth_count(db, "auth.members") == 1);
 
     const auto text = cli({"register", "bob@example.com", "--password-stdin", "--sync-db", down},
                           db.env(), password);
@@ -254,7 +255,7 @@ TEST_CASE("a sync outage leaves the registration standing and says reconcile rep
         cli({"register", "cy@example.com", "--password-stdin", "--sync-db", down, "--require-sync"},
             db.env(), password);
     CHECK(strict.exit_code == 1);
-    CHECK(db.auth_count("auth.users", "email = 'cy@example.com'") == 1);
+    CHECK(auth_count(db, "auth.users", "email = 'cy@example.com'") == 1);
 }
 
 TEST_CASE("register checks its sync database before it writes anything") {
@@ -267,33 +268,33 @@ TEST_CASE("register checks its sync database before it writes anything") {
     CHECK(total_rows(db) == 0);
     CHECK(cli({"register", "ada@example.com", "--password-stdin", "--no-bootstrap"}, env, password)
               .exit_code == 0);
-    CHECK(db.auth_count("auth.users") == 1);
+    CHECK(auth_count(db, "auth.users") == 1);
     // Reachable but not a sync database: exit 1, nothing written either.
     CHECK_ONE_LINE_ERROR(
         cli({"register", "bob@example.com", "--password-stdin", "--sync-db", db.auth_url()},
             db.env(), password),
         1, "sync database: incompatible schema");
-    CHECK(db.auth_count("auth.users", "email = 'bob@example.com'") == 0);
+    CHECK(auth_count(db, "auth.users", "email = 'bob@example.com'") == 0);
     const auto batch = write_file(
         "precheck.jsonl", "{\"email\":\"cy@example.com\",\"password\":\"" + password + "\"}\n");
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, env), 2, "no sync database");
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch, "--sync-db", db.auth_url()}, db.env()),
                          1, "sync database: incompatible schema");
     // A sync role that may not insert: refused before the user is written.
-    db.sync_query(std::string("REVOKE INSERT ON sync_changes FROM ") + plain_role);
+    sync_query(db, std::string("REVOKE INSERT ON sync_changes FROM ") + plain_role);
     CHECK_ONE_LINE_ERROR(register_user(db, {"dan@example.com"}, password, true), 1,
                          "may not SELECT and INSERT into sync_changes");
     CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, db.env(true)), 1,
                          "may not SELECT and INSERT into sync_changes");
     std::filesystem::remove(batch);
-    CHECK(db.auth_count("auth.users", "email IN ('cy@example.com', 'dan@example.com')") == 0);
+    CHECK(auth_count(db, "auth.users", "email IN ('cy@example.com', 'dan@example.com')") == 0);
 }
 
 TEST_CASE("a soft-deleted user is never updated nor bootstrapped by register") {
     TempDatabases db;
-    db.add_user("dead", "dead@example.com", true);
+    add_user(db, "dead", "dead@example.com", true);
     const auto stored = [&] {
-        return db.auth_query("SELECT row_to_json(u)::text FROM auth.users u")[0][0]
+        return auth_query(db, "SELECT row_to_json(u)::text FROM auth.users u")[0][0]
             .as<std::string>();
     };
     const auto before = stored();
@@ -315,9 +316,9 @@ TEST_CASE("a soft-deleted user is never updated nor bootstrapped by register") {
     CHECK_THAT(json_out(from)["failures"][0]["error"].get<std::string>(),
                Catch::Contains("soft-deleted"));
     CHECK(stored() == before);
-    CHECK(db.auth_count("auth.accounts") == 0);
-    CHECK(db.sync_count("true") == 0);
-    CHECK(db.auth_count("auth.security_events") == 0);
+    CHECK(auth_count(db, "auth.accounts") == 0);
+    CHECK(sync_count(db, "true") == 0);
+    CHECK(auth_count(db, "auth.security_events") == 0);
 }
 
 TEST_CASE("if-exists update changes only what is given and names each change") {
@@ -326,15 +327,16 @@ TEST_CASE("if-exists update changes only what is given and names each change") {
                                "--verified", "--name", "Ada"})
                 .exit_code == 0);
     const auto hash_before =
-        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>();
+        auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>();
     // The issue's case: a password reset must not demote the founder.
     const auto reset =
         register_user(db, {"founder@example.com", "--if-exists", "update"}, "a brand new password");
     INFO(reset.err);
     CHECK(reset.exit_code == 0);
-    CHECK(db.auth_count("auth.users", "access_tier = 'founder' AND role = 'admin' AND "
-                                      "email_verified AND kind = 'human' AND name = 'Ada'") == 1);
-    CHECK(db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>() !=
+    CHECK(auth_count(db, "auth.users",
+                     "access_tier = 'founder' AND role = 'admin' AND "
+                     "email_verified AND kind = 'human' AND name = 'Ada'") == 1);
+    CHECK(auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>() !=
           hash_before);
     CHECK_THAT(reset.out, Catch::Contains("changed the password"));
     CHECK_THAT(reset.out, !Catch::Contains("tier"));
@@ -346,8 +348,9 @@ TEST_CASE("if-exists update changes only what is given and names each change") {
     CHECK(json_out(tier)["changes"] ==
           json::array({{{"field", "name"}, {"old", "Ada"}, {"new", "Ada L"}},
                        {{"field", "tier"}, {"old", "founder"}, {"new", "beta"}}}));
-    CHECK(db.auth_count("auth.users", "access_tier = 'beta' AND role = 'admin' AND email_verified "
-                                      "AND name = 'Ada L'") == 1);
+    CHECK(auth_count(db, "auth.users",
+                     "access_tier = 'beta' AND role = 'admin' AND email_verified "
+                     "AND name = 'Ada L'") == 1);
     const auto text =
         cli({"register", "founder@example.com", "--if-exists", "update", "--kind", "persona"},
             db.env());
@@ -356,33 +359,33 @@ TEST_CASE("if-exists update changes only what is given and names each change") {
                            "persona", "--name", "   "},
                           db.env());
     CHECK_THAT(same.out, Catch::Contains("nothing changed"));
-    CHECK(db.auth_count("auth.users", "name = 'Ada L'") == 1); // a blank name is not given
+    CHECK(auth_count(db, "auth.users", "name = 'Ada L'") == 1); // a blank name is not given
 }
 
 TEST_CASE("emails stored with another case or spaces are the same address, two are an error") {
     TempDatabases db;
-    db.add_user("odd", "  Mixed.Case@Example.COM ");
+    add_user(db, "odd", "  Mixed.Case@Example.COM ");
     // register finds it rather than creating a second account.
     CHECK_ONE_LINE_ERROR(register_user(db, {"mixed.case@example.com"}), 5,
                          "is already registered (user odd)");
-    CHECK(db.auth_count("auth.users") == 1);
+    CHECK(auth_count(db, "auth.users") == 1);
     // bootstrap --email finds it too.
     const auto boot =
         cli({"bootstrap", "user", "--email", "MIXED.case@example.com", "--json"}, db.env());
     INFO(boot.err);
     CHECK(boot.exit_code == 0);
-    CHECK(db.sync_count("user_id = 'odd' AND table_name = 'userContext'") == 1);
+    CHECK(sync_count(db, "user_id = 'odd' AND table_name = 'userContext'") == 1);
     // A second stored row folding to the same address: never a guess.
-    db.add_user("canon", "mixed.case@example.com");
-    const auto sync_rows = db.sync_count("true");
+    add_user(db, "canon", "mixed.case@example.com");
+    const auto sync_rows = sync_count(db, "true");
     for (const auto& result :
          {register_user(db, {"Mixed.Case@example.com", "--if-exists", "update"}),
           cli({"bootstrap", "user", "--email", "mixed.case@example.com"}, db.env())}) {
         CHECK_ONE_LINE_ERROR(result, 1, "mixed.case@example.com belongs to 2 stored users");
         CHECK_THAT(result.err, Catch::Contains("canon") && Catch::Contains("odd"));
     }
-    CHECK(db.auth_count("auth.users") == 2);
-    CHECK(db.sync_count("true") == sync_rows);
+    CHECK(auth_count(db, "auth.users") == 2);
+    CHECK(sync_count(db, "true") == sync_rows);
 }
 
 TEST_CASE("register --from counts every data line once and a bad line fails alone") {
@@ -418,7 +421,7 @@ TEST_CASE("register --from counts every data line once and a bad line fails alon
     CHECK(doc["created"] == 2); // the lines after the stray quote are not swallowed
     CHECK(doc["failed"] == 1);
     CHECK(doc["failures"][0]["line"] == 2);
-    CHECK(db.auth_count("auth.users") == 5);
+    CHECK(auth_count(db, "auth.users") == 5);
     // Every row failing is a failure, not a partial success.
     const auto all_bad = write_file("bad.jsonl", "{\"email\":\"x\"}\nnot json\n");
     CHECK(cli({"register", "--from", all_bad}, db.env()).exit_code == 1);
@@ -461,21 +464,21 @@ TEST_CASE("with --quiet a registration whose singletons were not written still s
     std::filesystem::remove(batch);
     CHECK(from.exit_code == 0);
     CHECK_THAT(from.err, Catch::Contains("singletons not written"));
-    CHECK(db.auth_count("auth.users") == 2);
+    CHECK(auth_count(db, "auth.users") == 2);
 }
 
 TEST_CASE("a name of only spaces counts as not given") {
     TempDatabases db;
     REQUIRE(register_user(db, {"Grace.H@example.com", "--name", "   "}).exit_code == 0);
-    CHECK(db.auth_count("auth.users", "name = 'Grace.H'") == 1);
-    CHECK(db.auth_count("auth.organizations", "name = 'Grace.H'") == 1);
+    CHECK(auth_count(db, "auth.users", "name = 'Grace.H'") == 1);
+    CHECK(auth_count(db, "auth.organizations", "name = 'Grace.H'") == 1);
 }
 
 TEST_CASE("register writes singletons with a sync role bound by row-level security") {
     TempDatabases db;
     REQUIRE(register_user(db, {"ada@example.com"}, password, true).exit_code == 0);
     const auto id = user_id_of(db, "ada@example.com");
-    CHECK(db.sync_count("user_id = '" + id + "'") == 2);
+    CHECK(sync_count(db, "user_id = '" + id + "'") == 2);
 }
 
 TEST_CASE("batch register from JSON Lines reports bad rows by line and registers the rest") {
@@ -515,21 +518,20 @@ TEST_CASE("batch register from JSON Lines reports bad rows by line and registers
     CHECK_THAT(errors[8], Catch::Contains("unknown tier 'gold'"));
     CHECK_THAT(errors[9], Catch::Contains("not valid JSON"));
     CHECK_THAT(result.err, Catch::Contains("line 2: "));
-    CHECK(db.auth_count("auth.users",
-                        "email = 'a@example.com' AND access_tier = 'founder' AND email_verified") ==
+    CHECK(auth_count(db, "auth.users",
+                     "email = 'a@example.com' AND access_tier = 'founder' AND email_verified") ==
           1);
-    CHECK(db.auth_count("auth.users",
-                        "email = 'e@example.com' AND access_tier = 'beta' AND role = 'admin'") ==
-          1);
-    CHECK(db.auth_query(
-                "SELECT a.password FROM auth.accounts a JOIN auth.users u ON u.id = a.user_id "
-                "WHERE u.email = 'e@example.com'")[0][0]
+    CHECK(auth_count(db, "auth.users",
+                     "email = 'e@example.com' AND access_tier = 'beta' AND role = 'admin'") == 1);
+    CHECK(auth_query(db,
+                     "SELECT a.password FROM auth.accounts a JOIN auth.users u ON u.id = a.user_id "
+                     "WHERE u.email = 'e@example.com'")[0][0]
               .as<std::string>() == ready_hash);
     // No half-registered user: every user has its account, Space and membership.
-    CHECK(db.auth_count("auth.users u",
-                        "NOT EXISTS (SELECT 1 FROM auth.accounts a WHERE a.user_id = u.id) "
-                        "OR NOT EXISTS (SELECT 1 FROM auth.members m WHERE m.user_id = u.id AND "
-                        "m.role = 'owner')") == 0);
+    CHECK(auth_count(db, "auth.users u",
+                     "NOT EXISTS (SELECT 1 FROM auth.accounts a WHERE a.user_id = u.id) "
+                     "OR NOT EXISTS (SELECT 1 FROM auth.members m WHERE m.user_id = u.id AND "
+                     "m.role = 'owner')") == 0);
 }
 
 TEST_CASE("batch register from CSV on stdin with if-exists update") {
@@ -555,15 +557,15 @@ TEST_CASE("batch register from CSV on stdin with if-exists update") {
                  json::array({{{"field", "tier"}, {"old", "public"}, {"new", "founder"}},
                               {{"field", "role"}, {"old", "user"}, {"new", "admin"}},
                               {{"field", "verified"}, {"old", "false"}, {"new", "true"}}})}}}));
-    CHECK(db.auth_count(
-              "auth.users",
-              "email = 'ada@example.com' AND access_tier = 'founder' AND role = 'admin'") == 1);
+    CHECK(auth_count(db, "auth.users",
+                     "email = 'ada@example.com' AND access_tier = 'founder' AND role = 'admin'") ==
+          1);
     CHECK(
-        db.auth_count(
-            "auth.users",
+        auth_count(
+            db, "auth.users",
             "email = 'bob@example.com' AND name = 'Bob, the Builder' AND access_tier = 'alpha'") ==
         1);
-    CHECK(db.auth_count("auth.users") == 2);
+    CHECK(auth_count(db, "auth.users") == 2);
 }
 
 TEST_CASE("a bad CSV header stops the batch before anything is written") {
@@ -620,5 +622,5 @@ TEST_CASE("Better Auth's own code accepts the tool's hashes and the tool accepts
     CHECK(result.exit_code == 0);
     CHECK(mana::verify_password(
         "imported secret 1",
-        db.auth_query("SELECT password FROM auth.accounts")[0][0].as<std::string>()));
+        auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>()));
 }

@@ -4,6 +4,7 @@
 #include "checks.hpp"
 #include "database_checks.hpp"
 #include "password.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 #include <csignal>
@@ -22,15 +23,16 @@ namespace {
 // personal Space or its membership.
 void check_no_half_registered(TempDatabases& db) {
     CHECK(
-        db.auth_count(
-            "auth.users u",
+        auth_count(
+            db, "auth.users u",
             "EXISTS (SELECT 1 FROM auth.security_events e WHERE e.user_id = u.id) AND ("
             "NOT EXISTS (SELECT 1 FROM auth.accounts a WHERE a.user_id = u.id AND a.provider_id = "
             "'credential') OR NOT EXISTS (SELECT 1 FROM auth.members m JOIN auth.organizations o "
             "ON "
             "o.id = m.organization_id WHERE m.user_id = u.id AND m.role = 'owner'))") == 0);
-    CHECK(db.auth_count("auth.organizations o", "NOT EXISTS (SELECT 1 FROM auth.members m WHERE "
-                                                "m.organization_id = o.id)") == 0);
+    CHECK(auth_count(db, "auth.organizations o",
+                     "NOT EXISTS (SELECT 1 FROM auth.members m WHERE "
+                     "m.organization_id = o.id)") == 0);
 }
 
 std::string write_users_file(const std::string& name, int n, const std::string& tag) {
@@ -45,10 +47,10 @@ std::string write_users_file(const std::string& name, int n, const std::string& 
 }
 
 long long terminate_backends(TempDatabases& db, const std::string& database) {
-    return db
-        .auth_query(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
-            database + "' AND application_name = 'mana-auth'")[0][0]
+    return auth_query(
+               db,
+               "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
+                   database + "' AND application_name = 'mana-auth'")[0][0]
         .as<long long>();
 }
 
@@ -57,16 +59,16 @@ long long terminate_backends(TempDatabases& db, const std::string& database) {
 TEST_CASE(
     "reconcile killed at ten random moments converges every time with nothing lost or doubled") {
     TempDatabases db;
-    db.add_users_with_spaces(100000);
+    add_users_with_spaces(db, 100000);
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
     std::mt19937 random(static_cast<unsigned>(getpid()));
     int kills = 0;
     for (int round = 0; round < 10; ++round) {
         // A fresh outage: a random third of the singletons lost.
-        const auto complete = db.sync_count("true");
-        db.sync_query("DELETE FROM sync_changes WHERE random() < 0.33");
-        const auto left = db.sync_count("true");
-        const auto started = db.sync_clock();
+        const auto complete = sync_count(db, "true");
+        sync_query(db, "DELETE FROM sync_changes WHERE random() < 0.33");
+        const auto left = sync_count(db, "true");
+        const auto started = sync_clock(db);
         Process run(cli_argv({"reconcile", "--all", "--batch-size", "2000", "--quiet"}), db.env());
         // The moment: every third round as soon as it is on the sync database
         // (loading ids), else once a random part, up to three quarters, of
@@ -91,10 +93,10 @@ TEST_CASE("a batch register killed mid-way leaves no half-registered user and a 
     TempDatabases db;
     const auto file = write_users_file("kill.jsonl", 60, "k");
     Process run(cli_argv({"register", "--from", file, "--quiet"}), db.env());
-    REQUIRE(eventually([&] { return db.auth_count("auth.users") >= 10; }));
+    REQUIRE(eventually([&] { return auth_count(db, "auth.users") >= 10; }));
     run.kill(SIGKILL);
     run.wait();
-    const auto registered = db.auth_count("auth.users");
+    const auto registered = auth_count(db, "auth.users");
     CHECK(registered < 60);
     check_no_half_registered(db);
     const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, db.env());
@@ -103,7 +105,7 @@ TEST_CASE("a batch register killed mid-way leaves no half-registered user and a 
     CHECK(json_out(rerun)["created"].get<long long>() +
               json_out(rerun)["skipped"].get<long long>() ==
           60);
-    CHECK(db.auth_count("auth.users") == 60);
+    CHECK(auth_count(db, "auth.users") == 60);
     check_no_half_registered(db);
     // Users killed between their commit and their singletons: reconcile repairs them.
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
@@ -113,33 +115,33 @@ TEST_CASE("a batch register killed mid-way leaves no half-registered user and a 
 TEST_CASE(
     "the sync connection terminated mid-reconcile ends with one clear line and a re-run finishes") {
     TempDatabases db;
-    db.add_users_with_spaces(60000);
+    add_users_with_spaces(db, 60000);
     Process run(cli_argv({"reconcile", "--all", "--batch-size", "200"}), db.env());
-    REQUIRE(eventually([&] { return db.sync_count("true") > 0; }));
+    REQUIRE(eventually([&] { return sync_count(db, "true") > 0; }));
     CHECK(terminate_backends(db, db.sync_name()) > 0);
     const auto result = run.wait();
     INFO(result.err);
-    const auto kept = db.sync_count("true");
+    const auto kept = sync_count(db, "true");
     if (kept < 120000) { // it had not finished
         CHECK((result.exit_code == 1 || result.exit_code == 3));
         CHECK(line_count(result.err) == 1);
         CHECK_THAT(result.err, Catch::Contains("sync database"));
     }
     REQUIRE(cli({"reconcile", "--all", "--wait", "--quiet"}, db.env()).exit_code == 0);
-    CHECK(db.sync_count("true") == 120000);
+    CHECK(sync_count(db, "true") == 120000);
     check_exactly_once(db);
 }
 
 TEST_CASE("an item-by-item reconcile whose sync connection is terminated stops at once, not "
           "item by item") {
     TempDatabases db;
-    db.add_users_with_spaces(5000);
+    add_users_with_spaces(db, 5000);
     Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet"}), db.env(true));
-    REQUIRE(eventually([&] { return db.sync_count("true") > 0; }));
+    REQUIRE(eventually([&] { return sync_count(db, "true") > 0; }));
     CHECK(terminate_backends(db, db.sync_name()) > 0);
     const auto result = run.wait();
     INFO(result.err);
-    if (db.sync_count("true") < 10000) { // it had not finished
+    if (sync_count(db, "true") < 10000) { // it had not finished
         // One line naming the lost connection, not one failure per item left.
         CHECK(result.exit_code == 1);
         CHECK(line_count(result.err) == 1);
@@ -153,11 +155,11 @@ TEST_CASE("the auth connection terminated mid batch register ends clearly and a 
     TempDatabases db;
     const auto file = write_users_file("conn.jsonl", 50, "c");
     Process run(cli_argv({"register", "--from", file}), db.env());
-    REQUIRE(eventually([&] { return db.auth_count("auth.users") >= 5; }));
+    REQUIRE(eventually([&] { return auth_count(db, "auth.users") >= 5; }));
     CHECK(terminate_backends(db, db.auth_name()) > 0);
     const auto result = run.wait();
     INFO(result.err);
-    if (db.auth_count("auth.users") < 50) {
+    if (auth_count(db, "auth.users") < 50) {
         CHECK((result.exit_code == 1 || result.exit_code == 3));
         CHECK_THAT(result.err, Catch::Contains("auth database"));
     }
@@ -166,7 +168,7 @@ TEST_CASE("the auth connection terminated mid batch register ends clearly and a 
         cli({"register", "--from", file, "--if-exists", "skip", "--quiet"}, db.env());
     std::filesystem::remove(file);
     CHECK(rerun.exit_code == 0);
-    CHECK(db.auth_count("auth.users") == 50);
+    CHECK(auth_count(db, "auth.users") == 50);
     check_no_half_registered(db);
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
     check_exactly_once(db);
@@ -174,7 +176,7 @@ TEST_CASE("the auth connection terminated mid batch register ends clearly and a 
 
 TEST_CASE("4 reconciles and 8 bootstraps and a batch register at once write every singleton once") {
     TempDatabases db;
-    db.add_users_with_spaces(5000);
+    add_users_with_spaces(db, 5000);
     const auto file = write_users_file("mix.jsonl", 40, "mix");
     std::vector<std::unique_ptr<Process>> processes;
     for (int i = 0; i < 4; ++i) {
@@ -236,9 +238,9 @@ TEST_CASE("ids and emails and names with quotes and backslashes and SQL round-tr
                   .size() == 1);
     }
     // ... and through parameters (bootstrap of a new one, register).
-    db.add_user("it's \\ $$;--", "q@example.com");
+    add_user(db, "it's \\ $$;--", "q@example.com");
     REQUIRE(cli({"bootstrap", "user", "it's \\ $$;--"}, db.env()).exit_code == 0);
-    CHECK(db.sync_count("user_id = 'it''s \\ $$;--' AND data->>'userId' = user_id") == 1);
+    CHECK(sync_count(db, "user_id = 'it''s \\ $$;--' AND data->>'userId' = user_id") == 1);
     const std::string name = "Robert'); DROP TABLE auth.users; -- \\ $$ \"x\"";
     const auto reg =
         cli({"register", "o'brien+tag@example.com", "--name", name, "--password-stdin", "--json"},
@@ -274,7 +276,7 @@ TEST_CASE("no password or connection password appears in any output at any log l
                             {"SYNC_DATABASE_URL", url(db.sync_name())},
                             {"PGPASSWORD", std::nullopt},
                             {"MANA_AUTH_PASSWORD", user_password}};
-    db.add_users_with_spaces(3);
+    add_users_with_spaces(db, 3);
     const auto file = write_users_file("secret.jsonl", 2, "s");
     {
         std::ofstream(file, std::ios::app)

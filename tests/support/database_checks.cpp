@@ -3,10 +3,43 @@
 #include "checks.hpp"
 
 namespace mana::test {
+
+pqxx::result sync_query(TempDatabases& db, const std::string& sql) {
+    pqxx::nontransaction tx{db.sync()};
+    return tx.exec(sql);
+}
+
+pqxx::result auth_query(TempDatabases& db, const std::string& sql) {
+    pqxx::nontransaction tx{db.auth()};
+    return tx.exec(sql);
+}
+
+long long sync_count(TempDatabases& db, const std::string& where) {
+    return sync_query(db, "SELECT count(*) FROM sync_changes WHERE " + where)[0][0].as<long long>();
+}
+
+long long auth_count(TempDatabases& db, const std::string& table, const std::string& where) {
+    return auth_query(db, "SELECT count(*) FROM " + table + " WHERE " + where)[0][0]
+        .as<long long>();
+}
+
+std::string sync_clock(TempDatabases& db) {
+    return sync_query(db, "SELECT clock_timestamp()::text")[0][0].as<std::string>();
+}
+
+long long tool_sessions_on_sync(TempDatabases& db, const std::string& since) {
+    pqxx::nontransaction tx{db.sync()};
+    return tx
+        .exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND application_name = 'mana-auth' AND backend_start > $1::timestamptz",
+                      since)[0]
+        .as<long long>();
+}
+
 namespace {
 
 long long count(TempDatabases& db, const std::string& sql) {
-    return db.sync_query(sql)[0][0].as<long long>();
+    return sync_query(db, sql)[0][0].as<long long>();
 }
 
 } // namespace
@@ -20,21 +53,21 @@ void check_no_doubles(TempDatabases& db) {
 
 void check_exactly_once(TempDatabases& db) {
     check_no_doubles(db);
-    CHECK(db.sync_count("table_name = 'userContext'") ==
-          db.auth_count("auth.users", "deleted_at IS NULL"));
-    CHECK(db.sync_count("table_name = 'kontextDoc'") ==
-          db.auth_count("auth.organizations o",
-                        "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
-                        "u.id = m.user_id WHERE m.organization_id = o.id AND "
-                        "u.deleted_at IS NULL)"));
+    CHECK(sync_count(db, "table_name = 'userContext'") ==
+          auth_count(db, "auth.users", "deleted_at IS NULL"));
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") ==
+          auth_count(db, "auth.organizations o",
+                     "EXISTS (SELECT 1 FROM auth.members m JOIN auth.users u ON "
+                     "u.id = m.user_id WHERE m.organization_id = o.id AND "
+                     "u.deleted_at IS NULL)"));
 }
 
 void await_kill_moment(TempDatabases& db, const std::string& started,
                        std::optional<long long> target) {
     if (!target) {
-        REQUIRE(eventually([&] { return db.tool_sessions_on_sync(started) > 0; }));
+        REQUIRE(eventually([&] { return tool_sessions_on_sync(db, started) > 0; }));
     } else {
-        REQUIRE(eventually([&] { return db.sync_count("true") >= *target; }));
+        REQUIRE(eventually([&] { return sync_count(db, "true") >= *target; }));
     }
 }
 

@@ -1,5 +1,6 @@
-// What the integration tests check and wait for on the databases
-// themselves: every singleton exactly once, and the moment to kill a run.
+// What the integration tests read, check and wait for on the databases
+// themselves (as superuser): queries and counts, every singleton exactly
+// once, and the moment to kill a run.
 #pragma once
 
 #include "tempdb.hpp"
@@ -8,6 +9,17 @@
 #include <string>
 
 namespace mana::test {
+
+pqxx::result sync_query(TempDatabases& db, const std::string& sql);
+pqxx::result auth_query(TempDatabases& db, const std::string& sql);
+long long sync_count(TempDatabases& db, const std::string& where);
+long long auth_count(TempDatabases& db, const std::string& table,
+                     const std::string& where = "true");
+// Sessions of mana-auth (its application_name) on the sync database that
+// began after `since` (a server timestamp from sync_clock()): how a test
+// sees that a run it started is at work there, not a killed one's leftover.
+std::string sync_clock(TempDatabases& db);
+long long tool_sessions_on_sync(TempDatabases& db, const std::string& since);
 
 // No singleton written twice.
 void check_no_doubles(TempDatabases& db);

@@ -1,6 +1,8 @@
 // A throwaway pair of databases (auth and sync) on the real PostgreSQL
 // server named by the PG* environment (pg_virtualenv sets it), created from
-// sql/ and dropped afterwards unless MANA_AUTH_KEEP_TEST_DB is set.
+// sql/ and dropped afterwards unless MANA_AUTH_KEEP_TEST_DB is set: only
+// their lifetime and how to reach them. Seeding is in seed.hpp, queries and
+// assertions in database_checks.hpp.
 #pragma once
 
 #include "process.hpp"
@@ -39,31 +41,6 @@ class TempDatabases {
     // Superuser connections for setting up and asserting.
     pqxx::connection& auth() { return *auth_; }
     pqxx::connection& sync() { return *sync_; }
-
-    // Set-up helpers. minutes_ago orders memberships and users.
-    void add_user(const std::string& id, const std::string& email, bool deleted = false);
-    void add_space(const std::string& id, const std::string& slug,
-                   const std::string& type = "personal");
-    void add_member(const std::string& space_id, const std::string& user_id,
-                    const std::string& role, int minutes_ago = 0);
-    // A row as a web client would push it.
-    void add_sync_row(const std::string& table_name, const std::string& record_id,
-                      const std::string& user_id, const std::string& space_id = "",
-                      const std::string& app_id = "app");
-
-    // n users u1..un, each owning its personal Space s1..sn.
-    void add_users_with_spaces(long long n);
-
-    // Queries on the sync or auth database as superuser.
-    pqxx::result sync_query(const std::string& sql);
-    pqxx::result auth_query(const std::string& sql);
-    long long sync_count(const std::string& where);
-    long long auth_count(const std::string& table, const std::string& where = "true");
-    // Sessions of mana-auth (its application_name) on the sync database that
-    // began after `since` (a server timestamp from sync_clock()): how a test
-    // sees that a run it started is at work there, not a killed one's leftover.
-    std::string sync_clock();
-    long long tool_sessions_on_sync(const std::string& since);
 
   private:
     std::string auth_name_;
