@@ -3,6 +3,7 @@
 #include "conninfo.hpp"
 #include "db.hpp"
 #include "error.hpp"
+#include "privileges.hpp"
 #include "schema.hpp"
 
 #include <algorithm>
@@ -68,56 +69,36 @@ void sync_write_check(Database& sync, std::vector<Check>& checks) {
     }
 }
 
-// A privilege some commands need, which ones fail without it, and how
-// doctor rates its absence.
-struct Privilege {
-    const char* what;  // as the line names it
-    const char* query; // true when held
-    const char* commands;
+// A privilege the commands need, and how doctor rates its absence.
+struct Required {
+    const Privilege& privilege;
     CheckStatus when_missing;
 };
 
-// The privileges each command needs beyond those the write check tries.
-// On the auth database, what only register needs is a warning (reconcile
-// and bootstrap work with a read-only role); anything else is a failure.
-const std::vector<Privilege> auth_privileges = {
-    {"SELECT on auth.users, auth.organizations, auth.members",
-     "SELECT bool_and(has_table_privilege(t, 'SELECT')) FROM unnest(ARRAY['auth.users', "
-     "'auth.organizations', 'auth.members']) t",
-     "register, bootstrap and reconcile", CheckStatus::fail},
-    {"INSERT, UPDATE on auth.users, auth.accounts, auth.security_events, auth.organizations, "
-     "auth.members",
-     // One privilege per call: a list would ask whether *any* is held.
-     "SELECT bool_and(has_table_privilege(t, 'INSERT') AND has_table_privilege(t, 'UPDATE')) "
-     "FROM unnest(ARRAY['auth.users', 'auth.accounts', 'auth.security_events', "
-     "'auth.organizations', 'auth.members']) t",
-     "register", CheckStatus::warn}};
-const std::vector<Privilege> sync_privileges = {
-    {"SELECT on sync_changes", "SELECT has_table_privilege('sync_changes', 'SELECT')",
-     "register, bootstrap and reconcile", CheckStatus::fail},
-    {"TEMP on this database (temporary tables)",
-     "SELECT has_database_privilege(current_database(), 'TEMP')", "reconcile", CheckStatus::fail}};
+// Beyond what the write check tries. On the auth database, what only
+// register needs is a warning (reconcile and bootstrap work with a
+// read-only role); anything else is a failure.
+const std::vector<Required> auth_privileges = {{auth_read, CheckStatus::fail},
+                                               {auth_write, CheckStatus::warn}};
+const std::vector<Required> sync_privileges = {{sync_read, CheckStatus::fail},
+                                               {sync_temp, CheckStatus::fail}};
 
-void privilege_check(Database& db, const std::vector<Privilege>& privileges,
+void privilege_check(Database& db, const std::vector<Required>& privileges,
                      std::vector<Check>& checks) {
     std::string missing;
     auto status = CheckStatus::ok; // the worst of the missing ones
-    db.run([&](pqxx::connection& c) {
-        pqxx::read_transaction tx{c};
-        for (const auto& p : privileges) {
-            if (tx.exec1(p.query)[0].as<bool>()) continue;
-            missing += std::string(missing.empty() ? "" : "; ") + "no " + p.what + ": " +
-                       p.commands + " would fail";
-            status = std::max(status, p.when_missing);
-        }
-    });
+    for (const auto& [privilege, when_missing] : privileges) {
+        if (holds(db, privilege)) continue;
+        missing += std::string(missing.empty() ? "" : "; ") + "no " + privilege.what + ": " +
+                   privilege.commands + " would fail (" + grant_for(db, privilege) + ")";
+        status = std::max(status, when_missing);
+    }
     const auto name = std::string(db.label()) + " privileges";
     if (missing.empty()) {
         checks.push_back({name, CheckStatus::ok, "every privilege the commands need"});
         return;
     }
-    checks.push_back(
-        {name, status, missing + " (GRANT them to " + std::string(db.conn().username()) + ")"});
+    checks.push_back({name, status, missing});
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "locks.hpp"
+#include "privileges.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -51,21 +52,6 @@ void converge_all(const std::vector<KindPass*>& passes, void (*strategy)(KindPas
     }
 }
 
-// The ids go into temporary tables: without TEMP, refuse by name before
-// reading anything.
-void require_temp_privilege(Database& sync) {
-    const bool may = sync.run([](pqxx::connection& c) {
-        pqxx::read_transaction tx{c};
-        return tx.exec1("SELECT has_database_privilege(current_database(), 'TEMP')")[0].as<bool>();
-    });
-    if (!may) {
-        throw failure(std::string("sync database: role ") + sync.conn().username() +
-                      " may not create temporary tables, which reconcile needs: GRANT TEMP "
-                      "ON DATABASE " +
-                      sync.conn().dbname() + " TO " + sync.conn().username());
-    }
-}
-
 long long count_soft_deleted_users(Database& auth) {
     return auth.run([](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
@@ -84,7 +70,8 @@ class Run {
 
     ReconcileResult run() {
         const auto started = std::chrono::steady_clock::now();
-        require_temp_privilege(sync_);
+        // The ids go into temporary tables: refuse by name before reading.
+        require_privilege(sync_, sync_temp);
         ReconcileResult result;
         result.item_by_item = sync_.bound_by_rls();
         if (result.item_by_item) {

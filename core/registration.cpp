@@ -5,6 +5,7 @@
 #include "identity.hpp"
 #include "ids.hpp"
 #include "password.hpp"
+#include "privileges.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 
@@ -259,7 +260,7 @@ std::unique_ptr<Database> open_sync_for_registration(const std::string& conninfo
     }
     // A wrong database or role: stop before the first write.
     require_schema(*sync);
-    require_sync_write_privilege(*sync);
+    require_privilege(*sync, sync_read_and_insert);
     return sync;
 }
 

@@ -99,21 +99,4 @@ void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows) {
     stream.complete();
 }
 
-void require_sync_write_privilege(Database& sync) {
-    const bool may = sync.run([](pqxx::connection& c) {
-        pqxx::read_transaction tx{c};
-        // (One privilege per call: a list would ask whether *any* is held.)
-        return tx
-            .exec1("SELECT has_table_privilege('sync_changes', 'SELECT') AND "
-                   "has_table_privilege('sync_changes', 'INSERT')")[0]
-            .as<bool>();
-    });
-    if (!may) {
-        throw failure(std::string("sync database: role ") + sync.conn().username() +
-                      " may not SELECT and INSERT into sync_changes: GRANT SELECT, INSERT ON "
-                      "sync_changes TO " +
-                      sync.conn().username());
-    }
-}
-
 } // namespace mana

@@ -31,8 +31,4 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
 // Appends rows with COPY (the role must not be bound by row-level security).
 void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows);
 
-// A failure naming the grant unless the sync role may read and insert into
-// sync_changes: checked before a registration writes anything.
-void require_sync_write_privilege(Database& sync);
-
 } // namespace mana

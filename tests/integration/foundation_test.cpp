@@ -80,6 +80,9 @@ TEST_CASE("doctor names the command a missing privilege would break, and reconci
     CHECK(doctor.exit_code == 1);
     CHECK_THAT(doctor.out, Catch::Contains("fail\tsync database privileges: no TEMP on this "
                                            "database (temporary tables): reconcile would fail"));
+    // The same GRANT that reconcile's refusal names.
+    CHECK_THAT(doctor.out, Catch::Contains("(GRANT TEMP ON DATABASE " + db.sync_name() + " TO " +
+                                           plain_role + ")"));
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check"}, db.env(true)), 1,
                          "may not create temporary tables, which reconcile needs: GRANT TEMP");
     CHECK(sync_count(db, "true") == 0);
