@@ -54,8 +54,8 @@ Exit run_user(const Context& ctx, const BootstrapOptions& o) {
             spaces[space.space_id] = json_flag(*space.outcome, o.dry_run);
         } else {
             say(ctx, "kontextDoc of Space " + space.space_id + ": " + paint(ctx, "FAILED", red) +
-                         ": " + space.error);
-            errors[space.space_id] = space.error;
+                         ": " + space.failed->error);
+            errors[space.space_id] = space.failed->error;
         }
     }
     if (ctx.global.json) {

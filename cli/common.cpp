@@ -57,6 +57,10 @@ std::pair<Database, Database> open_both(const Context& ctx) {
     return {std::move(auth), open_sync(ctx)};
 }
 
+std::string failure_line(const ItemFailure& failure) {
+    return failure.item + ": " + failure.error;
+}
+
 void say(const Context& ctx, const std::string& line) {
     if (ctx.global.json || ctx.global.quiet) return;
     std::cout << scrub(line) << '\n';

@@ -47,6 +47,9 @@ Database open_sync(const Context& ctx);
 // Both, auth first.
 std::pair<Database, Database> open_both(const Context& ctx);
 
+// "item: error", as text and JSON list a failure.
+std::string failure_line(const ItemFailure& failure);
+
 // Text lines for people, unless --json or --quiet.
 void say(const Context& ctx, const std::string& line);
 // The one JSON document of --json.

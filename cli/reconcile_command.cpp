@@ -63,6 +63,13 @@ ReconcileProgress progress_reporter(const Context& ctx) {
     };
 }
 
+nlohmann::json failure_lines(const std::vector<ItemFailure>& failures) {
+    auto lines = nlohmann::json::array();
+    for (const auto& failure : failures)
+        lines.push_back(failure_line(failure));
+    return lines;
+}
+
 nlohmann::json kind_json(const KindCounts& c) {
     return {{"scanned", c.scanned},
             {"missing", c.missing ? nlohmann::json(*c.missing) : nlohmann::json()},
@@ -150,7 +157,7 @@ void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
                {"softDeletedUsers", r.soft_deleted_users},
                {"orphans", r.orphans},
                {"orphanSample", r.orphan_sample},
-               {"failures", r.failures},
+               {"failures", failure_lines(r.failures)},
                {"itemByItem", r.item_by_item},
                {"interrupted", r.interrupted},
                {"seconds", r.seconds},
@@ -175,7 +182,7 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
         say(ctx, "orphan Spaces (no live member, not written): " + std::to_string(r.orphans) +
                      " (" + list(r.orphan_sample, r.orphans) + ")");
     for (const auto& failure : r.failures)
-        spdlog::error("{}", failure);
+        spdlog::error("{}", failure_line(failure));
     say(ctx, std::string(r.interrupted ? "interrupted after " : "done in ") +
                  fmt::format("{:.1f}", r.seconds) + " s" +
                  (exit == Exit::drift ? " (drift: exit 10)" : ""));

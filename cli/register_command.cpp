@@ -228,9 +228,11 @@ struct BatchLog {
 BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool progress) {
     BatchCallbacks callbacks;
     callbacks.on_failure = [&log](const RowFailure& f) {
-        spdlog::error("line {}: {}", f.line, f.error);
-        if (log.failures.size() < 1000)
-            log.failures.push_back({{"line", f.line}, {"email", f.email}, {"error", f.error}});
+        spdlog::error("line {}: {}", f.line, f.failure.error);
+        if (log.failures.size() < 1000) {
+            log.failures.push_back(
+                {{"line", f.line}, {"email", f.failure.item}, {"error", f.failure.error}});
+        }
     };
     callbacks.on_update = [&ctx, &log](const RowUpdate& u) {
         std::string changes;

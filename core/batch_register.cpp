@@ -12,8 +12,8 @@ namespace mana {
 namespace {
 
 struct Prepared {
-    std::optional<PreparedSignUp> sign_up;
-    std::string error;
+    std::optional<PreparedSignUp> sign_up; // none: see failed
+    std::optional<ItemFailure> failed;
 };
 
 struct Pending {
@@ -22,11 +22,9 @@ struct Pending {
 };
 
 Prepared prepare(const SignUp& sign_up) {
-    try {
-        return {prepare_sign_up(sign_up), ""};
-    } catch (const Error& e) {
-        return {std::nullopt, e.what()};
-    }
+    Prepared prepared;
+    prepared.failed = attempt(sign_up.email, [&] { prepared.sign_up = prepare_sign_up(sign_up); });
+    return prepared;
 }
 
 void count(BatchSummary& summary, const std::optional<Outcome>& outcome) {
@@ -48,19 +46,17 @@ class BatchRun {
             sync_ = open_sync_for_registration(*sync_conninfo, summary_.sync_error);
     }
 
-    void fail(const InputRow& row, const std::string& error) {
+    void fail(const InputRow& row, const ItemFailure& failure) {
         ++summary_.failed;
-        if (callbacks_.on_failure) callbacks_.on_failure({row.line, row.sign_up.email, error});
+        if (callbacks_.on_failure) callbacks_.on_failure({row.line, failure});
     }
 
     void commit(const InputRow& row, const PreparedSignUp& sign_up) {
         Registration registration;
-        try {
-            registration = register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
-        } catch (const Fatal&) {
-            throw;
-        } catch (const Error& e) {
-            fail(row, e.what());
+        if (const auto failed = attempt(row.sign_up.email, [&] {
+                registration = register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
+            })) {
+            fail(row, *failed);
             return;
         }
         switch (registration.action) {
@@ -104,9 +100,9 @@ class BatchRun {
             auto pending = std::move(window.front());
             window.pop_front();
             if (!pending.prepared.valid()) {
-                fail(pending.row, pending.row.error);
-            } else if (auto prepared = pending.prepared.get(); !prepared.sign_up) {
-                fail(pending.row, prepared.error);
+                fail(pending.row, {pending.row.sign_up.email, pending.row.error});
+            } else if (auto prepared = pending.prepared.get(); prepared.failed) {
+                fail(pending.row, *prepared.failed);
             } else {
                 commit(pending.row, *prepared.sign_up);
             }

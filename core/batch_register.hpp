@@ -2,6 +2,7 @@
 // registrations commit one by one. A bad row is reported and the rest go on.
 #pragma once
 
+#include "error.hpp"
 #include "registration.hpp"
 #include "sign_up_reader.hpp"
 
@@ -20,8 +21,7 @@ struct BatchOptions {
 
 struct RowFailure {
     std::size_t line;
-    std::string email;
-    std::string error;
+    ItemFailure failure; // the item is the row's email
 };
 
 struct BatchSummary {

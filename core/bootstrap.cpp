@@ -16,12 +16,10 @@ void require_valid_id(const std::string& what, const std::string& id) {
 
 SpaceOutcome ensure_space(Database& sync, const SpaceRecord& space, const std::string& writer,
                           bool dry_run) {
-    SpaceOutcome result{space.id, writer, std::nullopt, ""};
-    try {
+    SpaceOutcome result{space.id, writer, std::nullopt, std::nullopt};
+    result.failed = attempt(space.id, [&] {
         result.outcome = ensure_kontext_doc(sync, {space.id, writer, space.member_ids}, dry_run);
-    } catch (const Error& e) {
-        result.error = e.what();
-    }
+    });
     return result;
 }
 
@@ -66,7 +64,8 @@ SpaceRecord resolve_space(Database& auth, const std::optional<std::string>& id,
 }
 
 bool UserBootstrap::any_failed() const {
-    return std::any_of(spaces.begin(), spaces.end(), [](const auto& s) { return !s.outcome; });
+    return std::any_of(spaces.begin(), spaces.end(),
+                       [](const auto& s) { return s.failed.has_value(); });
 }
 
 bool UserBootstrap::anything_missing() const {
@@ -107,7 +106,7 @@ SpaceOutcome bootstrap_space(Database& auth, Database& sync, const SpaceRecord& 
                       "to choose who writes its kontextDoc");
     }
     auto result = ensure_space(sync, space, writer, dry_run);
-    if (!result.outcome) throw failure(result.error);
+    if (result.failed) throw failure(result.failed->error);
     return result;
 }
 

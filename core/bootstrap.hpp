@@ -3,6 +3,7 @@
 #pragma once
 
 #include "directory.hpp"
+#include "error.hpp"
 #include "sync_log.hpp"
 
 #include <optional>
@@ -23,8 +24,8 @@ SpaceRecord resolve_space(Database& auth, const std::optional<std::string>& id,
 struct SpaceOutcome {
     std::string space_id;
     std::string writer;             // empty for an orphan
-    std::optional<Outcome> outcome; // none: failed, see error
-    std::string error;
+    std::optional<Outcome> outcome; // none: see failed
+    std::optional<ItemFailure> failed;
 };
 
 struct UserBootstrap {

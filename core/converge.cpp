@@ -9,10 +9,6 @@
 
 namespace mana {
 
-void add_sample(std::vector<std::string>& sample, const std::string& item, std::size_t limit) {
-    if (sample.size() < limit) sample.push_back(item);
-}
-
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id) {
     const auto writer = writers.find(id);
     return writer == writers.end() ? "" : writer->second;

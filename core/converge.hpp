@@ -4,6 +4,7 @@
 // bootstrap does) for one bound by it. What both share is here.
 #pragma once
 
+#include "error.hpp"
 #include "reconcile.hpp"
 #include "singleton_kind.hpp"
 
@@ -21,13 +22,16 @@ struct Tally {
     KindCounts counts;
     long long orphans = 0; // needed a writer and had none
     std::vector<std::string> orphan_sample;
-    std::vector<std::string> failures; // "id: error"
+    std::vector<ItemFailure> failures;
 };
 
 // step ("loading", "checking", "writing"), done, total.
 using KindProgress = std::function<void(const char*, long long, long long)>;
 
-void add_sample(std::vector<std::string>& sample, const std::string& item, std::size_t limit);
+template <class T>
+void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
+    if (sample.size() < limit) sample.push_back(item);
+}
 
 // The writer of id in writers, or "" when it has none.
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);

@@ -3,8 +3,6 @@
 // written, in its own scoped and locked transaction, exactly as bootstrap
 // does.
 #include "converge.hpp"
-#include "error.hpp"
-
 namespace mana {
 namespace {
 
@@ -12,17 +10,17 @@ void converge_items(KindPass& pass, const std::vector<std::string>& ids) {
     const auto writers = pass.writers(ids);
     for (const auto& id : ids) {
         if (pass.stopping()) return;
-        try {
-            const auto outcome =
-                pass.kind.ensure(pass.sync, id, writer_in(writers, id), !pass.options.write);
-            if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
-            if (outcome == Outcome::written) ++pass.tally.counts.written;
-        } catch (const Fatal&) {
-            throw;
-        } catch (const Error& e) {
+        Outcome outcome = Outcome::present;
+        const auto failure = attempt(id, [&] {
+            outcome = pass.kind.ensure(pass.sync, id, writer_in(writers, id), !pass.options.write);
+        });
+        if (failure) {
             ++pass.tally.counts.failed;
-            add_sample(pass.tally.failures, id + ": " + e.what(), pass.options.sample_size);
+            add_sample(pass.tally.failures, *failure, pass.options.sample_size);
+            continue;
         }
+        if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
+        if (outcome == Outcome::written) ++pass.tally.counts.written;
     }
 }
 

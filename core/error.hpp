@@ -3,6 +3,7 @@
 // in cli/main.cpp.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -38,6 +39,28 @@ class Fatal : public Error {
   public:
     using Error::Error;
 };
+
+// Why one item of many failed while the others went on: the one shape of
+// every per-item failure (a user or Space of a reconcile or bootstrap, a
+// row of register --from).
+struct ItemFailure {
+    std::string item;  // its id, or the row's email
+    std::string error; // one line
+};
+
+// Runs one item's work: its Error becomes the item's failure and the
+// others go on; a Fatal one still ends them all.
+template <class Work>
+std::optional<ItemFailure> attempt(const std::string& item, Work&& work) {
+    try {
+        work();
+        return std::nullopt;
+    } catch (const Fatal&) {
+        throw;
+    } catch (const Error& e) {
+        return ItemFailure{item, e.what()};
+    }
+}
 
 // Shorthand for the common kinds.
 inline Error failure(const std::string& message) {

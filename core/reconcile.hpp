@@ -12,6 +12,7 @@
 #pragma once
 
 #include "db.hpp"
+#include "error.hpp"
 
 #include <functional>
 #include <optional>
@@ -49,7 +50,7 @@ struct ReconcileResult {
     long long soft_deleted_users = 0;
     long long orphans = 0; // Spaces without a kontextDoc and without a live member
     std::vector<std::string> orphan_sample;
-    std::vector<std::string> failures; // first sample_size, "id: error"
+    std::vector<ItemFailure> failures; // the first sample_size
     bool item_by_item = false;         // the sync role is bound by row-level security
     bool interrupted = false;
     double seconds = 0;
