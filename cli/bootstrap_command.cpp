@@ -14,20 +14,8 @@ struct BootstrapOptions {
     bool dry_run = false;
 };
 
-const char* describe(Outcome outcome) {
-    switch (outcome) {
-    case Outcome::written:
-        return "written";
-    case Outcome::present:
-        return "already there";
-    case Outcome::would_write:
-        return "missing (dry run: not written)";
-    }
-    return "?";
-}
-
 std::string painted(const Context& ctx, Outcome outcome) {
-    return paint(ctx, describe(outcome), outcome == Outcome::present ? green : yellow);
+    return paint(ctx, outcome_text(outcome), outcome == Outcome::present ? green : yellow);
 }
 
 // In the service's shape true means "written now"; a dry run reports what

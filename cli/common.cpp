@@ -57,6 +57,23 @@ std::pair<Database, Database> open_both(const Context& ctx) {
     return {std::move(auth), open_sync(ctx)};
 }
 
+const char* outcome_text(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::written:
+        return "written";
+    case Outcome::present:
+        return "already there";
+    case Outcome::would_write:
+        return "missing (dry run: not written)";
+    }
+    return "?";
+}
+
+std::string outcome_token(const std::optional<Outcome>& outcome) {
+    if (!outcome) return "not_written";
+    return *outcome == Outcome::written ? "written" : "present";
+}
+
 std::string failure_line(const ItemFailure& failure) {
     return failure.item + ": " + failure.error;
 }

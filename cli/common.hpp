@@ -4,6 +4,7 @@
 
 #include "db.hpp"
 #include "error.hpp"
+#include "sync_log.hpp"
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -46,6 +47,11 @@ Database open_auth(const Context& ctx);
 Database open_sync(const Context& ctx);
 // Both, auth first.
 std::pair<Database, Database> open_both(const Context& ctx);
+
+// A singleton's outcome for people ("already there"), and as register's
+// JSON and text name it ("written", "present", "not_written" for none).
+const char* outcome_text(Outcome outcome);
+std::string outcome_token(const std::optional<Outcome>& outcome);
 
 // "item: error", as text and JSON list a failure.
 std::string failure_line(const ItemFailure& failure);

@@ -104,11 +104,6 @@ const char* action_name(RegisterAction action) {
     return "?";
 }
 
-std::string singleton_state(const std::optional<Outcome>& outcome) {
-    if (!outcome) return "not_written";
-    return *outcome == Outcome::written ? "written" : "present";
-}
-
 SignUp sign_up_from(const RegisterOptions& o) {
     auto sign_up = o.defaults;
     if (o.verified) sign_up.verified = true;
@@ -174,11 +169,11 @@ nlohmann::json render_registration(const Context& ctx, const Registration& regis
 
 Exit render_singletons(const Context& ctx, const RegisterOptions& o, const SingletonReport& report,
                        nlohmann::json& doc) {
-    doc["singletons"] = {{"userContext", singleton_state(report.user_context)},
-                         {"kontextDoc", singleton_state(report.kontext_doc)}};
+    doc["singletons"] = {{"userContext", outcome_token(report.user_context)},
+                         {"kontextDoc", outcome_token(report.kontext_doc)}};
     if (report.error.empty()) {
-        say(ctx, "userContext " + singleton_state(report.user_context) + ", kontextDoc " +
-                     singleton_state(report.kontext_doc));
+        say(ctx, "userContext " + outcome_token(report.user_context) + ", kontextDoc " +
+                     outcome_token(report.kontext_doc));
     } else {
         doc["syncError"] = report.error;
         doc["ok"] = !o.require_sync;
