@@ -14,8 +14,17 @@ pqxx::result auth_query(TempDatabases& db, const std::string& sql) {
     return tx.exec(sql);
 }
 
+namespace {
+
+// The first column of the first row of a query on the sync database.
+long long count(TempDatabases& db, const std::string& sql) {
+    return sync_query(db, sql)[0][0].as<long long>();
+}
+
+} // namespace
+
 long long sync_count(TempDatabases& db, const std::string& where) {
-    return sync_query(db, "SELECT count(*) FROM sync_changes WHERE " + where)[0][0].as<long long>();
+    return count(db, "SELECT count(*) FROM sync_changes WHERE " + where);
 }
 
 long long auth_count(TempDatabases& db, const std::string& table, const std::string& where) {
@@ -35,14 +44,6 @@ long long tool_sessions_on_sync(TempDatabases& db, const std::string& since) {
                       since)[0]
         .as<long long>();
 }
-
-namespace {
-
-long long count(TempDatabases& db, const std::string& sql) {
-    return sync_query(db, sql)[0][0].as<long long>();
-}
-
-} // namespace
 
 void check_no_doubles(TempDatabases& db) {
     CHECK(count(db, "SELECT count(*) FROM (SELECT user_id FROM sync_changes WHERE table_name = "
