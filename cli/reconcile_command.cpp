@@ -26,6 +26,7 @@ struct ReconcileFlags {
     std::string shard;
     long long batch_size = 5000;
     bool wait = false;
+    bool pooled_session_ok = false;
     std::size_t list = 20;
     std::optional<std::string> metrics_file;
 };
@@ -136,6 +137,7 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     if (!f.shard.empty()) std::tie(options.shard, options.shards) = parse_shard(f.shard);
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
+    options.pooled_session_ok = f.pooled_session_ok;
     options.sample_size = f.list;
     return options;
 }
@@ -251,6 +253,10 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         ->group(behaviour_group);
     cmd->add_flag("--wait", f->wait, "Wait for a running reconcile instead of exiting 6")
         ->group(behaviour_group);
+    cmd->add_flag("--pooled-session-ok", f->pooled_session_ok,
+                  "The sync database's pooler keeps one server session per client (session "
+                  "mode): reconcile may run through it")
+        ->group(connection_group);
     cmd->add_option("--list", f->list,
                     "How many ids to list of what is missing or orphaned (default: 20)")
         ->check(CLI::Range(0, 1000000))

@@ -41,7 +41,7 @@ _mana_auth() {
         bootstrap) commands="user space"; options="--help" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
-        reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --batch-size --wait --list --metrics-file" ;;
+        reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
         doctor) options="$connection $output" ;;
         dev) commands="up down status env"; options="--help" ;;
         "dev "*) options="--dir $output" ;;

@@ -53,6 +53,7 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l spaces-only 
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l shard -x -d "K/N: this worker's share"
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l batch-size -x -d 'Rows per committed batch'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l wait -d 'Wait for a running reconcile'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l pooled-session-ok -d 'The sync pooler is in session mode'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l list -x -d 'Ids listed'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l metrics-file -r -F -d 'Prometheus textfile'
 

@@ -44,6 +44,23 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
 #pragma GCC diagnostic pop
     spdlog::debug("connected to the {} ({}), backend {}", label(), mask_conninfo(conninfo),
                   conn_->backendpid());
+    if (through_pooler()) require_transactions();
+}
+
+// A statement pool (PgBouncer's pool_mode = statement) closes a client's
+// connection at its first transaction block: found out here, by name,
+// rather than as a lost connection in the middle of a command.
+void Database::require_transactions() {
+    try {
+        server_pid_in_transaction();
+    } catch (const Error& e) {
+        spdlog::debug("{}: the first transaction failed: {}", label(), e.what());
+        throw failure(std::string(label()) + " (" + masked_conninfo() +
+                      "): reached through a connection pooler that closed the connection at its "
+                      "first transaction, as a statement pool does (PgBouncer pool_mode = "
+                      "statement): every command needs transactions: connect directly or "
+                      "through a session or transaction pool");
+    }
 }
 
 void Database::rethrow_as_error() const {
@@ -76,6 +93,26 @@ bool Database::bound_by_rls() {
                     [0]
                         .as<bool>();
     });
+}
+
+bool Database::through_pooler() {
+    if (!through_pooler_) {
+        const int server_pid = run([](pqxx::connection& c) {
+            return pqxx::nontransaction{c}.exec1("SELECT pg_backend_pid()")[0].as<int>();
+        });
+        through_pooler_ = server_pid != conn_->backendpid();
+        if (*through_pooler_) {
+            spdlog::debug("the {} is reached through a connection pooler (backend key {}, server "
+                          "process {})",
+                          label(), conn_->backendpid(), server_pid);
+        }
+    }
+    return *through_pooler_;
+}
+
+int Database::server_pid_in_transaction() {
+    return transact(
+        [](pqxx::work& tx) { return tx.exec1("SELECT pg_backend_pid()")[0].as<int>(); });
 }
 
 std::string Database::server_version() {

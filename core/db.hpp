@@ -7,6 +7,7 @@
 #include "error.hpp"
 
 #include <memory>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
@@ -59,12 +60,26 @@ class Database {
     // "PostgreSQL 15.18"
     std::string server_version();
 
+    // Whether a connection pooler stands between this connection and the
+    // server: the backend key libpq got when it connected is then the
+    // pooler's (PgBouncer makes one up for each client, in every pool
+    // mode), not the process id of the server session that answers.
+    bool through_pooler();
+
+    // The process id of the server session that runs a transaction.
+    int server_pid_in_transaction();
+
+    // The connection string as the operator may see it.
+    std::string masked_conninfo() const { return mask_conninfo(conninfo_); }
+
   private:
     [[noreturn]] void rethrow_as_error() const;
+    void require_transactions();
 
     DbRole role_;
     std::string conninfo_;
     std::unique_ptr<pqxx::connection> conn_;
+    std::optional<bool> through_pooler_;
 };
 
 // Scopes a sync transaction as the sync service does: row-level security

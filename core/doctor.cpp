@@ -3,6 +3,7 @@
 #include "conninfo.hpp"
 #include "db.hpp"
 #include "error.hpp"
+#include "pooler.hpp"
 #include "privileges.hpp"
 #include "schema.hpp"
 
@@ -37,6 +38,14 @@ void schema_check(Database& db, std::vector<Check>& checks) {
     for (const auto& p : problems)
         detail += (detail.empty() ? "" : "; ") + p.object + " " + p.problem;
     checks.push_back({name, CheckStatus::fail, detail});
+}
+
+void pooler_check(Database& db, std::vector<Check>& checks) {
+    const std::string name = std::string(db.label()) + " pooler";
+    if (db.through_pooler())
+        checks.push_back({name, CheckStatus::warn, pooler_consequence()});
+    else
+        checks.push_back({name, CheckStatus::ok, "none: connected to the server itself"});
 }
 
 void rls_check(Database& sync, std::vector<Check>& checks) {
@@ -118,11 +127,13 @@ const char* check_status_name(CheckStatus status) {
 std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::string& sync_conninfo) {
     std::vector<Check> checks;
     if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
+        pooler_check(*auth, checks);
         schema_check(*auth, checks);
         if (checks.back().status == CheckStatus::ok)
             privilege_check(*auth, auth_privileges, checks);
     }
     if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
+        pooler_check(*sync, checks);
         schema_check(*sync, checks);
         if (checks.back().status == CheckStatus::ok) {
             rls_check(*sync, checks);

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "locks.hpp"
+#include "pooler.hpp"
 #include "privileges.hpp"
 
 #include <atomic>
@@ -19,8 +20,14 @@ namespace {
 // The sessions' settings: memory for the anti-joins and the writer sorts,
 // enough to keep a million ids in one hash; and, should this process die,
 // the server notices within a second even in a long query, and frees the
-// session's locks.
+// session's locks. Not through a pooler: there the settings would outlive
+// this run in a server session that other clients get next.
 void configure_session(Database& db) {
+    if (db.through_pooler()) {
+        spdlog::debug("{}: session settings left as they are (reached through a pooler)",
+                      db.label());
+        return;
+    }
     db.run([](pqxx::connection& c) {
         pqxx::nontransaction{c}.exec(
             "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'");
@@ -71,6 +78,9 @@ class Run {
     ReconcileResult run() {
         const auto started = std::chrono::steady_clock::now();
         // The ids go into temporary tables: refuse by name before reading.
+        require_own_session(sync_,
+                            "reconcile keeps temporary tables and locks in its server session",
+                            o_.pooled_session_ok);
         require_privilege(sync_, sync_temp);
         ReconcileResult result;
         result.item_by_item = sync_.bound_by_rls();

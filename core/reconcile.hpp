@@ -29,6 +29,7 @@ struct ReconcileOptions {
     int shards = 1;     // of this many (by lock bucket)
     long long batch_size = 5000;
     bool wait_for_lock = false;   // block instead of exiting 6
+    bool pooled_session_ok = false; // the sync pooler, if any, is in session mode
     std::size_t sample_size = 20; // ids listed of what is missing, orphaned, failed
 };
 

@@ -44,8 +44,9 @@ TEST_CASE("doctor passes on databases made from sql/") {
         names.insert(check["name"]);
         CHECK(check["status"] == "ok");
     }
-    CHECK(names == std::set<std::string>{"auth database connection", "auth database schema",
-                                         "auth database privileges", "sync database connection",
+    CHECK(names == std::set<std::string>{"auth database connection", "auth database pooler",
+                                         "auth database schema", "auth database privileges",
+                                         "sync database connection", "sync database pooler",
                                          "sync database schema", "sync role and row-level security",
                                          "sync database privileges",
                                          "sync database write permission"});
