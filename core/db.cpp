@@ -23,6 +23,42 @@ std::string server_message(const std::string& what) {
     return line;
 }
 
+// How the server words a limit it enforced, and the setting behind it.
+struct ServerLimit {
+    const char* words;
+    const char* setting;
+};
+constexpr ServerLimit server_limits[] = {
+    {"statement timeout", "statement_timeout"},
+    {"lock timeout", "lock_timeout"},
+    {"idle-in-transaction timeout", "idle_in_transaction_session_timeout"},
+    {"idle-session timeout", "idle_session_timeout"},
+};
+
+// The server's message, with the setting that ended the statement or
+// session named, when it was a limit.
+std::string naming_the_limit(const std::string& message) {
+    for (const auto& limit : server_limits) {
+        if (message.find(limit.words) != std::string::npos) {
+            return message + " (" + limit.setting +
+                   " of this role or database: raise it for the tool's role, ALTER ROLE ... SET " +
+                   limit.setting + ")";
+        }
+    }
+    return message;
+}
+
+// Why a connection broke. When the server closed it between statements,
+// libpqxx 6 loses the server's last word (it fails reading the encoding of
+// a closed connection first), so the likely reasons are named instead.
+std::string why_lost(const std::string& what) {
+    const auto message = server_message(what);
+    if (message.find("Could not obtain client encoding") == std::string::npos)
+        return naming_the_limit(message);
+    return "the server closed it: an administrator, a restart, or a limit such as "
+           "idle_in_transaction_session_timeout or idle_session_timeout";
+}
+
 } // namespace
 
 Database::Database(DbRole role, const std::string& conninfo) : role_(role), conninfo_(conninfo) {
@@ -74,10 +110,10 @@ void Database::rethrow_as_error() const {
                              "have been written: re-run to converge");
     } catch (const pqxx::broken_connection& e) {
         // Whatever comes next on this connection fails too.
-        throw Fatal(Exit::failure, name + ": connection lost (" + server_message(e.what()) +
+        throw Fatal(Exit::failure, name + ": connection lost (" + why_lost(e.what()) +
                                        "); what was committed stays: run the command again");
     } catch (const pqxx::sql_error& e) {
-        throw failure(name + ": " + server_message(e.what()));
+        throw failure(name + ": " + naming_the_limit(server_message(e.what())));
     } catch (const pqxx::pqxx_exception& e) {
         // Also libpqxx's own conversion, usage and range errors, which
         // derive from std:: types rather than pqxx::failure.

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 
+#include <mutex>
 #include <spdlog/spdlog.h>
 
 namespace mana {
@@ -10,6 +11,7 @@ namespace {
 // A per-item writer waits at most this long for a set-based reconcile that
 // holds its bucket.
 constexpr const char* item_lock_timeout = "120s";
+constexpr const char* item_statement_timeout = "125s";
 
 int key(LockSpace space) {
     return static_cast<int>(space);
@@ -51,11 +53,21 @@ int lock_bucket(std::string_view id) {
 }
 
 void lock_item(pqxx::transaction_base& tx, const KindLocks& kind, const std::string& id) {
+    static std::once_flag said;
+    std::call_once(said, [] {
+        spdlog::debug("per-item writes wait up to {} for a reconcile's bucket locks: lock_timeout "
+                      "and statement_timeout are raised to that in their transactions",
+                      item_lock_timeout);
+    });
+    // Transaction-local, so safe through any pool; the statement timeout
+    // must be set before the statement that waits.
+    tx.exec_params("SELECT set_config('lock_timeout', $1, true), "
+                   "set_config('statement_timeout', $2, true)",
+                   item_lock_timeout, item_statement_timeout);
     // The item key is the 32-bit hash taken as PostgreSQL's signed int4:
     // the same bits, so every run computes the same key.
-    tx.exec_params("SELECT set_config('lock_timeout', $1, true), "
-                   "pg_advisory_xact_lock_shared($2, $3), pg_advisory_xact_lock($4, $5)",
-                   item_lock_timeout, key(kind.bucket), lock_bucket(id), key(kind.item),
+    tx.exec_params("SELECT pg_advisory_xact_lock_shared($1, $2), pg_advisory_xact_lock($3, $4)",
+                   key(kind.bucket), lock_bucket(id), key(kind.item),
                    static_cast<std::int32_t>(stable_hash(id)));
 }
 

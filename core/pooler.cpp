@@ -41,9 +41,7 @@ void require_own_session(Database& db, const std::string& what_needs_it,
         return;
     }
     throw failure(std::string(db.label()) + " (" + db.masked_conninfo() +
-                  "): reached through a connection pooler (its backend key is not the server's "
-                  "process id); " +
-                  what_needs_it +
+                  "): reached through a connection pooler; " + what_needs_it +
                   ", which a transaction or statement pool gives to other clients between "
                   "transactions: " +
                   session_pool_fix);

@@ -17,20 +17,37 @@
 namespace mana {
 namespace {
 
+// Limits a role or database may set that a reconcile's own work outgrows:
+// its anti-join and COPY run for seconds at a million ids, it waits for the
+// run lock (--wait) and for per-item writers to leave its buckets, and a
+// transaction of one database waits while it reads the other.
+constexpr const char* lifted_limits =
+    "'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout'";
+
 // The sessions' settings: memory for the anti-joins and the writer sorts,
-// enough to keep a million ids in one hash; and, should this process die,
-// the server notices within a second even in a long query, and frees the
-// session's locks. Not through a pooler: there the settings would outlive
-// this run in a server session that other clients get next.
+// enough to keep a million ids in one hash; should this process die, the
+// server notices within a second even in a long query, and frees the
+// session's locks; and no limit above. Not through a pooler: there the
+// settings would outlive this run in a server session that other clients
+// get next (and the role's limits hold).
 void configure_session(Database& db) {
     if (db.through_pooler()) {
         spdlog::debug("{}: session settings left as they are (reached through a pooler)",
                       db.label());
         return;
     }
-    db.run([](pqxx::connection& c) {
-        pqxx::nontransaction{c}.exec(
-            "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'");
+    db.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        for (const auto& row : tx.exec(std::string("SELECT name, setting, unit FROM pg_settings "
+                                                   "WHERE setting <> '0' AND name IN (") +
+                                       lifted_limits + ")")) {
+            spdlog::debug("{}: {} is {} {} for this role or database; off for this session, whose "
+                          "statements, lock waits and transactions may run longer",
+                          db.label(), row[0].c_str(), row[1].c_str(), row[2].c_str());
+        }
+        tx.exec("SET work_mem = '64MB'; SET client_connection_check_interval = '1s'; "
+                "SET statement_timeout = 0; SET lock_timeout = 0; "
+                "SET idle_in_transaction_session_timeout = 0");
     });
 }
 
