@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "directory.hpp"
 #include "identity.hpp"
+#include "privileges.hpp"
 #include "secrets.hpp"
 #include "signals.hpp"
 
@@ -188,10 +189,18 @@ Exit render_singletons(const Context& ctx, const RegisterOptions& o, const Singl
     return report.error.empty() || !o.require_sync ? Exit::ok : Exit::failure;
 }
 
+// A standby or a read-only default is refused before anything is checked
+// on the sync side or written.
+Database open_auth_for_writing(const Context& ctx) {
+    auto auth = open_auth(ctx);
+    require_writable(auth, "register writes users");
+    return auth;
+}
+
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
     const auto sign_up = sign_up_from(o);
     check_sign_up(sign_up); // bad input stops before any connection
-    auto auth = open_auth(ctx);
+    auto auth = open_auth_for_writing(ctx);
     std::string sync_error;
     // Checked before anything is written; not configured is a usage error.
     const auto sync =
@@ -301,7 +310,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                                  : format_for_path(*o.from);
     SignUpReader reader(in, format, sign_up_from(o));
 
-    auto auth = open_auth(ctx);
+    auto auth = open_auth_for_writing(ctx);
     std::optional<std::string> sync_conninfo;
     if (!o.no_bootstrap) {
         sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);

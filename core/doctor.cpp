@@ -48,6 +48,15 @@ void pooler_check(Database& db, std::vector<Check>& checks) {
         checks.push_back({name, CheckStatus::ok, "none: connected to the server itself"});
 }
 
+// Reconcile and bootstrap only read the auth database: a standby serves them.
+void writable_check(Database& auth, std::vector<Check>& checks) {
+    const auto reason = read_only_reason(auth);
+    checks.push_back({"auth database writable", reason ? CheckStatus::warn : CheckStatus::ok,
+                      reason ? "read-only (" + *reason +
+                                   "): register would fail; bootstrap and reconcile only read it"
+                             : "takes writes (register needs them)"});
+}
+
 void rls_check(Database& sync, std::vector<Check>& checks) {
     const bool bound = sync.bound_by_rls();
     checks.push_back(
@@ -129,8 +138,10 @@ std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::strin
     if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
         pooler_check(*auth, checks);
         schema_check(*auth, checks);
-        if (checks.back().status == CheckStatus::ok)
+        if (checks.back().status == CheckStatus::ok) {
             privilege_check(*auth, auth_privileges, checks);
+            writable_check(*auth, checks);
+        }
     }
     if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
         pooler_check(*sync, checks);

@@ -59,4 +59,22 @@ void require_privilege(Database& db, const Privilege& privilege) {
                   privilege.refusal + ": " + grant_for(db, privilege));
 }
 
+std::optional<std::string> read_only_reason(Database& db) {
+    const auto row = db.run([](pqxx::connection& c) {
+        // Autocommit: transaction_read_only is then the session's default.
+        return pqxx::nontransaction{c}.exec1(
+            "SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'");
+    });
+    if (row[0].as<bool>()) return "a hot standby, in recovery";
+    if (row[1].as<bool>()) return "default_transaction_read_only is on";
+    return std::nullopt;
+}
+
+void require_writable(Database& db, const std::string& what_writes) {
+    const auto reason = read_only_reason(db);
+    if (!reason) return;
+    throw failure(std::string(db.label()) + " (" + db.masked_conninfo() + ") is read-only (" +
+                  *reason + "): " + what_writes + ": point it at the primary");
+}
+
 } // namespace mana

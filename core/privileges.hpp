@@ -6,6 +6,7 @@
 
 #include "db.hpp"
 
+#include <optional>
 #include <string>
 
 namespace mana {
@@ -34,5 +35,13 @@ void require_privilege(Database& db, const Privilege& privilege);
 
 // "GRANT … TO role" for db's role.
 std::string grant_for(Database& db, const Privilege& privilege);
+
+// Why db takes no writes whatever the grants ("a hot standby, in
+// recovery", "default_transaction_read_only is on"); none when it does.
+std::optional<std::string> read_only_reason(Database& db);
+
+// A failure, before anything is written, when db takes no writes.
+// what_writes: "register writes users".
+void require_writable(Database& db, const std::string& what_writes);
 
 } // namespace mana

@@ -44,12 +44,12 @@ TEST_CASE("doctor passes on databases made from sql/") {
         names.insert(check["name"]);
         CHECK(check["status"] == "ok");
     }
-    CHECK(names == std::set<std::string>{"auth database connection", "auth database pooler",
-                                         "auth database schema", "auth database privileges",
-                                         "sync database connection", "sync database pooler",
-                                         "sync database schema", "sync role and row-level security",
-                                         "sync database privileges",
-                                         "sync database write permission"});
+    CHECK(names == std::set<std::string>{
+                       "auth database connection", "auth database pooler", "auth database schema",
+                       "auth database privileges", "auth database writable",
+                       "sync database connection", "sync database pooler", "sync database schema",
+                       "sync role and row-level security", "sync database privileges",
+                       "sync database write permission"});
     // The write check rolled back.
     CHECK(sync_count(db, "true") == 0);
 }

@@ -40,18 +40,23 @@ void add_sync_row(TempDatabases& db, const std::string& table_name, const std::s
 }
 
 void add_users_with_spaces(TempDatabases& db, long long n) {
-    pqxx::work tx{db.auth()};
-    tx.exec_params(
-        "INSERT INTO auth.users (id, name, email) "
-        "SELECT 'u' || g, 'u' || g, 'u' || g || '@example.com' FROM generate_series(1, $1) g",
-        n);
+    add_users_with_spaces(db.auth(), 1, n);
+}
+
+void add_users_with_spaces(pqxx::connection& auth, long long first, long long last) {
+    pqxx::work tx{auth};
+    tx.exec_params("INSERT INTO auth.users (id, name, email) "
+                   "SELECT 'u' || g, 'u' || g, 'u' || g || '@example.com' "
+                   "FROM generate_series($1::bigint, $2::bigint) g",
+                   first, last);
     tx.exec_params("INSERT INTO auth.organizations (id, name, slug, metadata) "
                    "SELECT 's' || g, 's' || g, 's' || g, '{\"type\":\"personal\"}' "
-                   "FROM generate_series(1, $1) g",
-                   n);
+                   "FROM generate_series($1::bigint, $2::bigint) g",
+                   first, last);
     tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role) "
-                   "SELECT 'm' || g, 's' || g, 'u' || g, 'owner' FROM generate_series(1, $1) g",
-                   n);
+                   "SELECT 'm' || g, 's' || g, 'u' || g, 'owner' FROM generate_series($1::bigint, "
+                   "$2::bigint) g",
+                   first, last);
     tx.commit();
 }
 

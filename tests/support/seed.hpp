@@ -21,5 +21,7 @@ void add_sync_row(TempDatabases& db, const std::string& table_name, const std::s
 
 // n users u1..un, each owning its personal Space s1..sn.
 void add_users_with_spaces(TempDatabases& db, long long n);
+// The same for ids first..last, in any auth database.
+void add_users_with_spaces(pqxx::connection& auth, long long first, long long last);
 
 } // namespace mana::test

@@ -86,7 +86,8 @@ const std::string& TestServer::sync_name() const {
 Standby::Standby(const TestServer& primary)
     : dir_(new_directory("standby")), port_(primary.port()) {
     run_as_server_user({bin + "pg_basebackup", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
-                        "postgres", "-D", dir_ + "/data", "-R", "-X", "stream", "--no-sync"});
+                        "postgres", "-D", dir_ + "/data", "-R", "-X", "stream", "--checkpoint=fast",
+                        "--no-sync"});
     // The primary's port, but only a socket in this directory: no collision.
     std::ofstream(dir_ + "/data/postgresql.conf", std::ios::app)
         << "\nlisten_addresses = ''\nunix_socket_directories = '" << dir_ << "'\n";
