@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <spdlog/spdlog.h>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -151,6 +153,17 @@ int main(int argc, char** argv) {
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "mana-auth", 0);
     register_startup_secrets(argc, argv);
+    // ps and /proc/PID/cmdline show every user of the machine the process's
+    // own argv: the parser reads a copy, and the original loses its
+    // connection passwords now, as the MySQL client's does.
+    std::vector<std::string> arguments(argv, argv + argc);
+    std::vector<char*> args;
+    for (auto& argument : arguments)
+        args.push_back(argument.data());
+    args.push_back(nullptr);
+    bool blanked = false;
+    for (int i = 1; i < argc; ++i)
+        blanked = blank_connection_passwords(argv[i]) || blanked;
 
     CLI::App app{"mana-auth: register users and converge their sync singletons (userContext, "
                  "kontextDoc) between a Better Auth database and the sync change log.",
@@ -180,11 +193,16 @@ int main(int argc, char** argv) {
           Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
          registration_environment});
 
-    const auto command = command_path(app, argc, argv);
-    if (const auto done = parse(app, ctx, command, argc, argv)) return *done;
+    const auto command = command_path(app, argc, args.data());
+    if (const auto done = parse(app, ctx, command, argc, args.data())) return *done;
 
     configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level,
                       ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text);
+    if (blanked) {
+        spdlog::warn("a connection password on the command line is visible to other users of "
+                     "this machine until it is blanked: keep it in ~/.pgpass (PGPASSFILE), "
+                     "PGPASSWORD or a service file instead");
+    }
     try {
         return static_cast<int>(ctx.action());
     } catch (const Error& e) {

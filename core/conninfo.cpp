@@ -118,4 +118,13 @@ std::string mask_conninfo(const std::string& conninfo) {
     return masked;
 }
 
+std::string blank_conninfo_passwords(const std::string& conninfo) {
+    auto blanked = conninfo;
+    for (const auto& span : password_spans(conninfo)) {
+        if (span.found())
+            blanked.replace(span.begin, span.end - span.begin, span.end - span.begin, '*');
+    }
+    return blanked;
+}
+
 } // namespace mana

@@ -19,4 +19,8 @@ std::vector<std::string> conninfo_passwords(const std::string& conninfo);
 // The connection string with its password replaced by "****".
 std::string mask_conninfo(const std::string& conninfo);
 
+// The connection string with each character of its password replaced by
+// '*', keeping its length (for memory others read, such as argv).
+std::string blank_conninfo_passwords(const std::string& conninfo);
+
 } // namespace mana

@@ -4,6 +4,8 @@
 
 #include <map>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 namespace mana {
 namespace {
@@ -38,6 +40,20 @@ void register_conninfo(const std::string& conninfo) {
     register_replacement(conninfo, mask_conninfo(conninfo));
 }
 
+// The connection strings in text and where each starts: its URLs, or, with
+// none, text itself as key=value pairs.
+std::vector<std::pair<std::size_t, std::string>> connection_strings_in(const std::string& text) {
+    std::vector<std::pair<std::size_t, std::string>> found;
+    for (const char* scheme : {"postgresql://", "postgres://"}) {
+        for (auto at = text.find(scheme); at != std::string::npos; at = text.find(scheme, at + 1)) {
+            const auto end = text.find_first_of(" \t\n'\"", at);
+            found.emplace_back(at, text.substr(at, end == std::string::npos ? end : end - at));
+        }
+    }
+    if (found.empty()) found.emplace_back(0, text);
+    return found;
+}
+
 } // namespace
 
 void register_secret(const std::string& secret) {
@@ -48,15 +64,20 @@ void register_secret(const std::string& secret) {
 }
 
 void register_connection_secrets(const std::string& text) {
-    bool has_url = false;
-    for (const char* scheme : {"postgresql://", "postgres://"}) {
-        for (auto at = text.find(scheme); at != std::string::npos; at = text.find(scheme, at + 1)) {
-            has_url = true;
-            const auto end = text.find_first_of(" \t\n'\"", at);
-            register_conninfo(text.substr(at, end == std::string::npos ? end : end - at));
-        }
+    for (const auto& [at, conninfo] : connection_strings_in(text))
+        register_conninfo(conninfo);
+}
+
+bool blank_connection_passwords(char* arg) {
+    const std::string text = arg;
+    bool blanked = false;
+    for (const auto& [at, conninfo] : connection_strings_in(text)) {
+        const auto without = blank_conninfo_passwords(conninfo);
+        if (without == conninfo) continue;
+        without.copy(arg + at, without.size());
+        blanked = true;
     }
-    if (!has_url) register_conninfo(text);
+    return blanked;
 }
 
 std::string scrub(std::string text) {

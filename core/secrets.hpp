@@ -18,4 +18,9 @@ void register_connection_secrets(const std::string& text);
 
 std::string scrub(std::string text);
 
+// Overwrites in place, keeping its length, every connection password in
+// arg that register_connection_secrets finds, so that ps and /proc no
+// longer show it; true when there was one.
+bool blank_connection_passwords(char* arg);
+
 } // namespace mana

@@ -1,11 +1,15 @@
 // The foundation: global surface, connection errors, doctor, dev.
 #include "checks.hpp"
 #include "database_checks.hpp"
+#include "locks.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -120,9 +124,9 @@ TEST_CASE("doctor warns about a role bound by row-level security but passes") {
 TEST_CASE("an unreachable database is one line naming it with the password masked") {
     TempDatabases db;
     add_user(db, "u1", "u1@example.com");
-    const auto unreachable = cli({"bootstrap", "user", "u1", "--sync-db",
-                                  "postgresql://ops:TopSecret99@127.0.0.1:1/mana_sync"},
-                                 db.env());
+    auto env = db.env();
+    env["SYNC_DATABASE_URL"] = "postgresql://ops:TopSecret99@127.0.0.1:1/mana_sync";
+    const auto unreachable = cli({"bootstrap", "user", "u1"}, env);
     CHECK_ONE_LINE_ERROR(unreachable, 1,
                          "sync database (postgresql://ops:****@127.0.0.1:1/mana_sync)");
     CHECK_THAT(unreachable.err, Catch::Contains("check --sync-db or SYNC_DATABASE_URL"));
@@ -137,13 +141,60 @@ TEST_CASE("a malformed URL and a wrong password are one line with exit 1 and the
     CHECK_THAT(malformed.out + malformed.err, !Catch::Contains("Pw%zzSecret"));
     CHECK_THAT(malformed.out, Catch::Contains("auth database"));
 
-    const auto wrong =
-        cli({"bootstrap", "user", "u1", "--auth-db",
-             "dbname=" + db.auth_name() + " user=" + plain_role + " password=WrongPassword7"},
-            db.env());
+    auto env = db.env();
+    env["DATABASE_URL"] =
+        "dbname=" + db.auth_name() + " user=" + plain_role + " password=WrongPassword7";
+    const auto wrong = cli({"bootstrap", "user", "u1"}, env);
     CHECK_ONE_LINE_ERROR(wrong, 1, "password authentication failed");
     CHECK_THAT(wrong.err, Catch::Contains("auth database (dbname="));
     CHECK_THAT(wrong.err, !Catch::Contains("WrongPassword7"));
+}
+
+// What ps shows of a process: its argv as it is now.
+std::string command_line_of(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string text{std::istreambuf_iterator<char>(in), {}};
+    std::replace(text.begin(), text.end(), '\0', ' ');
+    return text;
+}
+
+TEST_CASE("connection passwords on the command line are blanked from the running process's argv, "
+          "with one warning") {
+    TempDatabases db;
+    const char* password = std::getenv("PGPASSWORD");
+    if (!password || std::string(password).size() < 4) {
+        WARN("no PGPASSWORD: the server takes no password to blank");
+        return;
+    }
+    const std::string host = std::getenv("PGHOST") ? std::getenv("PGHOST") : "localhost";
+    const std::string port = std::getenv("PGPORT") ? std::getenv("PGPORT") : "5432";
+    const std::string user = std::getenv("PGUSER") ? std::getenv("PGUSER") : "postgres";
+    // Another run's lock keeps this one waiting, alive, to be looked at.
+    pqxx::connection holder{db.sync_url()};
+    pqxx::nontransaction{holder}.exec_params("SELECT pg_advisory_lock($1, 0)",
+                                             static_cast<int>(mana::LockSpace::reconcile_run));
+    const auto started = sync_clock(db);
+    Process run(cli_argv({"reconcile", "--all", "--wait", "--auth-db",
+                          "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" +
+                              db.auth_name(),
+                          "--sync-db=host=" + host + " port=" + port + " user=" + user +
+                              " password=" + password + " dbname=" + db.sync_name()}),
+                {{"PGPASSWORD", std::nullopt}});
+    REQUIRE(eventually([&] { return tool_sessions_on_sync(db, started) > 0; }));
+    const auto shown = command_line_of(run.pid());
+    CHECK_THAT(shown, !Catch::Contains(password));
+    CHECK_THAT(shown, Catch::Contains("postgresql://" + user + ":" +
+                                      std::string(std::strlen(password), '*') + "@" + host) &&
+                          Catch::Contains(" password=" + std::string(std::strlen(password), '*') +
+                                          " dbname=" + db.sync_name()));
+    pqxx::nontransaction{holder}.exec("SELECT pg_advisory_unlock_all()");
+    const auto result = run.wait();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(line_count(result.err) == 1);
+    CHECK_THAT(result.err, Catch::Contains("warning: a connection password on the command line is "
+                                           "visible to other users of this machine") &&
+                               Catch::Contains("~/.pgpass (PGPASSFILE)"));
 }
 
 TEST_CASE("no password reaches the parser's errors, JSON errors or logs, wherever it was given") {
