@@ -94,10 +94,15 @@ TEST_CASE("every command refuses a statement pool by name and writes nothing") {
 // The issue's scenario: three reconciles, six bootstraps and a batch
 // register at once, through a pool of three server sessions.
 TEST_CASE("through a transaction pool every reconcile refuses and bootstraps and register write "
-          "exactly once, and through a session pool reconcile converges") {
+          "exactly once, through a session pool reconcile converges, a statement pool refuses "
+          "them all") {
     TempDatabases db;
     add_users_with_spaces(db, 1000);
     const auto sign_ups = sign_ups_file(20);
+    struct Exits {
+        std::vector<Result> reconciles;
+        std::vector<Result> others; // six bootstraps and a batch register
+    };
     const auto run_all = [&](const EnvChanges& env, const std::vector<std::string>& reconcile) {
         std::vector<std::unique_ptr<Process>> reconciles, others;
         for (int i = 0; i < 3; ++i)
@@ -107,21 +112,22 @@ TEST_CASE("through a transaction pool every reconcile refuses and bootstraps and
                 cli_argv({"bootstrap", "user", "u" + std::to_string(i * 100)}), env));
         others.push_back(std::make_unique<Process>(
             cli_argv({"register", "--from", sign_ups, "--if-exists", "skip"}), env));
-        std::vector<Result> reconciled;
+        Exits exits;
         for (auto& p : reconciles)
-            reconciled.push_back(p->wait());
-        for (auto& p : others) {
-            const auto r = p->wait();
-            INFO(r.err);
-            CHECK(r.exit_code == 0);
-        }
-        return reconciled;
+            exits.reconciles.push_back(p->wait());
+        for (auto& p : others)
+            exits.others.push_back(p->wait());
+        return exits;
     };
 
     SECTION("transaction pool") {
         PgBouncer pool("transaction");
-        for (const auto& r : run_all(pooled_env(db, pool), {"reconcile", "--all", "--wait"})) {
+        const auto exits = run_all(pooled_env(db, pool), {"reconcile", "--all", "--wait"});
+        for (const auto& r : exits.reconciles)
             CHECK_ONE_LINE_ERROR(r, 1, "reached through a connection pooler");
+        for (const auto& r : exits.others) {
+            INFO(r.err);
+            CHECK(r.exit_code == 0);
         }
         check_no_doubles(db);
         // Exactly what the bootstraps and the sign-ups wrote: 6 users and
@@ -138,12 +144,26 @@ TEST_CASE("through a transaction pool every reconcile refuses and bootstraps and
     }
     SECTION("session pool") {
         PgBouncer pool("session", 20);
-        for (const auto& r : run_all(pooled_env(db, pool),
-                                     {"reconcile", "--all", "--wait", "--pooled-session-ok"})) {
-            INFO(r.err);
-            CHECK(r.exit_code == 0);
+        const auto exits =
+            run_all(pooled_env(db, pool), {"reconcile", "--all", "--wait", "--pooled-session-ok"});
+        for (const auto& group : {exits.reconciles, exits.others}) {
+            for (const auto& r : group) {
+                INFO(r.err);
+                CHECK(r.exit_code == 0);
+            }
         }
         check_exactly_once(db);
+    }
+    SECTION("statement pool") {
+        PgBouncer pool("statement");
+        const auto exits =
+            run_all(pooled_env(db, pool), {"reconcile", "--all", "--wait", "--pooled-session-ok"});
+        for (const auto& group : {exits.reconciles, exits.others}) {
+            for (const auto& r : group)
+                CHECK_ONE_LINE_ERROR(r, 1, "as a statement pool does");
+        }
+        CHECK(sync_count(db, "true") == 0);
+        CHECK(auth_count(db, "auth.users", "email LIKE 'n%@example.com'") == 0);
     }
     std::filesystem::remove(sign_ups);
 }
