@@ -67,6 +67,15 @@ TEST_CASE("under a role's statement, lock and idle limits reconcile and bootstra
                        Catch::Contains("idle_in_transaction_session_timeout is 1000 ms"));
         check_exactly_once(db);
     }
+    SECTION("register, doctor and a reconcile without a wait") {
+        const auto registered =
+            cli({"register", "new@example.com", "--password-stdin"}, db.env(), "a good password\n");
+        INFO(registered.err);
+        CHECK(registered.exit_code == 0);
+        CHECK(cli({"doctor"}, db.env()).exit_code == 0);
+        CHECK(cli({"reconcile", "--all"}, db.env()).exit_code == 0);
+        check_exactly_once(db);
+    }
     SECTION("bootstrap behind a reconcile's bucket") {
         hold.exec_params("SELECT pg_advisory_lock($1, $2)",
                          static_cast<int>(LockSpace::user_bucket), lock_bucket("u1"));
