@@ -67,8 +67,7 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
     try {
         conn_ = std::make_unique<pqxx::connection>(conninfo);
     } catch (const std::exception& e) {
-        throw failure(std::string(label()) + " (" + mask_conninfo(conninfo) +
-                      "): cannot connect: " + server_message(e.what()) + "; " +
+        throw failure(named() + ": cannot connect: " + server_message(e.what()) + "; " +
                       connection_hint(role));
     }
     // libpqxx 6 silently reconnects a broken connection; a session's
@@ -78,9 +77,15 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     conn_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
-    spdlog::debug("connected to the {} ({}), backend {}", label(), mask_conninfo(conninfo),
-                  conn_->backendpid());
-    if (through_pooler()) require_transactions();
+    // Through a pooler, the backend key is the pooler's own (see through_pooler).
+    const int server_pid = run([](pqxx::connection& c) {
+        return pqxx::nontransaction{c}.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    });
+    through_pooler_ = server_pid != conn_->backendpid();
+    spdlog::debug("connected to the {} ({}): backend key {}, server process {}{}", label(),
+                  mask_conninfo(conninfo), conn_->backendpid(), server_pid,
+                  through_pooler_ ? ", so through a connection pooler" : "");
+    if (through_pooler_) require_transactions();
 }
 
 // A statement pool (PgBouncer's pool_mode = statement) closes a client's
@@ -91,8 +96,8 @@ void Database::require_transactions() {
         server_pid_in_transaction();
     } catch (const Error& e) {
         spdlog::debug("{}: the first transaction failed: {}", label(), e.what());
-        throw failure(std::string(label()) + " (" + masked_conninfo() +
-                      "): reached through a connection pooler that closed the connection at its "
+        throw failure(named() +
+                      ": reached through a connection pooler that closed the connection at its "
                       "first transaction, as a statement pool does (PgBouncer pool_mode = "
                       "statement): every command needs transactions: connect directly or "
                       "through a session or transaction pool");
@@ -131,19 +136,8 @@ bool Database::bound_by_rls() {
     });
 }
 
-bool Database::through_pooler() {
-    if (!through_pooler_) {
-        const int server_pid = run([](pqxx::connection& c) {
-            return pqxx::nontransaction{c}.exec1("SELECT pg_backend_pid()")[0].as<int>();
-        });
-        through_pooler_ = server_pid != conn_->backendpid();
-        if (*through_pooler_) {
-            spdlog::debug("the {} is reached through a connection pooler (backend key {}, server "
-                          "process {})",
-                          label(), conn_->backendpid(), server_pid);
-        }
-    }
-    return *through_pooler_;
+std::string Database::named() const {
+    return std::string(label()) + " (" + mask_conninfo(conninfo_) + ")";
 }
 
 int Database::server_pid_in_transaction() {

@@ -7,7 +7,6 @@
 #include "error.hpp"
 
 #include <memory>
-#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
@@ -64,13 +63,14 @@ class Database {
     // server: the backend key libpq got when it connected is then the
     // pooler's (PgBouncer makes one up for each client, in every pool
     // mode), not the process id of the server session that answers.
-    bool through_pooler();
+    bool through_pooler() const { return through_pooler_; }
 
     // The process id of the server session that runs a transaction.
     int server_pid_in_transaction();
 
-    // The connection string as the operator may see it.
-    std::string masked_conninfo() const { return mask_conninfo(conninfo_); }
+    // How a refusal names this connection: "auth database (its connection
+    // string, password masked)".
+    std::string named() const;
 
   private:
     [[noreturn]] void rethrow_as_error() const;
@@ -79,7 +79,7 @@ class Database {
     DbRole role_;
     std::string conninfo_;
     std::unique_ptr<pqxx::connection> conn_;
-    std::optional<bool> through_pooler_;
+    bool through_pooler_ = false;
 };
 
 // Scopes a sync transaction as the sync service does: row-level security

@@ -23,8 +23,8 @@ void probe_session_pool(Database& db) {
     spdlog::debug("{}: session pool probe: server processes {}, {} (another client), {}",
                   db.label(), first, others, second);
     if (first == second && others != first) return;
-    throw failure(std::string(db.label()) + " (" + db.masked_conninfo() +
-                  "): --pooled-session-ok, but the pooler does not keep this connection in one "
+    throw failure(db.named() +
+                  ": --pooled-session-ok, but the pooler does not keep this connection in one "
                   "server session (its transactions ran in server processes " +
                   std::to_string(first) + " and " + std::to_string(second) +
                   ", another client's in " + std::to_string(others) +
@@ -40,8 +40,7 @@ void require_own_session(Database& db, const std::string& what_needs_it,
         probe_session_pool(db);
         return;
     }
-    throw failure(std::string(db.label()) + " (" + db.masked_conninfo() +
-                  "): reached through a connection pooler; " + what_needs_it +
+    throw failure(db.named() + ": reached through a connection pooler; " + what_needs_it +
                   ", which a transaction or statement pool gives to other clients between "
                   "transactions: " +
                   session_pool_fix);

@@ -73,8 +73,8 @@ std::optional<std::string> read_only_reason(Database& db) {
 void require_writable(Database& db, const std::string& what_writes) {
     const auto reason = read_only_reason(db);
     if (!reason) return;
-    throw failure(std::string(db.label()) + " (" + db.masked_conninfo() + ") is read-only (" +
-                  *reason + "): " + what_writes + ": point it at the primary");
+    throw failure(db.named() + " is read-only (" + *reason + "): " + what_writes +
+                  ": point it at the primary");
 }
 
 } // namespace mana
