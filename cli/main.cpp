@@ -153,17 +153,6 @@ int main(int argc, char** argv) {
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "mana-auth", 0);
     register_startup_secrets(argc, argv);
-    // ps and /proc/PID/cmdline show every user of the machine the process's
-    // own argv: the parser reads a copy, and the original loses its
-    // connection passwords now, as the MySQL client's does.
-    std::vector<std::string> arguments(argv, argv + argc);
-    std::vector<char*> args;
-    for (auto& argument : arguments)
-        args.push_back(argument.data());
-    args.push_back(nullptr);
-    bool blanked = false;
-    for (int i = 1; i < argc; ++i)
-        blanked = blank_connection_passwords(argv[i]) || blanked;
 
     CLI::App app{"mana-auth: register users and converge their sync singletons (userContext, "
                  "kontextDoc) between a Better Auth database and the sync change log.",
@@ -193,8 +182,14 @@ int main(int argc, char** argv) {
           Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
          registration_environment});
 
-    const auto command = command_path(app, argc, args.data());
-    if (const auto done = parse(app, ctx, command, argc, args.data())) return *done;
+    const auto command = command_path(app, argc, argv);
+    if (const auto done = parse(app, ctx, command, argc, argv)) return *done;
+    // ps and /proc/PID/cmdline show every user of the machine the process's
+    // own argv; the parser has its copy, so the connection passwords in the
+    // original are blanked now, as the MySQL client's are.
+    bool blanked = false;
+    for (int i = 1; i < argc; ++i)
+        blanked = blank_connection_passwords(argv[i]) || blanked;
 
     configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level,
                       ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text);
