@@ -5,6 +5,7 @@
 #include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"
+#include "test_server.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -166,9 +167,9 @@ TEST_CASE("connection passwords on the command line are blanked from the running
         WARN("no PGPASSWORD: the server takes no password to blank");
         return;
     }
-    const std::string host = std::getenv("PGHOST") ? std::getenv("PGHOST") : "localhost";
-    const std::string port = std::getenv("PGPORT") ? std::getenv("PGPORT") : "5432";
-    const std::string user = std::getenv("PGUSER") ? std::getenv("PGUSER") : "postgres";
+    const auto host = pg_env("PGHOST", "localhost");
+    const auto port = pg_env("PGPORT", "5432");
+    const auto user = pg_env("PGUSER", "postgres");
     // Another run's lock keeps this one waiting, alive, to be looked at.
     pqxx::connection holder{db.sync_url()};
     pqxx::nontransaction{holder}.exec_params("SELECT pg_advisory_lock($1, 0)",

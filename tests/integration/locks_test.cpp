@@ -15,13 +15,8 @@ namespace {
 
 // Advisory locks granted in the sync database, of one namespace.
 long long advisory_locks(TempDatabases& db, LockSpace space) {
-    return sync_query(db,
-                      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
-                      "classid = " +
-                          std::to_string(static_cast<std::uint32_t>(space)) +
-                          " AND database = (SELECT oid FROM pg_database WHERE datname = "
-                          "current_database())")[0][0]
-        .as<long long>();
+    return sync_advisory_locks(db, "granted AND classid = " +
+                                       std::to_string(static_cast<std::uint32_t>(space)));
 }
 
 } // namespace

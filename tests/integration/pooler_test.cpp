@@ -25,9 +25,7 @@ EnvChanges pooled_env(const TempDatabases& db, const PgBouncer& pool) {
 // No session of the pooled database holds an advisory lock or a temporary
 // table: a refused run left nothing behind.
 void check_no_session_state(TempDatabases& db) {
-    CHECK(sync_query(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
-                         "(SELECT oid FROM pg_database WHERE datname = current_database())")[0][0]
-              .as<long long>() == 0);
+    CHECK(sync_advisory_locks(db) == 0);
     CHECK(sync_query(db, "SELECT count(*) FROM pg_class WHERE relpersistence = 't'")[0][0]
               .as<long long>() == 0);
 }

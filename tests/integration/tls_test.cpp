@@ -16,13 +16,7 @@ namespace {
 // A CA, the server's certificate for localhost that it signed, and a second
 // CA that signed nothing; removed when done.
 class TestPki {
-    static std::string new_directory() {
-        char dir[] = "/tmp/mana-pki-XXXXXX";
-        if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
-        chmod(dir, 0755); // the server's user reads its certificate here
-        return dir;
-    }
-    const std::string dir_ = new_directory();
+    const std::string dir_ = server_directory("pki"); // the server reads its certificate here
     std::string path(const std::string& name) const { return dir_ + "/" + name; }
 
   public:

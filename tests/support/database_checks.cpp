@@ -45,6 +45,12 @@ long long tool_sessions_on_sync(TempDatabases& db, const std::string& since) {
         .as<long long>();
 }
 
+long long sync_advisory_locks(TempDatabases& db, const std::string& where) {
+    return count(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                     "(SELECT oid FROM pg_database WHERE datname = current_database()) AND " +
+                         where);
+}
+
 void check_no_doubles(TempDatabases& db) {
     CHECK(count(db, "SELECT count(*) FROM (SELECT user_id FROM sync_changes WHERE table_name = "
                     "'userContext' GROUP BY user_id HAVING count(*) > 1) d") == 0);

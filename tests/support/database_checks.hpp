@@ -21,6 +21,10 @@ long long auth_count(TempDatabases& db, const std::string& table,
 std::string sync_clock(TempDatabases& db);
 long long tool_sessions_on_sync(TempDatabases& db, const std::string& since);
 
+// Advisory locks of every session on the sync database that match where
+// (on pg_locks' columns).
+long long sync_advisory_locks(TempDatabases& db, const std::string& where = "true");
+
 // No singleton written twice.
 void check_no_doubles(TempDatabases& db);
 

@@ -1,6 +1,7 @@
 #include "pgbouncer.hpp"
 
 #include "checks.hpp"
+#include "test_server.hpp"
 
 #include <csignal>
 #include <cstdlib>
@@ -17,11 +18,6 @@ namespace {
 // The socket's name holds the port; the directory is the test's own.
 constexpr const char* port = "6432";
 
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? value : fallback;
-}
-
 void write_file(const std::string& path, const std::string& text) {
     std::ofstream(path) << text;
     // PgBouncer runs as postgres when the tests run as root.
@@ -31,17 +27,14 @@ void write_file(const std::string& path, const std::string& text) {
 } // namespace
 
 PgBouncer::PgBouncer(const std::string& pool_mode, int pool_size) {
-    char dir[] = "/tmp/mana-pgbouncer-XXXXXX";
-    if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir;
-    chmod(dir, 0777);
-    const std::string user = env_or("PGUSER", "postgres");
+    dir_ = server_directory("pgbouncer");
+    const std::string user = pg_env("PGUSER", "postgres");
     // trust: clients give no password; PgBouncer logs in to the server with
     // the plain password of the auth file.
-    write_file(dir_ + "/users.txt", "\"" + user + "\" \"" + env_or("PGPASSWORD", "") + "\"\n");
+    write_file(dir_ + "/users.txt", "\"" + user + "\" \"" + pg_env("PGPASSWORD", "") + "\"\n");
     write_file(dir_ + "/pgbouncer.ini",
-               "[databases]\n* = host=" + env_or("PGHOST", "/var/run/postgresql") +
-                   " port=" + env_or("PGPORT", "5432") +
+               "[databases]\n* = host=" + pg_env("PGHOST", "/var/run/postgresql") +
+                   " port=" + pg_env("PGPORT", "5432") +
                    "\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = " + dir_ +
                    "\nlisten_port = " + port + "\nauth_type = trust\nauth_file = " + dir_ +
                    "/users.txt\npool_mode = " + pool_mode +
@@ -75,7 +68,7 @@ PgBouncer::~PgBouncer() {
 
 std::string PgBouncer::conninfo(const std::string& dbname) const {
     return "host=" + dir_ + " port=" + port + " dbname=" + dbname +
-           " user=" + env_or("PGUSER", "postgres");
+           " user=" + pg_env("PGUSER", "postgres");
 }
 
 } // namespace mana::test

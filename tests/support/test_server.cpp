@@ -4,6 +4,7 @@
 #include "dev_cluster.hpp"
 #include "process.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
@@ -18,13 +19,6 @@ const std::string bin = "/usr/lib/postgresql/15/bin/";
 const std::string auth_db = "mana_platform"; // the dev cluster's names
 const std::string sync_db = "mana_sync";
 
-std::string new_directory(const char* kind) {
-    std::string pattern = std::string("/tmp/mana-") + kind + "-XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    chmod(pattern.c_str(), 0777); // the server's user makes its data directory here
-    return pattern;
-}
-
 // As the user the server runs as (postgres when the tests run as root);
 // throws with its output when it fails.
 void run_as_server_user(std::vector<std::string> argv) {
@@ -36,7 +30,19 @@ void run_as_server_user(std::vector<std::string> argv) {
 
 } // namespace
 
-TestServer::TestServer() : dir_(new_directory("server")) {
+std::string server_directory(const std::string& kind) {
+    std::string pattern = "/tmp/mana-" + kind + "-XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    chmod(pattern.c_str(), 0777);
+    return pattern;
+}
+
+std::string pg_env(const char* name, const std::string& fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? value : fallback;
+}
+
+TestServer::TestServer() : dir_(server_directory("server")) {
     port_ = dev_up(dir_).port;
 }
 
@@ -84,7 +90,7 @@ const std::string& TestServer::sync_name() const {
 }
 
 Standby::Standby(const TestServer& primary)
-    : dir_(new_directory("standby")), port_(primary.port()) {
+    : dir_(server_directory("standby")), port_(primary.port()) {
     run_as_server_user({bin + "pg_basebackup", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
                         "postgres", "-D", dir_ + "/data", "-R", "-X", "stream", "--checkpoint=fast",
                         "--no-sync"});

@@ -56,4 +56,11 @@ class Standby {
     int port_;
 };
 
+// A new directory under /tmp that the servers' user may use (postgres when
+// the tests run as root): a server's data, sockets and files. kind names it.
+std::string server_directory(const std::string& kind);
+
+// A PG* variable that names the shared test server, or fallback.
+std::string pg_env(const char* name, const std::string& fallback);
+
 } // namespace mana::test
