@@ -21,8 +21,8 @@ namespace {
 // its anti-join and COPY run for seconds at a million ids, it waits for the
 // run lock (--wait) and for per-item writers to leave its buckets, and a
 // transaction of one database waits while it reads the other.
-constexpr const char* lifted_limits =
-    "'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout'";
+constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
+                                         "idle_in_transaction_session_timeout"};
 
 // The sessions' settings: memory for the anti-joins and the writer sorts,
 // enough to keep a million ids in one hash; should this process die, the
@@ -38,16 +38,18 @@ void configure_session(Database& db) {
     }
     db.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        for (const auto& row : tx.exec(std::string("SELECT name, setting, unit FROM pg_settings "
-                                                   "WHERE setting <> '0' AND name IN (") +
-                                       lifted_limits + ")")) {
+        std::string settings = "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'";
+        for (const char* limit : lifted_limits) {
+            settings += std::string("; SET ") + limit + " = 0";
+            if (!spdlog::should_log(spdlog::level::debug)) continue;
+            const auto row = tx.exec_params1(
+                "SELECT setting, unit FROM pg_settings WHERE name = $1", std::string(limit));
+            if (row[0].as<std::string>() == "0") continue;
             spdlog::debug("{}: {} is {} {} for this role or database; off for this session, whose "
                           "statements, lock waits and transactions may run longer",
-                          db.label(), row[0].c_str(), row[1].c_str(), row[2].c_str());
+                          db.label(), limit, row[0].c_str(), row[1].c_str());
         }
-        tx.exec("SET work_mem = '64MB'; SET client_connection_check_interval = '1s'; "
-                "SET statement_timeout = 0; SET lock_timeout = 0; "
-                "SET idle_in_transaction_session_timeout = 0");
+        tx.exec(settings);
     });
 }
 
