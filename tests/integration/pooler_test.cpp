@@ -9,8 +9,6 @@
 #include "tempdb.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
 using namespace mana::test;
 
@@ -32,12 +30,12 @@ void check_no_session_state(TempDatabases& db) {
 
 // Sign-ups for register --from, new users n1..nn.
 std::string sign_ups_file(int n) {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("pooler-sign-ups-" + std::to_string(getpid()) + ".jsonl");
-    std::ofstream out(path);
-    for (int i = 1; i <= n; ++i)
-        out << "{\"email\":\"n" << i << "@example.com\",\"password\":\"password-n" << i << "\"}\n";
-    return path.string();
+    std::string rows;
+    for (int i = 1; i <= n; ++i) {
+        const auto id = std::to_string(i);
+        rows += "{\"email\":\"n" + id + "@example.com\",\"password\":\"password-n" + id + "\"}\n";
+    }
+    return write_file("pooler-sign-ups.jsonl", rows);
 }
 
 } // namespace

@@ -42,13 +42,6 @@ long long total_rows(TempDatabases& db) {
     return n + sync_count(db, "true");
 }
 
-std::string write_file(const std::string& name, const std::string& content) {
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-}
-
 } // namespace
 
 TEST_CASE("register creates the user exactly as the service's sign-up does") {

@@ -18,7 +18,7 @@ namespace {
 // The socket's name holds the port; the directory is the test's own.
 constexpr const char* port = "6432";
 
-void write_file(const std::string& path, const std::string& text) {
+void write_config(const std::string& path, const std::string& text) {
     std::ofstream(path) << text;
     // PgBouncer runs as postgres when the tests run as root.
     chmod(path.c_str(), 0644);
@@ -31,15 +31,15 @@ PgBouncer::PgBouncer(const std::string& pool_mode, int pool_size) {
     const std::string user = pg_env("PGUSER", "postgres");
     // trust: clients give no password; PgBouncer logs in to the server with
     // the plain password of the auth file.
-    write_file(dir_ + "/users.txt", "\"" + user + "\" \"" + pg_env("PGPASSWORD", "") + "\"\n");
-    write_file(dir_ + "/pgbouncer.ini",
-               "[databases]\n* = host=" + pg_env("PGHOST", "/var/run/postgresql") +
-                   " port=" + pg_env("PGPORT", "5432") +
-                   "\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = " + dir_ +
-                   "\nlisten_port = " + port + "\nauth_type = trust\nauth_file = " + dir_ +
-                   "/users.txt\npool_mode = " + pool_mode +
-                   "\ndefault_pool_size = " + std::to_string(pool_size) +
-                   "\nmax_client_conn = 200\nlogfile = " + dir_ + "/pgbouncer.log\n");
+    write_config(dir_ + "/users.txt", "\"" + user + "\" \"" + pg_env("PGPASSWORD", "") + "\"\n");
+    write_config(dir_ + "/pgbouncer.ini",
+                 "[databases]\n* = host=" + pg_env("PGHOST", "/var/run/postgresql") +
+                     " port=" + pg_env("PGPORT", "5432") +
+                     "\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = " + dir_ +
+                     "\nlisten_port = " + port + "\nauth_type = trust\nauth_file = " + dir_ +
+                     "/users.txt\npool_mode = " + pool_mode +
+                     "\ndefault_pool_size = " + std::to_string(pool_size) +
+                     "\nmax_client_conn = 200\nlogfile = " + dir_ + "/pgbouncer.log\n");
     std::vector<std::string> argv{"/usr/sbin/pgbouncer", "-q"};
     if (geteuid() == 0) argv.insert(argv.end(), {"-u", "postgres"});
     argv.push_back(dir_ + "/pgbouncer.ini");

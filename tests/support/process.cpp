@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -103,6 +105,13 @@ std::vector<std::string> cli_argv(const std::vector<std::string>& args) {
 
 Result cli(const std::vector<std::string>& args, const EnvChanges& env, const std::string& input) {
     return run(cli_argv(args), env, input);
+}
+
+std::string write_file(const std::string& name, const std::string& content) {
+    const auto path =
+        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
 }
 
 } // namespace mana::test

@@ -44,6 +44,10 @@ class Process {
 Result run(const std::vector<std::string>& argv, const EnvChanges& env = {},
            const std::string& input = "");
 
+// A file for a program to read, in the temporary directory, its name made
+// unique to this test process; returns its path.
+std::string write_file(const std::string& name, const std::string& content);
+
 // mana-auth with args.
 Result cli(const std::vector<std::string>& args, const EnvChanges& env = {},
            const std::string& input = "");
