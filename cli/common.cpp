@@ -100,6 +100,9 @@ bool stderr_is_terminal() {
 }
 
 void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
+    // A repeated value option is refused by main with one message wherever
+    // the two stand, so the parser keeps both instead of failing on its own.
+    constexpr auto repeat_checked_by_main = CLI::MultiOptionPolicy::TakeLast;
     if (connects) {
         // The environment is read when connecting (connection_string): an
         // envname on options of several commands would let one command's
@@ -107,19 +110,23 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
         command
             .add_option("--auth-db", g.auth_db,
                         "Auth database, libpq URL or key=value (default: $DATABASE_URL)")
+            ->multi_option_policy(repeat_checked_by_main)
             ->group(connection_group);
         command
             .add_option("--sync-db", g.sync_db,
                         "Sync database, libpq URL or key=value (default: $SYNC_DATABASE_URL)")
+            ->multi_option_policy(repeat_checked_by_main)
             ->group(connection_group);
     }
     command.add_flag("--json", g.json, "Print one JSON document on stdout")->group(output_group);
     command.add_flag("-q,--quiet", g.quiet, "Print only errors")->group(output_group);
     command.add_option("--log-level", g.log_level, "Log level on stderr (default: info)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->multi_option_policy(repeat_checked_by_main)
         ->group(output_group);
     command.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
         ->check(CLI::IsMember({"text", "json"}))
+        ->multi_option_policy(repeat_checked_by_main)
         ->group(output_group);
 }
 

@@ -124,6 +124,33 @@ void register_startup_secrets(int argc, char** argv) {
     }
 }
 
+// The global options that take a value may stand before the command or
+// after it, but only once: which of two database URLs an operator meant is
+// not the tool's guess. Before the command, they must be ones the command
+// takes (dev and completions connect to nothing). An error message, or
+// nothing when the options are fine.
+std::optional<std::string> global_option_error(const CLI::App& top, const CommandPath& path) {
+    std::vector<const CLI::App*> chain{&top};
+    while (!chain.back()->get_subcommands().empty())
+        chain.push_back(chain.back()->get_subcommands().front());
+    const auto& command = *chain.back();
+    for (const char* name : {"--auth-db", "--sync-db", "--log-level", "--log-format"}) {
+        std::size_t given = 0;
+        for (const auto* app : chain) {
+            if (const auto* option = app->get_option_no_throw(name)) given += option->count();
+        }
+        if (given > 1) {
+            return std::string(name) + " is given " + std::to_string(given) +
+                   " times: give it once, before the command or after it";
+        }
+        if (given == 1 && !command.get_option_no_throw(name)) {
+            return std::string(name) + " does not apply to '" + path.path.substr(1) +
+                   "' (it connects to no database)";
+        }
+    }
+    return std::nullopt;
+}
+
 // Parses the command line into ctx: an exit code when that ends the run
 // (help, version, a usage error).
 std::optional<int> parse(CLI::App& app, const Context& ctx, const CommandPath& command, int argc,
@@ -141,6 +168,10 @@ std::optional<int> parse(CLI::App& app, const Context& ctx, const CommandPath& c
         return static_cast<int>(Exit::usage);
     } catch (const CLI::ParseError& e) {
         report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
+        return static_cast<int>(Exit::usage);
+    }
+    if (const auto error = global_option_error(app, command)) {
+        report_error(ctx, Exit::usage, *error, command);
         return static_cast<int>(Exit::usage);
     }
     return std::nullopt;
@@ -163,9 +194,8 @@ int main(int argc, char** argv) {
     app.get_formatter()->column_width(34);
 
     Context ctx;
-    // Connection options live on the commands only: on both, the top's
-    // environment default would overwrite a command's --auth-db.
-    add_shared_options(app, ctx.global, false);
+    // The global options before the command; each command has them too.
+    add_shared_options(app, ctx.global, true);
     set_register_command(app, ctx);
     set_bootstrap_command(app, ctx);
     set_reconcile_command(app, ctx);

@@ -105,8 +105,13 @@ TEST_CASE("bash completes from the script") {
                                  "'; COMP_WORDS=(mana-auth register --tier fo); "
                                  "COMP_CWORD=3; _mana_auth; echo \"${COMPREPLY[*]}\"; "
                                  "COMP_WORDS=(mana-auth reconcile --al); COMP_CWORD=2; _mana_auth; "
-                                 "echo \"${COMPREPLY[*]}\""});
-    CHECK(result.out == "founder\n--all\n");
+                                 "echo \"${COMPREPLY[*]}\"; "
+                                 // Global options before the command.
+                                 "COMP_WORDS=(mana-auth --sync-d); COMP_CWORD=1; _mana_auth; "
+                                 "echo \"${COMPREPLY[*]}\"; "
+                                 "COMP_WORDS=(mana-auth --auth-db dbname=a rec); COMP_CWORD=3; "
+                                 "_mana_auth; echo \"${COMPREPLY[*]}\""});
+    CHECK(result.out == "founder\n--all\n--sync-db\nreconcile\n");
 }
 
 TEST_CASE("zsh completes from the script") {
@@ -118,14 +123,20 @@ TEST_CASE("zsh completes from the script") {
                              completions_dir, "mana-auth register --if-exists s"});
     INFO(values.err);
     CHECK(values.out == "MATCH:skip\n");
+    const auto before_command = run({"zsh", MANA_SOURCE_DIR "/tests/completions/zsh_complete.zsh",
+                                     completions_dir, "mana-auth --auth-db dbname=a rec"});
+    INFO(before_command.err);
+    CHECK(before_command.out == "MATCH:reconcile\n");
 }
 
 TEST_CASE("fish completes from the script") {
     const auto result = run({"fish", "-c",
                              "source '" + scripts[2] +
                                  "'; complete -C 'mana-auth bootstrap us'; "
-                                 "complete -C 'mana-auth register --kind p'"});
-    CHECK(result.out == "user\tA user and its Spaces\npersona\tKind\n");
+                                 "complete -C 'mana-auth register --kind p'; "
+                                 "complete -C 'mana-auth --auth-db x rec'"});
+    CHECK(result.out == "user\tA user and its Spaces\npersona\tKind\n"
+                        "reconcile\tConverge every user and Space\n");
 }
 
 TEST_CASE("the help of commands that connect names their exit codes and environment") {

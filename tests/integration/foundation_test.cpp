@@ -323,10 +323,77 @@ TEST_CASE("a given sync-db wins over SYNC_DATABASE_URL for every command") {
              {"reconcile", "--all", "--check", "--sync-db", down},
              {"bootstrap", "user", "u1", "--sync-db", down},
              {"register", "--from", "-", "--require-sync", "--sync-db", down},
-             {"doctor", "--sync-db", down}}) {
+             {"doctor", "--sync-db", down},
+             {"--sync-db", down, "reconcile", "--all", "--check"},
+             {"--sync-db", down, "bootstrap", "user", "u1"},
+             {"--sync-db", down, "register", "--from", "-", "--require-sync"},
+             {"--sync-db", down, "doctor"}}) {
         const auto result = cli(args, db.env(), "");
-        INFO(args[0] << ": " << result.out << result.err);
+        INFO(args[0] << " " << args[1] << ": " << result.out << result.err);
         CHECK(result.exit_code == 1);
         CHECK_THAT(result.out + result.err, Catch::Contains("127.0.0.1:1"));
     }
+}
+
+namespace {
+
+// args with the global options before the command's words or after them.
+std::vector<std::string> placed(const std::vector<std::string>& command,
+                                const std::vector<std::string>& globals, bool before) {
+    auto args = before ? globals : command;
+    const auto& rest = before ? command : globals;
+    args.insert(args.end(), rest.begin(), rest.end());
+    return args;
+}
+
+} // namespace
+
+TEST_CASE("global options stand before the command or after it, for every command") {
+    for (const bool before : {true, false}) {
+        INFO((before ? "before" : "after") << " the command");
+        TempDatabases db;
+        add_users_with_spaces(db, 3);
+        const std::vector<std::string> globals = {"--auth-db",   db.auth_url(), "--sync-db",
+                                                  db.sync_url(), "--json",      "--log-level",
+                                                  "warn"};
+        // Only the options name the databases.
+        EnvChanges env{{"DATABASE_URL", std::nullopt},
+                       {"SYNC_DATABASE_URL", std::nullopt},
+                       {"MANA_AUTH_PASSWORD", "correct horse battery"}};
+        const auto run_json = [&](const std::vector<std::string>& command, int expected_exit) {
+            const auto result = cli(placed(command, globals, before), env);
+            INFO(command[0] << ": " << result.out << result.err);
+            CHECK(result.exit_code == expected_exit);
+            CHECK(result.err.empty()); // --log-level warn: nothing to say
+            return nlohmann::json::parse(result.out);
+        };
+        CHECK(run_json({"doctor"}, 0)["ok"] == true);
+        CHECK(run_json({"reconcile", "--all", "--check"}, 10)["users"]["missing"] == 3);
+        CHECK(run_json({"bootstrap", "user", "u1"}, 0)["bootstrapped"]["userContext"] == true);
+        CHECK(run_json({"bootstrap", "space", "s2"}, 0)["ok"] == true);
+        CHECK(run_json({"register", "new@example.com"}, 0)["ok"] == true);
+        CHECK(auth_count(db, "auth.users", "email = 'new@example.com'") == 1);
+        CHECK(run_json({"reconcile", "--all"}, 0)["users"]["written"] == 2);
+        check_exactly_once(db);
+        CHECK(sync_count(db, "table_name = 'userContext'") == 4);
+        CHECK(sync_count(db, "table_name = 'kontextDoc'") == 4);
+    }
+}
+
+TEST_CASE("a global option given twice is a usage error, and one a command does not take") {
+    TempDatabases db;
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--auth-db", db.auth_url(), "reconcile", "--all", "--auth-db", db.auth_url()},
+             {"--sync-db", db.sync_url(), "--sync-db", "dbname=other", "reconcile", "--all"},
+             {"--log-format", "json", "bootstrap", "user", "u1", "--log-format", "text"},
+             {"doctor", "--log-level", "debug", "--log-level", "info"}}) {
+        const auto& name = args[0] == "doctor" ? args[1] : args[0];
+        CHECK_ONE_LINE_ERROR(cli(args, db.env()), 2,
+                             name + " is given 2 times: give it once, before the command or after");
+    }
+    CHECK_ONE_LINE_ERROR(cli({"--auth-db", db.auth_url(), "completions", "bash"}), 2,
+                         "--auth-db does not apply to 'completions' (it connects to no database)");
+    CHECK_ONE_LINE_ERROR(cli({"dev", "status", "--sync-db", db.sync_url()}), 2,
+                         "--sync-db does not apply to 'dev status'");
+    CHECK(sync_count(db, "true") == 0);
 }
