@@ -94,7 +94,7 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
                                      Exit::partial, Exit::not_found, Exit::drift};
     set_help_footer(*bootstrap, {"  mana-auth bootstrap user --email ada@example.com\n"
                                  "  mana-auth bootstrap space --slug ada --dry-run\n",
-                                 exits, connection_environment});
+                                 exits, connection_environment, connection_files});
 
     auto user_options = std::make_shared<BootstrapOptions>();
     auto* user = bootstrap->add_subcommand(
@@ -107,7 +107,7 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     set_help_footer(*user, {"  mana-auth bootstrap user 3bYd8Xq2...                # by id\n"
                             "  mana-auth bootstrap user --email ada@example.com --json\n"
                             "  mana-auth bootstrap user --email ada@example.com --dry-run\n",
-                            exits, connection_environment});
+                            exits, connection_environment, connection_files});
     user->callback([&ctx, user_options] {
         ctx.action = [&ctx, user_options] { return run_user(ctx, *user_options); };
     });
@@ -127,7 +127,8 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
                     {"  mana-auth bootstrap space --slug ada\n"
                      "  mana-auth bootstrap space Xk3... --owner 3bYd8Xq2...   # an orphan Space\n",
                      {Exit::ok, Exit::failure, Exit::usage, Exit::not_found, Exit::drift},
-                     connection_environment});
+                     connection_environment,
+                     connection_files});
     space->callback([&ctx, space_options] {
         ctx.action = [&ctx, space_options] { return run_space(ctx, *space_options); };
     });

@@ -138,8 +138,8 @@ const std::vector<std::string> registration_environment = [] {
     names.push_back("MANA_AUTH_PASSWORD");
     return names;
 }();
-
-namespace {
+const std::vector<std::string> connection_files = {"~/.pgpass", "~/.pg_service.conf",
+                                                   "/etc/mana-auth/mana-auth.env"};
 
 const char* exit_meaning(Exit code) {
     switch (code) {
@@ -167,25 +167,63 @@ const char* exit_meaning(Exit code) {
     return "";
 }
 
-const std::map<std::string, const char*> environment_meaning = {
-    {"DATABASE_URL", "the auth database when --auth-db is not given"},
-    {"SYNC_DATABASE_URL", "the sync database when --sync-db is not given"},
-    {"PG*", "libpq's own: PGHOST, PGUSER, PGPASSFILE, PGSERVICE, PGSSLMODE, PGSSLROOTCERT, ..."},
-    {"PGCONNECT_TIMEOUT", "seconds to wait for a connection (default here: 10)"},
-    {"MANA_AUTH_PASSWORD", "the new user's password (else --password-stdin, a file, the prompt)"},
-    {"NO_COLOR", "set and not empty: no colour on a terminal"},
-};
+const char* environment_meaning(const std::string& name) {
+    static const std::map<std::string, const char*> meanings = {
+        {"DATABASE_URL", "the auth database when --auth-db is not given"},
+        {"SYNC_DATABASE_URL", "the sync database when --sync-db is not given"},
+        {"PG*",
+         "libpq's own: PGHOST, PGUSER, PGPASSFILE, PGSERVICE, PGSSLMODE, PGSSLROOTCERT, ..."},
+        {"PGCONNECT_TIMEOUT", "seconds to wait for a connection (default here: 10)"},
+        {"MANA_AUTH_PASSWORD",
+         "the new user's password (else --password-stdin, a file, the prompt)"},
+        {"NO_COLOR", "set and not empty: no colour on a terminal"},
+    };
+    return meanings.at(name);
+}
+
+const char* file_meaning(const std::string& path) {
+    static const std::map<std::string, const char*> meanings = {
+        {"~/.pgpass", "connection passwords, read by libpq (PGPASSFILE names another file)"},
+        {"~/.pg_service.conf", "connection services for service=NAME, read by libpq "
+                               "(PGSERVICEFILE names another file)"},
+        {"/etc/mana-auth/mana-auth.env",
+         "DATABASE_URL and SYNC_DATABASE_URL for the package's systemd units"},
+        {"/run/mana-auth/mana_auth.prom",
+         "the metrics mana-auth-reconcile.service writes (--metrics-file)"},
+        {"./.mana-dev", "the development cluster's data and settings (--dir)"},
+        {"/usr/share/bash-completion/completions/mana-auth", "the bash script, as packaged"},
+        {"/usr/share/zsh/vendor-completions/_mana-auth", "the zsh script, as packaged"},
+        {"/usr/share/fish/vendor_completions.d/mana-auth.fish", "the fish script, as packaged"},
+    };
+    return meanings.at(path);
+}
+
+namespace {
+
+std::map<const CLI::App*, HelpFooter>& footers() {
+    static std::map<const CLI::App*, HelpFooter> by_command;
+    return by_command;
+}
 
 } // namespace
 
 void set_help_footer(CLI::App& command, const HelpFooter& footer) {
+    footers()[&command] = footer;
     std::string text = "\nExamples:\n" + footer.examples + "\nExit status:\n";
     for (const auto code : footer.exits)
         text += fmt::format("  {:<4} {}\n", static_cast<int>(code), exit_meaning(code));
     if (!footer.environment.empty()) text += "\nEnvironment:\n";
     for (const auto& name : footer.environment)
-        text += fmt::format("  {:<19} {}\n", name, environment_meaning.at(name));
+        text += fmt::format("  {:<19} {}\n", name, environment_meaning(name));
+    if (!footer.files.empty()) text += "\nFiles:\n";
+    for (const auto& path : footer.files)
+        text += fmt::format("  {}\n      {}\n", path, file_meaning(path));
     command.footer(text);
+}
+
+const HelpFooter* help_footer(const CLI::App& command) {
+    const auto found = footers().find(&command);
+    return found == footers().end() ? nullptr : &found->second;
 }
 
 } // namespace mana::cli

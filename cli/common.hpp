@@ -74,19 +74,31 @@ bool stderr_is_terminal();
 void add_shared_options(CLI::App& command, GlobalOptions& global, bool connects);
 
 // The foot of a command's --help, which its man page is made from too:
-// examples, the exit codes it returns and the environment it reads (names
-// from the table in common.cpp).
+// examples, the exit codes it returns, the environment it reads and the
+// files it uses (names from the tables in common.cpp).
 struct HelpFooter {
     std::string examples;
     std::vector<Exit> exits;
     std::vector<std::string> environment;
+    std::vector<std::string> files;
 };
 void set_help_footer(CLI::App& command, const HelpFooter& footer);
+// The footer given to command, or nullptr.
+const HelpFooter* help_footer(const CLI::App& command);
+// What the footer's names mean, as --help and the man pages explain them.
+const char* exit_meaning(Exit code);
+const char* environment_meaning(const std::string& name);
+const char* file_meaning(const std::string& path);
 
 // What every command that connects reads from the environment, and what
-// register (and the top's help) reads besides.
+// register (and the top's help) reads besides; the files every command that
+// connects may read.
 extern const std::vector<std::string> connection_environment;
 extern const std::vector<std::string> registration_environment;
+extern const std::vector<std::string> connection_files;
+
+// The whole command line into app, its parsed values into ctx.
+void define_app(CLI::App& app, Context& ctx);
 
 void set_register_command(CLI::App& app, Context& ctx);
 void set_bootstrap_command(CLI::App& app, Context& ctx);

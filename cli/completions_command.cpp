@@ -20,7 +20,10 @@ void set_completions_command(CLI::App& app, Context& ctx) {
                      "  mana-auth completions zsh > ~/.zfunc/_mana-auth\n"
                      "  mana-auth completions fish > ~/.config/fish/completions/mana-auth.fish\n",
                      {Exit::ok, Exit::usage},
-                     {}});
+                     {},
+                     {"/usr/share/bash-completion/completions/mana-auth",
+                      "/usr/share/zsh/vendor-completions/_mana-auth",
+                      "/usr/share/fish/vendor_completions.d/mana-auth.fish"}});
     cmd->callback([&ctx, shell] {
         ctx.action = [&ctx, shell] {
             const char* script = *shell == "bash"  ? bash_completion()

@@ -40,7 +40,8 @@ void set_dev_command(CLI::App& app, Context& ctx) {
                            "  mana-auth dev status\n"
                            "  mana-auth dev down               # stop it and remove its data\n",
                            {Exit::ok, Exit::failure, Exit::usage},
-                           {}});
+                           {},
+                           {"./.mana-dev"}});
 
     add("up", "Start the cluster (creating it if needed) and print the exports", [&ctx, dir] {
         print_exports(ctx, dev_up(*dir));

@@ -12,7 +12,8 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
                     {"  mana-auth doctor\n"
                      "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n",
                      {Exit::ok, Exit::failure, Exit::usage},
-                     connection_environment});
+                     connection_environment,
+                     connection_files});
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             const auto auth = required_connection_string(DbRole::auth, ctx.global.auth_db);

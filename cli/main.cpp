@@ -185,32 +185,9 @@ int main(int argc, char** argv) {
     setenv("PGAPPNAME", "mana-auth", 0);
     register_startup_secrets(argc, argv);
 
-    CLI::App app{"mana-auth: register users and converge their sync singletons (userContext, "
-                 "kontextDoc) between a Better Auth database and the sync change log.",
-                 "mana-auth"};
-    app.set_version_flag("--version", "mana-auth " MANA_AUTH_VERSION);
-    app.require_subcommand(1);
-    app.fallthrough();
-    app.get_formatter()->column_width(34);
-
+    CLI::App app;
     Context ctx;
-    // The global options before the command; each command has them too.
-    add_shared_options(app, ctx.global, true);
-    set_register_command(app, ctx);
-    set_bootstrap_command(app, ctx);
-    set_reconcile_command(app, ctx);
-    set_doctor_command(app, ctx);
-    set_dev_command(app, ctx);
-    set_completions_command(app, ctx);
-    set_help_footer(
-        app,
-        {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
-         "  mana-auth register --from founders.jsonl     # users from a file\n"
-         "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
-         "  mana-auth <command> --help                   # a command's options\n",
-         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
-          Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
-         registration_environment});
+    define_app(app, ctx);
 
     const auto command = command_path(app, argc, argv);
     if (const auto done = parse(app, ctx, command, argc, argv)) return *done;

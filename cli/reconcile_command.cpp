@@ -272,10 +272,16 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
          "  */5 * * * * mana-auth reconcile --all --quiet --metrics-file "
          "/var/lib/node_exporter/mana.prom\n"
          "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
-         "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n",
+         "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n"
+         "  systemctl enable --now mana-auth-reconcile.timer # every 5 minutes, as packaged\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::drift,
           Exit::interrupted, Exit::terminated},
-         connection_environment});
+         connection_environment,
+         [] {
+             auto files = connection_files;
+             files.push_back("/run/mana-auth/mana_auth.prom");
+             return files;
+         }()});
     cmd->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 

@@ -400,7 +400,8 @@ void set_register_command(CLI::App& app, Context& ctx) {
          "  mana-auth register --from users.csv --json > report.json\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
           Exit::interrupted, Exit::terminated},
-         registration_environment});
+         registration_environment,
+         connection_files});
     cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return run(ctx, *o); }; });
 }
 

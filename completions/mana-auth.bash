@@ -5,7 +5,7 @@
 _mana_auth() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local connection="--auth-db --sync-db"
-    local output="--json -q --quiet --log-level --log-format --help"
+    local output="--json -q --quiet --log-level --log-format --help --help-all"
     # Options that take a value: the word after one is not a command.
     local valued=" --auth-db --sync-db --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --batch-size --list --metrics-file --dir "
 
@@ -38,14 +38,14 @@ _mana_auth() {
         "") commands="register bootstrap reconcile doctor dev completions"
             options="$connection $output --version" ;;
         register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --format --jobs" ;;
-        bootstrap) commands="user space"; options="--help" ;;
+        bootstrap) commands="user space"; options="--help --help-all" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
         reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
         doctor) options="$connection $output" ;;
-        dev) commands="up down status env"; options="--help" ;;
+        dev) commands="up down status env"; options="--help --help-all" ;;
         "dev "*) options="--dir $output" ;;
-        completions) commands="bash zsh fish"; options="--help" ;;
+        completions) commands="bash zsh fish"; options="--help --help-all" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))

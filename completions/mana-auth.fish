@@ -21,6 +21,7 @@ complete -c mana-auth -s q -l quiet -d 'Print only errors'
 complete -c mana-auth -l log-level -x -a 'trace debug info warn error off' -d 'Log level on stderr'
 complete -c mana-auth -l log-format -x -a 'text json' -d 'Log format on stderr'
 complete -c mana-auth -l help -d 'Show help'
+complete -c mana-auth -l help-all -d 'Show the help of every command below'
 
 # register
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l name -x -d 'Display name'

@@ -1,6 +1,7 @@
-// Completions and help: every command and option the CLI has is in each
-// completion script, each script works in its real shell, and every
-// command's --help has a purpose, grouped options and examples.
+// Completions, help and man pages: every command and option the CLI has is
+// in each completion script and in its man page, each script works in its
+// real shell, and every command's --help has a purpose, grouped options and
+// examples.
 #include "checks.hpp"
 
 #include <fstream>
@@ -172,4 +173,39 @@ TEST_CASE("every command's help has a purpose and grouped options and examples")
             CHECK(help.out.find("  2    usage error") != std::string::npos);
         }
     }
+}
+
+TEST_CASE("every command's man page renders cleanly with the man sections and all its options") {
+    const std::vector<std::string> sections = {"NAME",    "SYNOPSIS",    "DESCRIPTION",
+                                               "OPTIONS", "EXIT STATUS", "ENVIRONMENT",
+                                               "FILES",   "EXAMPLES",    "SEE ALSO"};
+    const auto paths = command_paths();
+    std::size_t pages = 0;
+    for (const auto& page_path : paths) {
+        if (page_path.size() > 1) continue; // a command's commands are on its page
+        const auto name =
+            page_path.empty() ? std::string("mana-auth") : "mana-auth-" + page_path[0];
+        const auto page = run({"man", "--warnings", "-l", MANA_MAN_DIR "/" + name + ".1.gz"},
+                              {{"LC_ALL", "C.UTF-8"}, {"MANWIDTH", "200"}});
+        INFO(name << "\n" << page.out << page.err);
+        CHECK(page.exit_code == 0);
+        CHECK(page.err.empty()); // groff's warnings
+        for (const auto& section : sections)
+            CHECK(page.out.find("\n" + section + "\n") != std::string::npos);
+        for (const auto& path : paths) {
+            // The top's page has the top's options; a command's, its own
+            // and those of its commands.
+            const bool on_page =
+                page_path.empty() ? path.empty() : !path.empty() && path[0] == page_path[0];
+            if (!on_page) continue;
+            for (const auto& option : options_in_help(path)) {
+                INFO("option " << option << " of '" << path.size() << "' words");
+                CHECK(page.out.find(option) != std::string::npos);
+            }
+            if (path.size() > page_path.size())
+                CHECK(page.out.find("mana-auth " + path[0] + " " + path[1]) != std::string::npos);
+        }
+        ++pages;
+    }
+    CHECK(pages == 7); // the top and its 6 commands
 }

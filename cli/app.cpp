@@ -1,0 +1,37 @@
+// The whole command line, defined once: the binary parses with it and the
+// man pages are written from it.
+#include "common.hpp"
+
+namespace mana::cli {
+
+void define_app(CLI::App& app, Context& ctx) {
+    app.name("mana-auth");
+    app.description("mana-auth: register users and converge their sync singletons (userContext, "
+                    "kontextDoc) between a Better Auth database and the sync change log.");
+    app.set_version_flag("--version", "mana-auth " MANA_AUTH_VERSION);
+    app.set_help_all_flag("--help-all", "Print this help and that of every command below this one");
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.get_formatter()->column_width(34);
+
+    // The global options before the command; each command has them too.
+    add_shared_options(app, ctx.global, true);
+    set_register_command(app, ctx);
+    set_bootstrap_command(app, ctx);
+    set_reconcile_command(app, ctx);
+    set_doctor_command(app, ctx);
+    set_dev_command(app, ctx);
+    set_completions_command(app, ctx);
+    set_help_footer(
+        app,
+        {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
+         "  mana-auth register --from founders.jsonl     # users from a file\n"
+         "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
+         "  mana-auth <command> --help                   # a command's options\n",
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
+          Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
+         registration_environment,
+         connection_files});
+}
+
+} // namespace mana::cli

@@ -1,0 +1,70 @@
+# The Debian package: `cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr &&
+# cmake --build build --target package` writes build/mana-auth_<version>_amd64.deb.
+# The binary, man pages and completions come from the install rules of the
+# top CMakeLists.txt; the systemd units, the example environment file,
+# copyright and changelog from here.
+set(MANA_DIST ${CMAKE_CURRENT_LIST_DIR})
+
+# The units name the installed binary and environment file; they go where
+# systemd's own units are (pkg-config systemd) under /usr, else under the
+# prefix, which systemd reads too (/usr/local/lib/systemd/system).
+set(MANA_ENV_FILE ${CMAKE_INSTALL_FULL_SYSCONFDIR}/mana-auth/mana-auth.env)
+set(MANA_UNIT_DIR lib/systemd/system)
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    pkg_get_variable(MANA_UNIT_DIR systemd systemdsystemunitdir)
+    if(NOT MANA_UNIT_DIR)
+        set(MANA_UNIT_DIR /lib/systemd/system)
+    endif()
+endif()
+foreach(unit mana-auth-reconcile.service mana-auth-check.service)
+    configure_file(${MANA_DIST}/${unit}.in ${CMAKE_BINARY_DIR}/dist/${unit} @ONLY)
+    install(FILES ${CMAKE_BINARY_DIR}/dist/${unit} DESTINATION ${MANA_UNIT_DIR})
+endforeach()
+install(FILES ${MANA_DIST}/mana-auth-reconcile.timer ${MANA_DIST}/mana-auth-check.timer
+        DESTINATION ${MANA_UNIT_DIR})
+# Readable by root only: a connection password may stand in it.
+install(FILES ${MANA_DIST}/mana-auth.env DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/mana-auth
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+
+# The changelog must agree with the version the package gets.
+file(STRINGS ${MANA_DIST}/changelog changelog_head LIMIT_COUNT 1)
+if(NOT changelog_head MATCHES "^mana-auth \\(${PROJECT_VERSION}\\) ")
+    message(FATAL_ERROR "cli/dist/changelog starts with '${changelog_head}': add an entry for "
+                        "${PROJECT_VERSION}, the version in CMakeLists.txt")
+endif()
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/changelog.gz
+                   COMMAND gzip -9n -c ${MANA_DIST}/changelog > ${CMAKE_BINARY_DIR}/dist/changelog.gz
+                   DEPENDS ${MANA_DIST}/changelog)
+add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz)
+install(FILES ${MANA_DIST}/copyright ${CMAKE_BINARY_DIR}/dist/changelog.gz
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${MANA_DIST}/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME mana-auth)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME mana-auth)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER
+    "mana-auth maintainers <maintainers@users.noreply.b-seed-f46ef09c.example>")
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# The extended lines without their leading space: CPack adds it.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "register Better Auth users and converge their sync singletons
+mana-auth is the Mana platform's operators' tool for its authentication
+service (Better Auth on PostgreSQL) and its sync service's change log. It
+registers users exactly as the service's sign-up does, and writes every
+missing per-user and per-Space default document (userContext, kontextDoc)
+into the change log, by hand or from the packaged systemd timer.")
+# Depends from the binary's own libraries (dpkg-shlibdeps).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${MANA_DIST}/conffiles ${MANA_DIST}/postinst ${MANA_DIST}/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_STRIP_FILES ON)
+# /etc and /lib/systemd are outside the prefix: staged under DESTDIR.
+set(CPACK_SET_DESTDIR ON)
+# A package for /usr/local would put files where Debian packages must not.
+set(CPACK_MANA_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
+set(CPACK_PROJECT_CONFIG_FILE ${MANA_DIST}/cpack_checks.cmake)
+include(CPack)
