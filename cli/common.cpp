@@ -198,6 +198,10 @@ const char* file_meaning(const std::string& path) {
     return meanings.at(path);
 }
 
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+    return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
 namespace {
 
 std::map<const CLI::App*, HelpFooter>& footers() {

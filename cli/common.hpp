@@ -97,6 +97,10 @@ extern const std::vector<std::string> connection_environment;
 extern const std::vector<std::string> registration_environment;
 extern const std::vector<std::string> connection_files;
 
+// Every command of app, parsed or not (CLI11's get_subcommands() without a
+// filter gives only the parsed ones).
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app);
+
 // The whole command line into app, its parsed values into ctx.
 void define_app(CLI::App& app, Context& ctx);
 

@@ -25,10 +25,6 @@ struct CommandPath {
     std::string unknown;
 };
 
-std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
-    return app.get_subcommands([](const CLI::App*) { return true; });
-}
-
 CommandPath command_path(const CLI::App& top, int argc, char** argv) {
     CommandPath found;
     const CLI::App* current = &top;
@@ -134,17 +130,20 @@ std::optional<std::string> global_option_error(const CLI::App& top, const Comman
     while (!chain.back()->get_subcommands().empty())
         chain.push_back(chain.back()->get_subcommands().front());
     const auto& command = *chain.back();
-    for (const char* name : {"--auth-db", "--sync-db", "--log-level", "--log-format"}) {
+    // The top's options that take a value are the global ones that do.
+    for (const auto* global :
+         top.get_options([](const CLI::Option* o) { return o->get_type_size() > 0; })) {
+        const auto name = global->get_name();
         std::size_t given = 0;
         for (const auto* app : chain) {
             if (const auto* option = app->get_option_no_throw(name)) given += option->count();
         }
         if (given > 1) {
-            return std::string(name) + " is given " + std::to_string(given) +
+            return name + " is given " + std::to_string(given) +
                    " times: give it once, before the command or after it";
         }
         if (given == 1 && !command.get_option_no_throw(name)) {
-            return std::string(name) + " does not apply to '" + path.path.substr(1) +
+            return name + " does not apply to '" + path.path.substr(1) +
                    "' (it connects to no database)";
         }
     }

@@ -54,10 +54,6 @@ std::string without_name(const std::string& description) {
     return description.rfind(prefix, 0) == 0 ? description.substr(prefix.size()) : description;
 }
 
-std::vector<const CLI::App*> commands_of(const CLI::App& app) {
-    return app.get_subcommands([](const CLI::App*) { return true; });
-}
-
 bool is_help(const CLI::App& app, const CLI::Option* option) {
     return option == app.get_help_ptr() || option == app.get_help_all_ptr();
 }
@@ -91,24 +87,27 @@ std::string option_text(const CLI::Option& option) {
 // The options of command under headings of their groups: .SS for a page's
 // own command, an italic line inside a command's .SS on a parent's page.
 void write_options(std::ostream& page, const CLI::App& command, bool nested) {
+    // Hidden options have no group; a command's help flags are on its parent's page.
+    const auto shown = command.get_options([&](const CLI::Option* option) {
+        return !option->get_group().empty() && !(nested && is_help(command, option));
+    });
     std::vector<std::string> groups;
-    for (const auto* option : command.get_options()) {
-        const auto& group = option->get_group();
-        if (group.empty() || (nested && is_help(command, option))) continue;
-        if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+    for (const auto* option : shown) {
+        if (std::find(groups.begin(), groups.end(), option->get_group()) == groups.end())
+            groups.push_back(option->get_group());
     }
     for (const auto& group : groups) {
         page << (nested ? ".PP\n" + italic(group) + "\n" : ".SS " + roff(group) + "\n");
-        for (const auto* option : command.get_options()) {
-            if (option->get_group() != group || (nested && is_help(command, option))) continue;
-            page << ".TP\n" << option_term(*option) << "\n" << option_text(*option) << "\n";
+        for (const auto* option : shown) {
+            if (option->get_group() == group)
+                page << ".TP\n" << option_term(*option) << "\n" << option_text(*option) << "\n";
         }
     }
 }
 
 std::string synopsis(const std::string& path, const CLI::App& command) {
     std::string line = bold(path) + " [" + italic("OPTIONS") + "]";
-    if (!commands_of(command).empty()) return line + " " + italic("COMMAND") + " ...";
+    if (!subcommands_of(command).empty()) return line + " " + italic("COMMAND") + " ...";
     for (const auto* option : command.get_options()) {
         if (!option->get_positional()) continue;
         const auto name = italic(option->get_name());
@@ -157,7 +156,7 @@ void write_page(const std::string& dir, const std::string& date, const Page& pag
         << ".SH NAME\n"
         << roff(page.name) << " \\- " << roff(without_name(page.command->get_description())) << "\n"
         << ".SH SYNOPSIS\n";
-    const auto subcommands = commands_of(*page.command);
+    const auto subcommands = subcommands_of(*page.command);
     if (subcommands.empty() || page.command->get_parent() == nullptr) {
         out << synopsis(page.path, *page.command) << "\n";
     } else {
@@ -209,7 +208,7 @@ int main(int argc, char** argv) {
     Context ctx;
     define_app(app, ctx);
     std::vector<Page> pages{{"mana-auth", "mana-auth", &app}};
-    for (const auto* command : commands_of(app))
+    for (const auto* command : subcommands_of(app))
         pages.push_back(
             {"mana-auth-" + command->get_name(), "mana-auth " + command->get_name(), command});
     try {

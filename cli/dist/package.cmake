@@ -8,7 +8,8 @@ set(MANA_DIST ${CMAKE_CURRENT_LIST_DIR})
 # The units name the installed binary and environment file; they go where
 # systemd's own units are (pkg-config systemd) under /usr, else under the
 # prefix, which systemd reads too (/usr/local/lib/systemd/system).
-set(MANA_ENV_FILE ${CMAKE_INSTALL_FULL_SYSCONFDIR}/mana-auth/mana-auth.env)
+set(MANA_ENV_DIR ${CMAKE_INSTALL_FULL_SYSCONFDIR}/mana-auth)
+set(MANA_ENV_FILE ${MANA_ENV_DIR}/mana-auth.env)
 set(MANA_UNIT_DIR lib/systemd/system)
 if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
     pkg_get_variable(MANA_UNIT_DIR systemd systemdsystemunitdir)
@@ -23,7 +24,7 @@ endforeach()
 install(FILES ${MANA_DIST}/mana-auth-reconcile.timer ${MANA_DIST}/mana-auth-check.timer
         DESTINATION ${MANA_UNIT_DIR})
 # Readable by root only: a connection password may stand in it.
-install(FILES ${MANA_DIST}/mana-auth.env DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/mana-auth
+install(FILES ${MANA_DIST}/mana-auth.env DESTINATION ${MANA_ENV_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 
 # The changelog must agree with the version the package gets.
