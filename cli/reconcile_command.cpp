@@ -76,7 +76,9 @@ nlohmann::json kind_json(const KindCounts& c) {
             {"missing", c.missing ? nlohmann::json(*c.missing) : nlohmann::json()},
             {"written", c.written},
             {"failed", c.failed},
-            {"missingSample", c.missing_sample}};
+            {"missingSample", c.missing_sample},
+            {"duplicates", c.duplicates ? nlohmann::json(*c.duplicates) : nlohmann::json()},
+            {"duplicateSample", c.duplicate_sample}};
 }
 
 std::string kind_text(const char* what, const KindCounts& c, bool write) {
@@ -171,14 +173,18 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
     if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
     if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
     if (f.dry_run) {
-        for (const auto& [what, counts] :
-             {std::pair<const char*, const KindCounts&>{"userContext", r.users},
-              std::pair<const char*, const KindCounts&>{"kontextDoc", r.spaces}}) {
+        for (const auto& [what, counts] : by_kind(r)) {
             if (!counts.missing_sample.empty())
                 say(ctx, std::string("missing ") + what + ": " +
                              list(counts.missing_sample,
                                   counts.missing.value_or(std::numeric_limits<long long>::max())));
         }
+    }
+    for (const auto& [what, counts] : by_kind(r)) {
+        if (counts.duplicates.value_or(0) > 0)
+            say(ctx, std::string(what) + " written more than once (reported, not retracted): " +
+                         std::to_string(*counts.duplicates) + " (" +
+                         list(counts.duplicate_sample, *counts.duplicates) + ")");
     }
     if (r.orphans)
         say(ctx, "orphan Spaces (no live member, not written): " + std::to_string(r.orphans) +

@@ -1,5 +1,5 @@
 // One kind converged by one of reconcile's two strategies: set-based (one
-// anti-join, then COPY in batches under the kind's bucket locks) for a role
+// aggregate, then COPY in batches under the kind's bucket locks) for a role
 // that bypasses row-level security, item by item (each scoped and locked as
 // bootstrap does) for one bound by it. What both share is here.
 #pragma once

@@ -38,14 +38,14 @@ std::string reconcile_metrics(const RunMetrics& run) {
     if (!run.result) return out;
     const auto& r = *run.result;
     gauge(out, "items",
-          "Singletons of the last reconcile, by kind and state (missing: absent when not known).");
-    for (const auto& [kind, counts] :
-         {std::pair<const char*, const KindCounts&>{"userContext", r.users},
-          std::pair<const char*, const KindCounts&>{"kontextDoc", r.spaces}}) {
+          "Singletons of the last reconcile, by kind and state (missing, duplicate: absent when "
+          "not known; duplicate: written more than once, reported only).");
+    for (const auto& [kind, counts] : by_kind(r)) {
         std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned}};
         if (counts.missing) states.emplace_back("missing", *counts.missing);
         states.emplace_back("written", counts.written);
         states.emplace_back("failed", counts.failed);
+        if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
         for (const auto& [state, value] : states) {
             out += fmt::format("mana_auth_reconcile_items{{kind=\"{}\",state=\"{}\"}} {}\n", kind,
                                state, value);

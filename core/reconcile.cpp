@@ -18,14 +18,15 @@ namespace mana {
 namespace {
 
 // Limits a role or database may set that a reconcile's own work outgrows:
-// its anti-join and COPY run for seconds at a million ids, it waits for the
+// its aggregate and COPY run for seconds at a million ids, it waits for the
 // run lock (--wait) and for per-item writers to leave its buckets, and a
 // transaction of one database waits while it reads the other.
 constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
                                          "idle_in_transaction_session_timeout"};
 
-// The sessions' settings: memory for the anti-joins and the writer sorts,
-// enough to keep a million ids in one hash; should this process die, the
+// The sessions' settings: memory for the aggregates and the writer sorts,
+// enough to count a million ids and their rows in one hash (256 MB of hash
+// memory at the default hash_mem_multiplier; past it, the server spills); should this process die, the
 // server notices within a second even in a long query, and frees the
 // session's locks; and no limit above. Not through a pooler: there the
 // settings would outlive this run in a server session that other clients
@@ -38,7 +39,7 @@ void configure_session(Database& db) {
     }
     db.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        std::string settings = "SET work_mem = '64MB'; SET client_connection_check_interval = '1s'";
+        std::string settings = "SET work_mem = '128MB'; SET client_connection_check_interval = '1s'";
         for (const char* limit : lifted_limits) {
             settings += std::string("; SET ") + limit + " = 0";
             if (!spdlog::should_log(spdlog::level::debug)) continue;
@@ -105,7 +106,8 @@ class Run {
         result.item_by_item = sync_.bound_by_rls();
         if (result.item_by_item) {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
-                         "writes item by item, much slower than with a BYPASSRLS role");
+                         "writes item by item, much slower than with a BYPASSRLS role, and does "
+                         "not count singletons written twice");
         }
         configure_session(sync_);
         std::optional<RunLock> run_lock;
@@ -161,6 +163,10 @@ class Run {
 };
 
 } // namespace
+
+std::array<NamedCounts, 2> by_kind(const ReconcileResult& result) {
+    return {{{"userContext", result.users}, {"kontextDoc", result.spaces}}};
+}
 
 ReconcileResult reconcile(Database& auth, Database& sync, const ReconcileOptions& options,
                           const ReconcileProgress& progress) {

@@ -3,9 +3,10 @@
 // The ids of the live users and of the Spaces are read from the auth
 // database in one stream each and COPY-ed into temporary tables of the sync
 // database. A role that bypasses row-level security then finds what is
-// missing with one anti-join per kind, and writes it with COPY in batches,
+// missing, and what was written twice, with one aggregate per kind over the
+// ids and the kind's rows, and writes what is missing with COPY in batches,
 // each its own transaction, holding the kind's lock buckets (see
-// sync_log.hpp) from the anti-join to the last batch; the writers of the
+// sync_log.hpp) from the aggregate to the last batch; the writers of the
 // missing Spaces are looked up batch by batch. A role bound by row-level
 // security cannot see other users' rows in one query: it checks and writes
 // item by item, each scoped and locked as bootstrap does.
@@ -14,6 +15,7 @@
 #include "db.hpp"
 #include "error.hpp"
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -28,9 +30,9 @@ struct ReconcileOptions {
     int shard = 0;      // this run's shard, 0-based
     int shards = 1;     // of this many (by lock bucket)
     long long batch_size = 5000;
-    bool wait_for_lock = false;   // block instead of exiting 6
+    bool wait_for_lock = false;     // block instead of exiting 6
     bool pooled_session_ok = false; // the sync pooler, if any, is in session mode
-    std::size_t sample_size = 20; // ids listed of what is missing, orphaned, failed
+    std::size_t sample_size = 20;   // ids listed of what is missing, orphaned, failed
 };
 
 struct KindCounts {
@@ -43,6 +45,11 @@ struct KindCounts {
     long long written = 0;
     long long failed = 0;
     std::vector<std::string> missing_sample;
+    // Items whose singleton was created more than once and not deleted since
+    // (insert rows minus delete rows above 1): reported, never retracted.
+    // None when not counted (item by item, or stopped before the audit).
+    std::optional<long long> duplicates;
+    std::vector<std::string> duplicate_sample;
 };
 
 struct ReconcileResult {
@@ -56,6 +63,13 @@ struct ReconcileResult {
     bool interrupted = false;
     double seconds = 0;
 };
+
+// The counts of each kind under its singleton's name, for reports.
+struct NamedCounts {
+    const char* singleton; // "userContext", "kontextDoc"
+    const KindCounts& counts;
+};
+std::array<NamedCounts, 2> by_kind(const ReconcileResult& result);
 
 // phase: "users" or "spaces"; step: "loading", "checking", "writing".
 using ReconcileProgress =

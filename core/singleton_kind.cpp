@@ -26,22 +26,25 @@ Outcome ensure_space(Database& sync, const std::string& space_id, const std::str
 
 } // namespace
 
-const SingletonKind user_context_kind{
-    "users",
-    "SELECT id FROM auth.users WHERE deleted_at IS NULL",
-    "mana_reconcile_users",
-    "mana_reconcile_missing_users",
-    "s.user_id = t.id AND s.table_name = 'userContext' AND s.record_id = 'singleton'",
-    user_context_locks,
-    false,
-    user_context_of,
-    ensure_user};
+const SingletonKind user_context_kind{"users",
+                                      "SELECT id FROM auth.users WHERE deleted_at IS NULL",
+                                      "mana_reconcile_users",
+                                      "mana_reconcile_audit_users",
+                                      "mana_reconcile_missing_users",
+                                      "s.table_name = 'userContext' AND s.record_id = 'singleton'",
+                                      "user_id",
+                                      user_context_locks,
+                                      false,
+                                      user_context_of,
+                                      ensure_user};
 
 const SingletonKind kontext_doc_kind{"spaces",
                                      "SELECT id FROM auth.organizations",
                                      "mana_reconcile_spaces",
+                                     "mana_reconcile_audit_spaces",
                                      "mana_reconcile_missing_spaces",
-                                     "s.space_id = t.id AND s.table_name = 'kontextDoc'",
+                                     "s.table_name = 'kontextDoc'",
+                                     "space_id",
                                      kontext_doc_locks,
                                      true,
                                      kontext_doc_of,

@@ -15,8 +15,10 @@ struct SingletonKind {
     const char* phase;         // "users" or "spaces": progress and logs
     const char* ids_sql;       // every id that must have the singleton (auth database)
     const char* ids_table;     // the sync session's every id of the shard, numbered n
-    const char* missing_table; // and those without their singleton, numbered n
-    const char* exists_sql;    // when a row s of sync_changes is the singleton of t.id
+    const char* audit_table;   // those without their singleton or with it twice
+    const char* missing_table; // those without it, numbered n from 1
+    const char* rows_sql;      // when a row s of sync_changes is one of the kind (SPEC §2.3)
+    const char* id_column;     // and the column naming its user or Space
     KindLocks locks;
     // A Space's row is written by one of its live members: a Space without
     // one is an orphan, never written.

@@ -103,4 +103,39 @@ std::string id_problem(std::string_view id) {
     return "";
 }
 
+void copy_line_to_value(std::string& line) {
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.find('\\') == std::string::npos) return; // an id practically never has one
+    std::string value;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] != '\\' || i + 1 == line.size()) {
+            value += line[i];
+            continue;
+        }
+        switch (const char escaped = line[++i]) {
+        case 'b':
+            value += '\b';
+            break;
+        case 'f':
+            value += '\f';
+            break;
+        case 'n':
+            value += '\n';
+            break;
+        case 'r':
+            value += '\r';
+            break;
+        case 't':
+            value += '\t';
+            break;
+        case 'v':
+            value += '\v';
+            break;
+        default:
+            value += escaped; // \\ and any other escaped character
+        }
+    }
+    line = std::move(value);
+}
+
 } // namespace mana

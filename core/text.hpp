@@ -23,6 +23,11 @@ std::size_t utf16_length(std::string_view s);
 // '?', and anything past max_bytes becomes "...".
 std::string printable(std::string_view s, std::size_t max_bytes = 80);
 
+// A line of COPY's text format holding one text column, as get_raw_line
+// gives it, made into the column's value: the line end dropped and the
+// escapes (\\, \t, \n, \r, \b, \f, \v) undone, in place.
+void copy_line_to_value(std::string& line);
+
 // Why an id given on the command line is unusable, or empty when it is fine.
 std::string id_problem(std::string_view id);
 

@@ -30,12 +30,12 @@ void add_member(TempDatabases& db, const std::string& space_id, const std::strin
 
 void add_sync_row(TempDatabases& db, const std::string& table_name, const std::string& record_id,
                   const std::string& user_id, const std::string& space_id,
-                  const std::string& app_id) {
+                  const std::string& app_id, const std::string& op) {
     pqxx::work tx{db.sync()};
     tx.exec_params("INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, data, "
-                   "client_id, space_id) VALUES ($1, $2, $3, $4, 'insert', '{}', 'web:client', "
+                   "client_id, space_id) VALUES ($1, $2, $3, $4, $6, '{}', 'web:client', "
                    "NULLIF($5, ''))",
-                   app_id, table_name, record_id, user_id, space_id);
+                   app_id, table_name, record_id, user_id, space_id, op);
     tx.commit();
 }
 

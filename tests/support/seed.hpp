@@ -17,7 +17,7 @@ void add_member(TempDatabases& db, const std::string& space_id, const std::strin
 // A row as a web client would push it.
 void add_sync_row(TempDatabases& db, const std::string& table_name, const std::string& record_id,
                   const std::string& user_id, const std::string& space_id = "",
-                  const std::string& app_id = "app");
+                  const std::string& app_id = "app", const std::string& op = "insert");
 
 // n users u1..un, each owning its personal Space s1..sn.
 void add_users_with_spaces(TempDatabases& db, long long n);

@@ -35,3 +35,16 @@ TEST_CASE("id_problem names what is wrong with an id") {
     CHECK(id_problem(std::string("a\0b", 3)) == "contains control characters");
     CHECK(id_problem("a\xff") == "is not valid UTF-8");
 }
+
+TEST_CASE("copy_line_to_value undoes COPY's text escapes and drops the line end") {
+    const auto value = [](std::string line) {
+        mana::copy_line_to_value(line);
+        return line;
+    };
+    CHECK(value("abc\n") == "abc");
+    CHECK(value("abc") == "abc");
+    CHECK(value("a\\\\b\n") == "a\\b");
+    CHECK(value("tab\\there\\nnew\\rcr\n") == "tab\there\nnew\rcr");
+    CHECK(value("\\b\\f\\v") == "\b\f\v");
+    CHECK(value("") == "");
+}
