@@ -24,6 +24,7 @@ struct ReconcileFlags {
     bool users_only = false;
     bool spaces_only = false;
     std::string shard;
+    std::optional<std::string> since;
     long long batch_size = 5000;
     bool wait = false;
     bool pooled_session_ok = false;
@@ -101,12 +102,14 @@ std::string list(const std::vector<std::string>& ids, long long total) {
 // counted, else (failed, refused) on the way out.
 class MetricsFile {
   public:
-    explicit MetricsFile(const std::optional<std::string>& path) : path_(path) {}
+    MetricsFile(const std::optional<std::string>& path, std::string scope)
+        : path_(path), scope_(std::move(scope)) {}
 
     void record(const std::optional<ReconcileResult>& result, bool success) {
         if (!path_ || recorded_) return;
         recorded_ = true;
         RunMetrics m;
+        m.scope = scope_;
         m.result = result;
         m.success = success;
         m.seconds =
@@ -126,6 +129,7 @@ class MetricsFile {
     }
 
     std::optional<std::string> path_;
+    std::string scope_;
     bool recorded_ = false;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
@@ -137,6 +141,7 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     options.users = !f.spaces_only;
     options.spaces = !f.users_only;
     if (!f.shard.empty()) std::tie(options.shard, options.shards) = parse_shard(f.shard);
+    if (f.since) options.since = parse_since(*f.since);
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.pooled_session_ok = f.pooled_session_ok;
@@ -156,6 +161,7 @@ Exit exit_of(const ReconcileResult& r, const ReconcileOptions& options) {
 void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
     emit_json({{"ok", exit == Exit::ok},
                {"mode", mode},
+               {"since", r.since ? nlohmann::json(*r.since) : nlohmann::json()},
                {"users", kind_json(r.users)},
                {"spaces", kind_json(r.spaces)},
                {"softDeletedUsers", r.soft_deleted_users},
@@ -170,6 +176,8 @@ void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
 
 void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOptions& options,
                  const ReconcileResult& r, Exit exit) {
+    if (r.since)
+        say(ctx, "new since " + *r.since + ": users created, Spaces created or joined since then");
     if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
     if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
     if (f.dry_run) {
@@ -215,7 +223,7 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
 // Every run leaves its metrics, failed and refused ones included:
 // monitoring must not stay green while cron fails.
 Exit run(const Context& ctx, const ReconcileFlags& f) {
-    MetricsFile metrics(f.metrics_file);
+    MetricsFile metrics(f.metrics_file, f.since ? "since" : "all");
     try {
         return converge(ctx, f, metrics);
     } catch (...) {
@@ -254,6 +262,10 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--shard", f->shard,
                     "K/N: this worker's share of N (by a stable hash of the id)")
         ->group(behaviour_group);
+    cmd->add_option("--since", f->since,
+                    "WHEN (15m, 2h, 1d, or an ISO-8601 time with its zone): only the users "
+                    "created and the Spaces created or joined since then")
+        ->group(behaviour_group);
     cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
         ->check(CLI::Range(1LL, 1000000LL))
         ->group(behaviour_group);
@@ -279,6 +291,8 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
          "/var/lib/node_exporter/mana.prom\n"
          "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
          "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n"
+         "  * * * * * mana-auth reconcile --all --since 15m --wait --quiet   # the new, each "
+         "minute\n"
          "  systemctl enable --now mana-auth-reconcile.timer # every 5 minutes, as packaged\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::drift,
           Exit::interrupted, Exit::terminated},

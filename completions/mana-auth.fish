@@ -52,6 +52,7 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l check -d 'Co
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l users-only -d 'Only userContext'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l spaces-only -d 'Only kontextDoc'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l shard -x -d "K/N: this worker's share"
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l since -x -d 'Only what is new since WHEN (15m, 2h, 1d, ISO-8601 with zone)'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l batch-size -x -d 'Rows per committed batch'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l wait -d 'Wait for a running reconcile'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l pooled-session-ok -d 'The sync pooler is in session mode'

@@ -36,9 +36,13 @@ void KindPass::load_ids() {
     auto& counts = tally.counts;
     auth.run([&](pqxx::connection& a) {
         pqxx::read_transaction read{a};
+        // COPY takes no parameters: the query reads the moment from a
+        // setting of this transaction.
+        if (!since.empty()) read.exec_params("SELECT set_config('mana.since', $1, true)", since);
         sync.run([&](pqxx::connection& s) {
             pqxx::work write{s};
-            pqxx::stream_from in{read, std::string("(") + kind.ids_sql + ")"};
+            pqxx::stream_from in{read, std::string("(") +
+                                           (since.empty() ? kind.ids_sql : kind.new_ids_sql) + ")"};
             pqxx::stream_to out{write, kind.ids_table, std::vector<std::string>{"n", "id"}};
             // Read raw, numbered and counted here: parsing tuples, and a
             // serial column's nextval per row, cost a third of the load.

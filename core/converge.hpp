@@ -40,15 +40,16 @@ std::string writer_in(const std::map<std::string, std::string>& writers, const s
 class KindPass {
   public:
     KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
-             const ReconcileOptions& run_options, KindProgress report,
+             const ReconcileOptions& run_options, std::string since_moment, KindProgress report,
              const std::atomic<bool>& cancelled)
-        : kind(of), auth(auth_db), sync(sync_db), options(run_options), progress(std::move(report)),
-          cancelled_(cancelled) {}
+        : kind(of), auth(auth_db), sync(sync_db), options(run_options),
+          since(std::move(since_moment)), progress(std::move(report)), cancelled_(cancelled) {}
 
     const SingletonKind& kind;
     Database& auth;
     Database& sync;
     const ReconcileOptions& options;
+    const std::string since; // --since resolved (a timestamptz), or empty: every id
     const KindProgress progress;
     Tally tally;
 
@@ -57,8 +58,9 @@ class KindPass {
     // Where the time goes, for --log-level debug.
     void step_done(const char* what);
 
-    // The ids of the shard, streamed from the auth database into the sync
-    // session's kind.ids_table; counts them as scanned.
+    // The ids of the shard (new since `since`, if given), streamed from the
+    // auth database into the sync session's kind.ids_table; counts them as
+    // scanned.
     void load_ids();
     // f(ids) for the ids of table, batch_size at a time, until stopped;
     // whether it went through all of them.

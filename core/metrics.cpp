@@ -11,57 +11,75 @@
 namespace mana {
 namespace {
 
-void gauge(std::string& out, const std::string& name, const std::string& help) {
-    out += fmt::format("# HELP mana_auth_reconcile_{} {}\n# TYPE mana_auth_reconcile_{} gauge\n",
-                       name, help, name);
-}
-
 constexpr const char* last_success_series = "mana_auth_reconcile_last_success_timestamp_seconds";
+
+// One gauge family of a run's file: every series carries the run's scope,
+// so that the files of an --all and a --since run can sit side by side in
+// one textfile directory (a family must have the same labels in every file).
+class Families {
+  public:
+    explicit Families(const std::string& scope) : scope_(scope) {}
+
+    void gauge(const std::string& name, const std::string& help) {
+        name_ = "mana_auth_reconcile_" + name;
+        out_ += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name_, help, name_);
+    }
+    template <class Value>
+    void sample(const Value& value, const std::string& labels = "") {
+        out_ += fmt::format("{}{{scope=\"{}\"{}}} {}\n", name_, scope_, labels, value);
+    }
+    std::string text() const { return out_; }
+
+  private:
+    std::string scope_;
+    std::string name_;
+    std::string out_;
+};
 
 } // namespace
 
 std::string reconcile_metrics(const RunMetrics& run) {
-    std::string out;
-    gauge(out, "last_run_timestamp_seconds", "When the last reconcile finished (Unix time).");
-    out += fmt::format("mana_auth_reconcile_last_run_timestamp_seconds {}\n", run.finished_at);
-    gauge(out, "duration_seconds", "How long the last reconcile took.");
-    out += fmt::format("mana_auth_reconcile_duration_seconds {:.3f}\n", run.seconds);
-    gauge(out, "success",
-          "1 if the last reconcile converged (or checked) without failures; 0 if it failed, was "
-          "refused or was interrupted.");
-    out += fmt::format("mana_auth_reconcile_success {}\n", run.success ? 1 : 0);
+    Families f(run.scope);
+    f.gauge("last_run_timestamp_seconds", "When the last reconcile finished (Unix time).");
+    f.sample(run.finished_at);
+    f.gauge("duration_seconds", "How long the last reconcile took.");
+    f.sample(fmt::format("{:.3f}", run.seconds));
+    f.gauge("success",
+            "1 if the last reconcile converged (or checked) without failures; 0 if it failed, was "
+            "refused or was interrupted.");
+    f.sample(run.success ? 1 : 0);
     if (run.last_success) {
-        gauge(out, "last_success_timestamp_seconds",
-              "When a reconcile last succeeded (Unix time): alert when it grows old.");
-        out += fmt::format("{} {}\n", last_success_series, *run.last_success);
+        f.gauge("last_success_timestamp_seconds",
+                "When a reconcile last succeeded (Unix time): alert when it grows old.");
+        f.sample(*run.last_success);
     }
-    if (!run.result) return out;
+    if (!run.result) return f.text();
     const auto& r = *run.result;
-    gauge(out, "items",
-          "Singletons of the last reconcile, by kind and state (missing, duplicate: absent when "
-          "not known; duplicate: written more than once, reported only).");
+    f.gauge("items", "Singletons of the last reconcile, by kind and state (missing, duplicate: "
+                     "absent when not known; duplicate: written more than once, reported only).");
     for (const auto& [kind, counts] : by_kind(r)) {
         std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned}};
         if (counts.missing) states.emplace_back("missing", *counts.missing);
         states.emplace_back("written", counts.written);
         states.emplace_back("failed", counts.failed);
         if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
-        for (const auto& [state, value] : states) {
-            out += fmt::format("mana_auth_reconcile_items{{kind=\"{}\",state=\"{}\"}} {}\n", kind,
-                               state, value);
-        }
+        for (const auto& [state, value] : states)
+            f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind, state));
     }
-    gauge(out, "orphan_spaces", "Spaces without a live member: reported, never written.");
-    out += fmt::format("mana_auth_reconcile_orphan_spaces {}\n", r.orphans);
-    return out;
+    f.gauge("orphan_spaces", "Spaces without a live member: reported, never written.");
+    f.sample(r.orphans);
+    return f.text();
 }
 
 std::optional<std::time_t> last_success_in(const std::string& metrics_text) {
-    const auto prefix = std::string("\n") + last_success_series + " ";
-    const auto at = ("\n" + metrics_text).find(prefix);
+    // The series with its labels, or without (a file from before they had any).
+    const auto name = std::string("\n") + last_success_series;
+    auto at = ("\n" + metrics_text).find(name);
     if (at == std::string::npos) return std::nullopt;
+    at += name.size() - 1;
+    if (at < metrics_text.size() && metrics_text[at] == '{') at = metrics_text.find('}', at) + 1;
     try {
-        return static_cast<std::time_t>(std::stoll(metrics_text.substr(at + prefix.size() - 1)));
+        return static_cast<std::time_t>(std::stoll(metrics_text.substr(at)));
     } catch (const std::exception&) {
         return std::nullopt; // not a number: as if never recorded
     }

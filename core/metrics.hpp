@@ -11,6 +11,7 @@ namespace mana {
 
 // What one reconcile run leaves for monitoring, good or not.
 struct RunMetrics {
+    std::string scope = "all";             // "since" for --since: the label of every series
     std::optional<ReconcileResult> result; // none: it failed before it counted
     bool success = false;
     double seconds = 0;

@@ -6,11 +6,14 @@
 #include "locks.hpp"
 #include "pooler.hpp"
 #include "privileges.hpp"
+#include "text.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -26,11 +29,10 @@ constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
 
 // The sessions' settings: memory for the aggregates and the writer sorts,
 // enough to count a million ids and their rows in one hash (256 MB of hash
-// memory at the default hash_mem_multiplier; past it, the server spills); should this process die, the
-// server notices within a second even in a long query, and frees the
-// session's locks; and no limit above. Not through a pooler: there the
-// settings would outlive this run in a server session that other clients
-// get next (and the role's limits hold).
+// memory at the default hash_mem_multiplier; past it, the server spills); should this process die,
+// the server notices within a second even in a long query, and frees the session's locks; and no
+// limit above. Not through a pooler: there the settings would outlive this run in a server session
+// that other clients get next (and the role's limits hold).
 void configure_session(Database& db) {
     if (db.through_pooler()) {
         spdlog::debug("{}: session settings left as they are (reached through a pooler)",
@@ -39,7 +41,8 @@ void configure_session(Database& db) {
     }
     db.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        std::string settings = "SET work_mem = '128MB'; SET client_connection_check_interval = '1s'";
+        std::string settings =
+            "SET work_mem = '128MB'; SET client_connection_check_interval = '1s'";
         for (const char* limit : lifted_limits) {
             settings += std::string("; SET ") + limit + " = 0";
             if (!spdlog::should_log(spdlog::level::debug)) continue;
@@ -79,12 +82,38 @@ void converge_all(const std::vector<KindPass*>& passes, void (*strategy)(KindPas
     }
 }
 
-long long count_soft_deleted_users(Database& auth) {
-    return auth.run([](pqxx::connection& c) {
+// Among the users created since `since`, when given.
+long long count_soft_deleted_users(Database& auth, const std::optional<std::string>& since) {
+    return auth.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
-        return tx.exec1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL")[0]
+        return tx
+            .exec_params1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL AND "
+                          "($1::timestamptz IS NULL OR created_at >= $1::timestamptz)",
+                          since)[0]
             .as<long long>();
     });
+}
+
+// The moment of --since on the auth database's clock, which stamped
+// created_at, as ISO-8601 UTC to the microsecond; a moment still to come is
+// a usage error.
+std::optional<std::string> resolve_since(Database& auth, const std::optional<Since>& since) {
+    if (!since) return std::nullopt;
+    const auto row = auth.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        return tx.exec_params1(
+            "SELECT to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m > now(), "
+            "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT "
+            "coalesce($1::timestamptz, now() - make_interval(secs => $2)) AS m) moment",
+            since->timestamp, static_cast<double>(since->seconds_ago));
+    });
+    if (row[1].as<bool>()) {
+        throw usage_error("--since " + printable(*since->timestamp) +
+                          " is in the future (the auth "
+                          "database's clock reads " +
+                          row[2].as<std::string>() + ")");
+    }
+    return row[0].as<std::string>();
 }
 
 // The whole run: its checks and lock, then both kinds at once, Spaces on a
@@ -97,12 +126,13 @@ class Run {
 
     ReconcileResult run() {
         const auto started = std::chrono::steady_clock::now();
+        ReconcileResult result;
+        result.since = resolve_since(auth_, o_.since);
         // The ids go into temporary tables: refuse by name before reading.
         require_own_session(sync_,
                             "reconcile keeps temporary tables and locks in its server session",
                             o_.pooled_session_ok);
         require_privilege(sync_, sync_temp);
-        ReconcileResult result;
         result.item_by_item = sync_.bound_by_rls();
         if (result.item_by_item) {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
@@ -112,7 +142,7 @@ class Run {
         configure_session(sync_);
         std::optional<RunLock> run_lock;
         if (o_.write) run_lock.emplace(sync_, o_.shard, o_.shards, o_.wait_for_lock);
-        result.soft_deleted_users = count_soft_deleted_users(auth_);
+        result.soft_deleted_users = count_soft_deleted_users(auth_, result.since);
         configure_session(auth_);
         std::optional<Database> space_auth, space_sync;
         if (o_.users && o_.spaces) {
@@ -120,9 +150,11 @@ class Run {
             configure_session(*space_auth), configure_session(*space_sync);
         }
         std::atomic<bool> cancelled{false};
-        KindPass users(user_context_kind, auth_, sync_, o_, reporter(user_context_kind), cancelled);
+        const auto since = result.since.value_or("");
+        KindPass users(user_context_kind, auth_, sync_, o_, since, reporter(user_context_kind),
+                       cancelled);
         KindPass spaces(kontext_doc_kind, space_auth ? *space_auth : auth_,
-                        space_sync ? *space_sync : sync_, o_, reporter(kontext_doc_kind),
+                        space_sync ? *space_sync : sync_, o_, since, reporter(kontext_doc_kind),
                         cancelled);
         std::vector<KindPass*> passes;
         if (o_.users) passes.push_back(&users);
@@ -163,6 +195,44 @@ class Run {
 };
 
 } // namespace
+
+Since parse_since(const std::string& when) {
+    static const std::regex span(R"(([0-9]{1,9})([smhd]))");
+    static const std::regex timestamp(
+        R"(([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]{1,6})?)?)"
+        R"((Z|[+-][0-9]{2}(:?[0-9]{2})?))");
+    std::smatch m;
+    if (std::regex_match(when, m, span)) {
+        const long long unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
+        const long long count = std::stoll(m[1]);
+        if (count == 0)
+            throw usage_error("--since " + printable(when) + " is no span: give at least 1");
+        return {std::nullopt, count * unit};
+    }
+    if (std::regex_match(when, m, timestamp)) {
+        std::tm tm{};
+        tm.tm_year = std::stoi(m[1]) - 1900, tm.tm_mon = std::stoi(m[2]) - 1;
+        tm.tm_mday = std::stoi(m[3]), tm.tm_hour = std::stoi(m[4]), tm.tm_min = std::stoi(m[5]);
+        tm.tm_sec = m[7].matched ? std::stoi(m[7]) : 0;
+        std::tm normalised = tm;
+        const auto seconds = timegm(&normalised);
+        // timegm carries an impossible field into the next (Feb 30 into March).
+        if (seconds == -1 || normalised.tm_mday != tm.tm_mday || normalised.tm_mon != tm.tm_mon ||
+            normalised.tm_hour != tm.tm_hour || normalised.tm_min != tm.tm_min ||
+            normalised.tm_sec != tm.tm_sec) {
+            throw usage_error("--since " + printable(when) +
+                              " is no date and time of the calendar");
+        }
+        return {when, 0};
+    }
+    if (std::regex_match(when, std::regex(R"([0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?)")))
+        throw usage_error("--since " + printable(when) +
+                          " needs a time and its zone, e.g. 2026-11-25T03:00:00Z or "
+                          "2026-11-25T04:00:00+01:00");
+    throw usage_error("--since takes a span like 15m, 2h or 1d, or an ISO-8601 timestamp with its "
+                      "zone (got '" +
+                      printable(when) + "')");
+}
 
 std::array<NamedCounts, 2> by_kind(const ReconcileResult& result) {
     return {{{"userContext", result.users}, {"kontextDoc", result.spaces}}};

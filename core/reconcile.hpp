@@ -23,6 +23,19 @@
 
 namespace mana {
 
+// --since: only what is new since a moment, given as a timestamp with its
+// zone or as a span before now (the auth database's clock).
+struct Since {
+    std::optional<std::string> timestamp; // ISO-8601, e.g. 2026-11-25T03:00:00Z
+    long long seconds_ago = 0;            // else
+};
+
+// WHEN of --since: a span (a positive whole number of s, m, h or d) or an
+// ISO-8601 timestamp with its zone (2026-11-25T03:00:00Z, ...+01:00). A
+// usage error names what is wrong; a timestamp still to come is found
+// against the auth database's clock, by reconcile.
+Since parse_since(const std::string& when);
+
 struct ReconcileOptions {
     bool write = true;  // false: --check / --dry-run
     bool users = true;  // userContext of every live user
@@ -33,6 +46,9 @@ struct ReconcileOptions {
     bool wait_for_lock = false;     // block instead of exiting 6
     bool pooled_session_ok = false; // the sync pooler, if any, is in session mode
     std::size_t sample_size = 20;   // ids listed of what is missing, orphaned, failed
+    // Only the users created since then, and the Spaces created or joined
+    // since then; none: every user and Space.
+    std::optional<Since> since;
 };
 
 struct KindCounts {
@@ -59,7 +75,9 @@ struct ReconcileResult {
     long long orphans = 0; // Spaces without a kontextDoc and without a live member
     std::vector<std::string> orphan_sample;
     std::vector<ItemFailure> failures; // the first sample_size
-    bool item_by_item = false;         // the sync role is bound by row-level security
+    // --since as the auth database resolved it: ISO-8601 UTC, microseconds.
+    std::optional<std::string> since;
+    bool item_by_item = false; // the sync role is bound by row-level security
     bool interrupted = false;
     double seconds = 0;
 };

@@ -14,6 +14,7 @@ namespace mana {
 struct SingletonKind {
     const char* phase;         // "users" or "spaces": progress and logs
     const char* ids_sql;       // every id that must have the singleton (auth database)
+    std::string new_ids_sql;   // those new since the mana.since setting (a timestamptz)
     const char* ids_table;     // the sync session's every id of the shard, numbered n
     const char* audit_table;   // those without their singleton or with it twice
     const char* missing_table; // those without it, numbered n from 1

@@ -126,12 +126,11 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
     std::ifstream in(path);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::filesystem::remove(path);
-    CHECK_THAT(
-        text,
-        Catch::Contains("mana_auth_reconcile_items{kind=\"userContext\",state=\"duplicate\"} 1\n"));
-    CHECK_THAT(text, Catch::Contains(
-                         "mana_auth_reconcile_items{kind=\"kontextDoc\",state=\"duplicate\"} 0\n"));
-    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success 1\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
+                                     "state=\"duplicate\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"kontextDoc\","
+                                     "state=\"duplicate\"} 0\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"all\"} 1\n"));
 }
 
 TEST_CASE("item by item, under row-level security, doubles are not counted and say so") {

@@ -347,17 +347,18 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
     std::ifstream in(path);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::filesystem::remove(path);
-    CHECK_THAT(text,
-               Catch::Contains(
-                   "# TYPE mana_auth_reconcile_success gauge\nmana_auth_reconcile_success 1\n"));
-    CHECK_THAT(text, Catch::Contains(
-                         "mana_auth_reconcile_items{kind=\"userContext\",state=\"written\"} 30\n"));
-    CHECK_THAT(text, Catch::Contains(
-                         "mana_auth_reconcile_items{kind=\"kontextDoc\",state=\"missing\"} 29\n"));
-    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_orphan_spaces 2\n"));
+    CHECK_THAT(text, Catch::Contains("# TYPE mana_auth_reconcile_success "
+                                     "gauge\nmana_auth_reconcile_success{scope=\"all\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
+                                     "state=\"written\"} 30\n"));
     CHECK_THAT(
         text,
-        Catch::Matches("(.|\n)*mana_auth_reconcile_last_run_timestamp_seconds [0-9]{10}\n(.|\n)*"));
+        Catch::Contains(
+            "mana_auth_reconcile_items{scope=\"all\",kind=\"kontextDoc\",state=\"missing\"} 29\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_orphan_spaces{scope=\"all\"} 2\n"));
+    CHECK_THAT(text, Catch::Matches(
+                         "(.|\n)*mana_auth_reconcile_last_run_timestamp_seconds\\{scope=\"all\"\\} "
+                         "[0-9]{10}\n(.|\n)*"));
     CHECK(std::filesystem::exists(path) == false);
 }
 
@@ -388,16 +389,19 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
     };
     REQUIRE(metrics({}, db.env()).exit_code == 10); // a good check run: drift, success
     const auto good = read_text(path);
-    CHECK(metric_line(good, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 1");
+    CHECK(metric_line(good, "mana_auth_reconcile_success{scope=\"all\"}") ==
+          "mana_auth_reconcile_success{scope=\"all\"} 1");
     const auto last_success =
-        metric_line(good, "mana_auth_reconcile_last_success_timestamp_seconds");
-    REQUIRE_THAT(last_success, Catch::Matches("[a-z_]+ [0-9]{10}"));
+        metric_line(good, "mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}");
+    REQUIRE_THAT(last_success, Catch::Matches("[a-z_]+\\{scope=\"all\"\\} [0-9]{10}"));
 
     // Failed: the auth database cannot be reached.
     CHECK(metrics({"--auth-db", "postgresql://127.0.0.1:1/nowhere"}, db.env()).exit_code == 1);
     auto text = read_text(path);
-    CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
-    CHECK(metric_line(text, "mana_auth_reconcile_last_success_timestamp_seconds") == last_success);
+    CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+          "mana_auth_reconcile_success{scope=\"all\"} 0");
+    CHECK(metric_line(text, "mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}") ==
+          last_success);
     CHECK_THAT(text, !Catch::Contains("mana_auth_reconcile_items"));
 
     // Refused: another run holds the lock (a writing run needs it).
@@ -410,7 +414,8 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
         CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
                   .exit_code == 6);
         text = read_text(path);
-        CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
+        CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+              "mana_auth_reconcile_success{scope=\"all\"} 0");
         CHECK_THAT(text, !Catch::Contains("last_success_timestamp")); // none known any more
     }
 
@@ -423,10 +428,10 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
     CHECK(run.wait().exit_code == 143);
     text = read_text(path);
     std::filesystem::remove(path);
-    CHECK(metric_line(text, "mana_auth_reconcile_success") == "mana_auth_reconcile_success 0");
-    CHECK_THAT(text,
-               Catch::Contains(
-                   "mana_auth_reconcile_items{kind=\"userContext\",state=\"missing\"} 20000\n"));
+    CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+          "mana_auth_reconcile_success{scope=\"all\"} 0");
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
+                                     "state=\"missing\"} 20000\n"));
 }
 
 TEST_CASE("reconcile refuses a missing --all and contradicting flags") {

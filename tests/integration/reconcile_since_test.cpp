@@ -1,0 +1,169 @@
+// reconcile --all --since WHEN (SPEC §4, issue 13): only the users created,
+// and the Spaces created or joined, since WHEN; older drift is the full
+// run's.
+#include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
+#include "tempdb.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+using namespace mana::test;
+using nlohmann::json;
+
+namespace {
+
+json reconcile(TempDatabases& db, std::vector<std::string> args, int expected) {
+    args.insert(args.begin(), {"reconcile", "--all", "--json"});
+    const auto result = cli(args, db.env());
+    INFO(result.err);
+    CHECK(result.exit_code == expected);
+    return json_out(result);
+}
+
+void make_old(TempDatabases& db, const std::string& table, const std::string& where) {
+    pqxx::work tx{db.auth()};
+    tx.exec("UPDATE auth." + table + " SET created_at = now() - interval '2 days' WHERE " + where);
+    tx.commit();
+}
+
+// Two days old: u1..u4 owning s1..s4, none with its singletons, and s-orphan,
+// no member. New: u5, u6 owning s5, s6, without singletons, and u7 with
+// both; since an hour ago, u1 joined s-orphan (its first live member) and u2
+// joined s3 (whose kontextDoc is there).
+void seed_old_and_new(TempDatabases& db) {
+    add_users_with_spaces(db, 7);
+    add_space(db, "s-orphan", "orphan");
+    make_old(db, "users", "id IN ('u1', 'u2', 'u3', 'u4')");
+    make_old(db, "organizations", "id IN ('s1', 's2', 's3', 's4', 's-orphan')");
+    make_old(db, "members", "organization_id IN ('s1', 's2', 's3', 's4')");
+    add_member(db, "s-orphan", "u1", "member", 60);
+    add_member(db, "s3", "u2", "member", 60);
+    add_sync_row(db, "kontextDoc", "d3", "u3", "s3", "kontext");
+    add_sync_row(db, "userContext", "singleton", "u7", "", "profile");
+    add_sync_row(db, "kontextDoc", "d7", "u7", "s7", "kontext");
+}
+
+std::set<std::string> written_ids(TempDatabases& db, const std::string& column,
+                                  const std::string& table_name) {
+    std::set<std::string> ids;
+    pqxx::work tx{db.sync()};
+    for (const auto& row : tx.exec_params("SELECT " + column +
+                                              " FROM sync_changes WHERE "
+                                              "client_id = 'system:bootstrap' AND table_name = $1",
+                                          table_name))
+        ids.insert(row[0].as<std::string>());
+    return ids;
+}
+
+} // namespace
+
+TEST_CASE("reconcile --since writes exactly what is new and leaves older drift to the full run") {
+    TempDatabases db;
+    seed_old_and_new(db);
+
+    const auto check = reconcile(db, {"--since", "90m", "--check"}, 10);
+    CHECK(check["since"].is_string());
+    CHECK(check["users"]["scanned"] == 3); // u5, u6, u7
+    CHECK(check["users"]["missing"] == 2);
+    CHECK(check["spaces"]["scanned"] == 5); // s5, s6, s7, s-orphan, s3
+    CHECK(check["spaces"]["missing"] == 3);
+    CHECK(check["spaces"]["duplicates"] == 0);
+
+    const auto doc = reconcile(db, {"--since", "90m"}, 0);
+    CHECK(doc["users"]["written"] == 2);
+    CHECK(doc["spaces"]["written"] == 3);
+    CHECK(written_ids(db, "user_id", "userContext") == std::set<std::string>{"u5", "u6"});
+    CHECK(written_ids(db, "space_id", "kontextDoc") ==
+          std::set<std::string>{"s5", "s6", "s-orphan"});
+    CHECK(sync_count(db, "space_id = 's-orphan' AND user_id = 'u1'") == 1); // its writer now
+    reconcile(db, {"--since", "90m", "--check"}, 0);
+
+    // The older drift is still there, for the full run.
+    const auto full = reconcile(db, {"--check"}, 10);
+    CHECK(full["since"].is_null());
+    CHECK(full["users"]["missing"] == 4);
+    CHECK(full["spaces"]["missing"] == 3); // s1, s2, s4
+    reconcile(db, {}, 0);
+    check_exactly_once(db);
+
+    // A timestamp with its zone works as a span does; text names the moment.
+    const auto text = cli({"reconcile", "--all", "--since", "2020-01-01T00:00:00+01:00"}, db.env());
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("new since 2019-12-31T23:00:00.000000Z: users created, "
+                                         "Spaces created or joined since then\n"));
+    CHECK_THAT(text.out, Catch::Contains("userContext: 7 scanned, 0 missing, 0 written"));
+}
+
+TEST_CASE(
+    "reconcile --since refuses a moment to come or unreadable by name, before it reads anything") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2);
+    for (const char* when : {"10x", "0m", "yesterday", "2026-11-25T03:00:00"}) {
+        INFO(when);
+        const auto result = cli({"reconcile", "--all", "--since", when}, db.env());
+        CHECK_ONE_LINE_ERROR(result, 2, "--since");
+    }
+    const auto future = cli({"reconcile", "--all", "--since", "2999-01-01T00:00:00Z"}, db.env());
+    CHECK_ONE_LINE_ERROR(future, 2,
+                         "--since 2999-01-01T00:00:00Z is in the future (the auth "
+                         "database's clock reads 20");
+    CHECK(sync_count(db, "true") == 0);
+    // Nothing was read: the refusal comes before the run's temporary tables.
+    pqxx::work tx{db.sync()};
+    CHECK(tx.exec1("SELECT count(*) FROM pg_class WHERE relname LIKE 'mana_reconcile%'")[0]
+              .as<long long>() == 0);
+}
+
+TEST_CASE("reconcile --since counts doubles among what is new, and its metrics carry scope since") {
+    TempDatabases db;
+    seed_old_and_new(db);
+    add_sync_row(db, "userContext", "singleton", "u7", "", "web");         // new, doubled
+    add_sync_row(db, "kontextDoc", "d7b", "gone-member", "s7", "kontext"); // new, doubled
+    add_sync_row(db, "kontextDoc", "d3b", "u3", "s3", "kontext");          // joined, doubled
+    add_sync_row(db, "userContext", "singleton", "u1", "", "web");
+    add_sync_row(db, "userContext", "singleton", "u1", "", "web"); // old: the full run's
+    const auto path =
+        std::filesystem::temp_directory_path() / ("mana-since-" + std::to_string(getpid()));
+    const auto doc = reconcile(db, {"--since", "90m", "--metrics-file", path.string()}, 0);
+    CHECK(doc["users"]["duplicates"] == 1);
+    CHECK(doc["users"]["duplicateSample"] == json::array({"u7"}));
+    CHECK(doc["spaces"]["duplicates"] == 2);
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(path);
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"since\"} 1\n"));
+    CHECK_THAT(text,
+               Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"userContext\","
+                               "state=\"duplicate\"} 1\n"));
+    CHECK(reconcile(db, {"--check"}, 10)["users"]["duplicates"] == 2);
+}
+
+TEST_CASE("reconcile --since beside a full run and bootstraps writes each singleton once") {
+    TempDatabases db;
+    add_users_with_spaces(db, 1500);
+    make_old(db, "users", "id::text < 'u5'"); // some old, most new
+    std::vector<std::unique_ptr<Process>> processes;
+    processes.push_back(std::make_unique<Process>(
+        cli_argv({"reconcile", "--all", "--wait", "--batch-size", "100"}), db.env()));
+    for (int i = 0; i < 3; ++i) {
+        processes.push_back(std::make_unique<Process>(
+            cli_argv({"reconcile", "--all", "--since", "1h", "--wait", "--batch-size", "100"}),
+            db.env()));
+    }
+    for (int i = 1; i <= 6; ++i) {
+        processes.push_back(std::make_unique<Process>(
+            cli_argv({"bootstrap", "user", "u" + std::to_string(i * 250)}), db.env(i % 2 == 0)));
+    }
+    for (auto& p : processes) {
+        const auto result = p->wait();
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+    }
+    check_exactly_once(db);
+    CHECK(sync_count(db, "true") == 3000);
+}

@@ -1,0 +1,48 @@
+#include "reconcile.hpp"
+
+#include <catch2/catch.hpp>
+
+using mana::parse_since;
+
+namespace {
+
+std::string usage_message(const std::string& when) {
+    try {
+        parse_since(when);
+    } catch (const mana::Error& e) {
+        CHECK(e.code() == mana::Exit::usage);
+        return e.what();
+    }
+    return "accepted";
+}
+
+} // namespace
+
+TEST_CASE("parse_since takes a span of seconds, minutes, hours or days") {
+    CHECK(parse_since("45s").seconds_ago == 45);
+    CHECK(parse_since("15m").seconds_ago == 900);
+    CHECK(parse_since("2h").seconds_ago == 7200);
+    CHECK(parse_since("1d").seconds_ago == 86400);
+    CHECK_FALSE(parse_since("15m").timestamp);
+}
+
+TEST_CASE("parse_since takes an ISO-8601 timestamp with its zone") {
+    for (const char* when :
+         {"2026-11-25T03:00:00Z", "2026-11-25 03:00Z", "2026-11-25T03:00:00.5+01:00",
+          "2024-02-29T23:59:59.123456-0530", "2026-11-25T03:00:00+01"}) {
+        INFO(when);
+        CHECK(parse_since(when).timestamp == std::string(when));
+    }
+}
+
+TEST_CASE("parse_since refuses what is not a span or a zoned timestamp, by name") {
+    CHECK_THAT(usage_message("0m"), Catch::Contains("is no span"));
+    for (const char* bad : {"", "15", "m", "-5m", "1.5h", "10x", "15 m", "yesterday", "1w"})
+        CHECK_THAT(usage_message(bad), Catch::Contains("--since takes a span like 15m"));
+    CHECK_THAT(usage_message("2026-11-25T03:00:00"), Catch::Contains("needs a time and its zone"));
+    CHECK_THAT(usage_message("2026-11-25"), Catch::Contains("needs a time and its zone"));
+    for (const char* impossible : {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+                                   "2026-11-25T24:00:00Z", "2026-11-25T03:60:00Z"})
+        CHECK_THAT(usage_message(impossible), Catch::Contains("is no date and time"));
+    CHECK_THAT(usage_message("1d\x1b[2J"), Catch::Contains("1d?[2J"));
+}
