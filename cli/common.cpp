@@ -190,6 +190,8 @@ const char* file_meaning(const std::string& path) {
          "DATABASE_URL and SYNC_DATABASE_URL for the package's systemd units"},
         {"/run/mana-auth/mana_auth.prom",
          "the metrics mana-auth-reconcile.service writes (--metrics-file)"},
+        {"/run/mana-auth/mana_auth_since.prom",
+         "the metrics mana-auth-reconcile-since.service writes (--metrics-file)"},
         {"./.mana-dev", "the development cluster's data and settings (--dir)"},
         {"/usr/share/bash-completion/completions/mana-auth", "the bash script, as packaged"},
         {"/usr/share/zsh/vendor-completions/_mana-auth", "the zsh script, as packaged"},

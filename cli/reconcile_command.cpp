@@ -293,13 +293,15 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
          "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n"
          "  * * * * * mana-auth reconcile --all --since 15m --wait --quiet   # the new, each "
          "minute\n"
-         "  systemctl enable --now mana-auth-reconcile.timer # every 5 minutes, as packaged\n",
+         "  systemctl enable --now mana-auth-reconcile.timer mana-auth-reconcile-since.timer\n"
+         "                        # as packaged: everything hourly, what is new each minute\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::drift,
           Exit::interrupted, Exit::terminated},
          connection_environment,
          [] {
              auto files = connection_files;
              files.push_back("/run/mana-auth/mana_auth.prom");
+             files.push_back("/run/mana-auth/mana_auth_since.prom");
              return files;
          }()});
     cmd->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });

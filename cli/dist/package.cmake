@@ -17,12 +17,24 @@ if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
         set(MANA_UNIT_DIR /lib/systemd/system)
     endif()
 endif()
-foreach(unit mana-auth-reconcile.service mana-auth-check.service)
-    configure_file(${MANA_DIST}/${unit}.in ${CMAKE_BINARY_DIR}/dist/${unit} @ONLY)
-    install(FILES ${CMAKE_BINARY_DIR}/dist/${unit} DESTINATION ${MANA_UNIT_DIR})
+# The recommended pair (README, "Running reconcile from cron"), from one
+# template: everything hourly, what is new every minute.
+set(RECONCILE_WHAT "every user and Space")
+set(RECONCILE_SCOPE "")
+set(RECONCILE_METRICS mana_auth.prom)
+configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
+               ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile.service @ONLY)
+set(RECONCILE_WHAT "the users and Spaces new in the last 15 minutes")
+set(RECONCILE_SCOPE "--since 15m ")
+set(RECONCILE_METRICS mana_auth_since.prom)
+configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
+               ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile-since.service @ONLY)
+configure_file(${MANA_DIST}/mana-auth-check.service.in
+               ${CMAKE_BINARY_DIR}/dist/mana-auth-check.service @ONLY)
+foreach(unit mana-auth-reconcile mana-auth-reconcile-since mana-auth-check)
+    install(FILES ${CMAKE_BINARY_DIR}/dist/${unit}.service ${MANA_DIST}/${unit}.timer
+            DESTINATION ${MANA_UNIT_DIR})
 endforeach()
-install(FILES ${MANA_DIST}/mana-auth-reconcile.timer ${MANA_DIST}/mana-auth-check.timer
-        DESTINATION ${MANA_UNIT_DIR})
 # Readable by root only: a connection password may stand in it.
 install(FILES ${MANA_DIST}/mana-auth.env DESTINATION ${MANA_ENV_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
