@@ -109,8 +109,7 @@ std::optional<std::string> resolve_since(Database& auth, const std::optional<Sin
     });
     if (row[1].as<bool>()) {
         throw usage_error("--since " + printable(*since->timestamp) +
-                          " is in the future (the auth "
-                          "database's clock reads " +
+                          " is in the future (the auth database's clock reads " +
                           row[2].as<std::string>() + ")");
     }
     return row[0].as<std::string>();

@@ -354,25 +354,29 @@ bool since_step(Database& auth, Database& sync, const std::vector<std::string>& 
 }
 
 // The full run (10 % missing) and a converged re-run at each size: time per
-// million and peak RSS.
+// million, against the floor at that size (how PostgreSQL itself scales),
+// and peak RSS.
 bool growth(Database& auth, Database& sync, Settings s, const std::vector<std::string>& command) {
     const long long modulus = 10;
-    std::cout << "  size        write     per 1M   RSS     re-run    per 1M   RSS\n";
+    std::cout
+        << "  size        floor      write     per 1M   /floor  RSS     re-run    per 1M   RSS\n";
     std::vector<double> per_million;
     std::vector<long> rss;
     bool ok = true;
     for (const auto size : s.growth) {
         s.users = size;
         generate(auth, sync, s, modulus);
+        const double floor = read_ids_seconds(auth) + copy_missing_seconds(sync, s, modulus);
+        remove_written(sync);
         const auto write = run_timed(command);
         ok = ok && write.exit_code == 0 && bootstrap_rows(sync) == 2 * (size / modulus);
         const auto rerun = run_timed(command);
         ok = ok && rerun.exit_code == 0;
         const double millions = static_cast<double>(size) / 1e6;
-        std::cout << fmt::format("  {:>9}  {:7.2f} s  {:6.2f} s  {:3.0f} MB  {:6.2f} s  {:6.2f} s  "
-                                 "{:3.0f} MB\n",
-                                 size, write.seconds, write.seconds / millions,
-                                 write.peak_rss_kb / 1024.0, rerun.seconds,
+        std::cout << fmt::format("  {:>9}  {:7.2f} s  {:7.2f} s  {:6.2f} s  {:5.2f}x  {:3.0f} MB  "
+                                 "{:6.2f} s  {:6.2f} s  {:3.0f} MB\n",
+                                 size, floor, write.seconds, write.seconds / millions,
+                                 write.seconds / floor, write.peak_rss_kb / 1024.0, rerun.seconds,
                                  rerun.seconds / millions, rerun.peak_rss_kb / 1024.0);
         per_million.push_back(write.seconds / millions);
         rss.push_back(std::max(write.peak_rss_kb, rerun.peak_rss_kb));
