@@ -29,10 +29,11 @@ constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
 
 // The sessions' settings: memory for the aggregates and the writer sorts,
 // enough to count a million ids and their rows in one hash (256 MB of hash
-// memory at the default hash_mem_multiplier; past it, the server spills); should this process die,
-// the server notices within a second even in a long query, and frees the session's locks; and no
-// limit above. Not through a pooler: there the settings would outlive this run in a server session
-// that other clients get next (and the role's limits hold).
+// memory at the default hash_mem_multiplier; past it, the server spills);
+// should this process die, the server notices within a second even in a
+// long query, and frees the session's locks; and no limit above. Not
+// through a pooler: there the settings would outlive this run in a server
+// session that other clients get next (and the role's limits hold).
 void configure_session(Database& db) {
     if (db.through_pooler()) {
         spdlog::debug("{}: session settings left as they are (reached through a pooler)",

@@ -487,8 +487,7 @@ int main(int argc, char** argv) try {
     remove_written(sync);
 
     const auto run = run_timed(command);
-    const auto written = count_rows(
-        sync.conn(), "SELECT count(*) FROM sync_changes WHERE client_id = 'system:bootstrap'");
+    const auto written = bootstrap_rows(sync);
     std::cout << fmt::format(
         "  reconcile --all (wrote {}, exit {})           {:8.2f} s   {:.2f}x the floor "
         "(target <= 2x)   peak RSS {:.0f} MB (target <= 150)\n",

@@ -4,7 +4,6 @@
 // examples.
 #include "checks.hpp"
 
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -12,11 +11,6 @@
 using namespace mana::test;
 
 namespace {
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 const std::string completions_dir = MANA_SOURCE_DIR "/completions";
 const std::vector<std::string> scripts = {completions_dir + "/mana-auth.bash",
@@ -77,7 +71,7 @@ TEST_CASE("every command and option of the CLI is in each completion script") {
     const auto paths = command_paths();
     REQUIRE(paths.size() >= 12); // the top, 6 commands, bootstrap's 2 and dev's 4
     for (const auto& file : scripts) {
-        const auto script = read(file);
+        const auto script = read_text(file);
         REQUIRE_FALSE(script.empty());
         for (const auto& path : paths) {
             for (const auto& word : path) {
@@ -94,9 +88,9 @@ TEST_CASE("every command and option of the CLI is in each completion script") {
 }
 
 TEST_CASE("the completions command prints the scripts of completions/") {
-    CHECK(cli({"completions", "bash"}).out == read(scripts[0]));
-    CHECK(cli({"completions", "zsh"}).out == read(scripts[1]));
-    CHECK(cli({"completions", "fish"}).out == read(scripts[2]));
+    CHECK(cli({"completions", "bash"}).out == read_text(scripts[0]));
+    CHECK(cli({"completions", "zsh"}).out == read_text(scripts[1]));
+    CHECK(cli({"completions", "fish"}).out == read_text(scripts[2]));
     CHECK_ONE_LINE_ERROR(cli({"completions", "tcsh"}), 2, "SHELL");
 }
 

@@ -1,23 +1,17 @@
 // Every exit code the README documents is asserted somewhere in the
 // integration tests (a static check of the suite itself).
+#include "checks.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
-namespace {
-
-std::string read(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-} // namespace
+using mana::test::read_text;
 
 TEST_CASE("every documented exit code is asserted by an integration test") {
-    const auto readme = read(MANA_SOURCE_DIR "/README.md");
+    const auto readme = read_text(MANA_SOURCE_DIR "/README.md");
     const auto table = readme.substr(readme.find("## Exit codes"));
     std::set<std::string> codes;
     const std::regex row("\\n\\| ([0-9]+)(?: / ([0-9]+))? \\|");
@@ -30,7 +24,7 @@ TEST_CASE("every documented exit code is asserted by an integration test") {
     std::string suite;
     for (const auto& entry :
          std::filesystem::directory_iterator(MANA_SOURCE_DIR "/tests/integration")) {
-        if (entry.path().filename() != "exit_codes_test.cpp") suite += read(entry.path());
+        if (entry.path().filename() != "exit_codes_test.cpp") suite += read_text(entry.path());
     }
     for (const auto& code : codes) {
         INFO("exit code " << code);

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -153,8 +152,7 @@ TEST_CASE("a malformed URL and a wrong password are one line with exit 1 and the
 
 // What ps shows of a process: its argv as it is now.
 std::string command_line_of(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-    std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto text = read_text("/proc/" + std::to_string(pid) + "/cmdline");
     std::replace(text.begin(), text.end(), '\0', ' ');
     return text;
 }

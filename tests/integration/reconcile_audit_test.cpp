@@ -6,7 +6,6 @@
 #include "tempdb.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <unistd.h>
 
@@ -123,8 +122,7 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
         std::filesystem::temp_directory_path() / ("mana-audit-" + std::to_string(getpid()));
     REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
                 .exit_code == 0);
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto text = read_text(path);
     std::filesystem::remove(path);
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
                                      "state=\"duplicate\"} 1\n"));

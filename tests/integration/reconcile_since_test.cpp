@@ -7,7 +7,6 @@
 #include "tempdb.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -133,8 +132,7 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     CHECK(doc["users"]["duplicates"] == 1);
     CHECK(doc["users"]["duplicateSample"] == json::array({"u7"}));
     CHECK(doc["spaces"]["duplicates"] == 2);
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto text = read_text(path);
     std::filesystem::remove(path);
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"since\"} 1\n"));
     CHECK_THAT(text,

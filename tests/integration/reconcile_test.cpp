@@ -9,7 +9,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <unistd.h>
 
@@ -344,8 +343,7 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
         std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + ".prom");
     REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
                 .exit_code == 0);
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto text = read_text(path);
     std::filesystem::remove(path);
     CHECK_THAT(text, Catch::Contains("# TYPE mana_auth_reconcile_success "
                                      "gauge\nmana_auth_reconcile_success{scope=\"all\"} 1\n"));
@@ -363,11 +361,6 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
 }
 
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 std::string metric_line(const std::string& text, const std::string& series) {
     const auto at = text.find("\n" + series + " ");
