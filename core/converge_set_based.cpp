@@ -12,30 +12,34 @@
 namespace mana {
 namespace {
 
-// Per item: how many of the kind's rows s it has, and how many more
-// inserts than deletes (above 1: written more than once).
-std::string tallies(const std::string& s) {
-    return "count(" + s + ".op) AS rows, count(*) FILTER (WHERE " + s +
-           ".op = 'insert') - count(*) FILTER (WHERE " + s + ".op = 'delete') AS copies";
+// The kind's rows as (id, w): w is what the row adds to its item's copies,
+// 1 an insert, -1 a delete, 0 an edit. The sum of w over an item is NULL
+// when it has no row at all (missing), above 1 when written more than once.
+std::string weighted_rows(const SingletonKind& kind) {
+    return std::string("SELECT s.") + kind.id_column +
+           " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM "
+           "sync_changes s WHERE " +
+           kind.rows_sql;
 }
 
 // The items of the ids table with no row of the kind, or written twice:
-// (id, n, rows, copies). Every id: one aggregate over the ids and the kind's
-// rows, scanning them once (1.5 s at a million, a join then a grouping
-// 1.8 s). The ids of --since, few: a join, which looks each up by index
-// where one serves it.
+// (id, n, copies). Every id: one aggregate over the ids and the kind's rows,
+// scanning them once (1.05 s at a million; an anti-join alone is 0.55 s,
+// a join then a grouping 1.8 s; three counts instead of the one sum, 1.2 to
+// 1.6 s and a fifth more memory). The ids of --since, few: a join, which
+// looks each up by index where one serves it.
 std::string audit_query(const KindPass& pass) {
     const auto& kind = pass.kind;
     const std::string ids = kind.ids_table;
     if (pass.since.empty()) {
-        return "SELECT id, n, rows, copies FROM (SELECT u.id, max(u.n) AS n, " + tallies("u") +
-               " FROM (SELECT t.id, t.n, NULL::text AS op FROM " + ids + " t UNION ALL SELECT s." +
-               kind.id_column + ", NULL, s.op FROM sync_changes s WHERE " + kind.rows_sql +
-               ") u GROUP BY u.id) g WHERE n IS NOT NULL AND (rows = 0 OR copies > 1)";
+        return "SELECT id, n, copies FROM (SELECT u.id, max(u.n) AS n, sum(u.w) AS copies FROM "
+               "(SELECT t.id, t.n, NULL::int AS w FROM " +
+               ids + " t UNION ALL SELECT r.id, NULL, r.w FROM (" + weighted_rows(kind) +
+               ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND (copies IS NULL OR copies > 1)";
     }
-    return "SELECT id, n, rows, copies FROM (SELECT t.id, t.n, " + tallies("s") + " FROM " + ids +
-           " t LEFT JOIN sync_changes s ON s." + kind.id_column + " = t.id AND " + kind.rows_sql +
-           " GROUP BY t.id, t.n) g WHERE rows = 0 OR copies > 1";
+    return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
+           weighted_rows(kind) +
+           ") r ON r.id = t.id GROUP BY t.id, t.n HAVING sum(r.w) IS NULL OR sum(r.w) > 1";
 }
 
 // Finds the ids without their singleton (into kind.missing_table) and counts
@@ -47,7 +51,7 @@ long long audit(KindPass& pass) {
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " + audit_query(pass));
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.missing_table +
                 " AS SELECT row_number() OVER (ORDER BY n) AS n, id FROM " + kind.audit_table +
-                " WHERE rows = 0");
+                " WHERE copies IS NULL");
         tx.exec(std::string("CREATE INDEX ON ") + kind.missing_table + " (n)");
         auto& counts = pass.tally.counts;
         const auto duplicates = tx.exec_params(std::string("SELECT id FROM ") + kind.audit_table +
@@ -55,7 +59,7 @@ long long audit(KindPass& pass) {
                                                static_cast<long long>(pass.options.sample_size));
         for (const auto& row : duplicates)
             counts.duplicate_sample.push_back(row[0].as<std::string>());
-        const auto found = tx.exec1(std::string("SELECT count(*) FILTER (WHERE rows = 0), "
+        const auto found = tx.exec1(std::string("SELECT count(*) FILTER (WHERE copies IS NULL), "
                                                 "count(*) FILTER (WHERE copies > 1) FROM ") +
                                     kind.audit_table);
         counts.duplicates = found[1].as<long long>();

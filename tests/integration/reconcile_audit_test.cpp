@@ -26,12 +26,13 @@ std::set<std::string> ids(const json& sample) {
     return sample.get<std::set<std::string>>();
 }
 
-// u1..u6 owning s1..s6, their singletons as clients wrote them: u1, u5, s1
+// u1..u7 owning s1..s7, their singletons as clients wrote them: u1, u5, s1
 // and s2 written twice or more; u2, u3, s3, s4 once in effect (updates, a
-// deleted copy); u4 and s5 missing; a soft-deleted user's doubles, which
-// do not count.
+// deleted copy); u7 and s7 there by the SPEC's rule (any row), though
+// deleted as often as written or more; u4 and s5 missing; a soft-deleted
+// user's doubles, which do not count.
 void seed_doubles(TempDatabases& db) {
-    add_users_with_spaces(db, 6);
+    add_users_with_spaces(db, 7);
     const auto user_context = [&](const std::string& user, const std::string& op = "insert") {
         add_sync_row(db, "userContext", "singleton", user, "", "profile", op);
     };
@@ -44,12 +45,14 @@ void seed_doubles(TempDatabases& db) {
     user_context("u3"), user_context("u3"), user_context("u3", "delete");
     user_context("u5"), user_context("u5"), user_context("u5");
     user_context("u6");
+    user_context("u7", "delete");
     kontext_doc("s1", "d1a", "u1"), kontext_doc("s1", "d1b", "u1");
     kontext_doc("s2", "d2a", "u2"), kontext_doc("s2", "d2b", "former-member");
     kontext_doc("s3", "d3a", "u3"), kontext_doc("s3", "d3b", "u3"),
         kontext_doc("s3", "d3b", "u3", "delete");
     kontext_doc("s4", "d4", "u4"), kontext_doc("s4", "d4", "u4", "update");
     kontext_doc("s6", "d6", "u6");
+    kontext_doc("s7", "d7", "u7"), kontext_doc("s7", "d7", "u7", "delete");
     add_user(db, "gone", "gone@example.com", true);
     user_context("gone"), user_context("gone");
 }
