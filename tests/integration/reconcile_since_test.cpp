@@ -98,6 +98,25 @@ TEST_CASE("reconcile --since writes exactly what is new and leaves older drift t
     CHECK_THAT(text.out, Catch::Contains("userContext: 7 scanned, 0 missing, 0 written"));
 }
 
+// The SPEC's rule is any row: a lone delete, or an insert and its delete,
+// leave the singleton there, neither missing nor written twice.
+TEST_CASE("reconcile --since takes a new singleton deleted as often as written as there") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2);
+    add_sync_row(db, "userContext", "singleton", "u1", "", "profile", "delete");
+    add_sync_row(db, "kontextDoc", "d1", "u1", "s1", "kontext");
+    add_sync_row(db, "kontextDoc", "d1", "u1", "s1", "kontext", "delete");
+
+    const auto check = reconcile(db, {"--since", "1h", "--check"}, 10);
+    CHECK(check["users"]["missing"] == 1);
+    CHECK(check["spaces"]["missing"] == 1);
+    CHECK(check["users"]["duplicates"] == 0);
+    CHECK(check["spaces"]["duplicates"] == 0);
+    reconcile(db, {"--since", "1h"}, 0);
+    CHECK(written_ids(db, "user_id", "userContext") == std::set<std::string>{"u2"});
+    CHECK(written_ids(db, "space_id", "kontextDoc") == std::set<std::string>{"s2"});
+}
+
 TEST_CASE(
     "reconcile --since refuses a moment to come or unreadable by name, before it reads anything") {
     TempDatabases db;
