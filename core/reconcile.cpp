@@ -28,12 +28,14 @@ constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
                                          "idle_in_transaction_session_timeout"};
 
 // The sessions' settings: memory for the aggregates and the writer sorts,
-// enough to count a million ids and their rows in one hash (256 MB of hash
-// memory at the default hash_mem_multiplier; past it, the server spills);
-// should this process die, the server notices within a second even in a
-// long query, and frees the session's locks; and no limit above. Not
-// through a pooler: there the settings would outlive this run in a server
-// session that other clients get next (and the role's limits hold).
+// at least enough to count a million ids and their rows in one hash
+// (256 MB of hash memory at the default hash_mem_multiplier; past it, the
+// server spills), and more when the role, the database or PGOPTIONS set
+// more (3M ids need about 480 MB to stay in memory); should this process
+// die, the server notices within a second even in a long query, and frees
+// the session's locks; and no limit above. Not through a pooler: there the
+// settings would outlive this run in a server session that other clients
+// get next (and the role's limits hold).
 void configure_session(Database& db) {
     if (db.through_pooler()) {
         spdlog::debug("{}: session settings left as they are (reached through a pooler)",
@@ -43,7 +45,9 @@ void configure_session(Database& db) {
     db.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         std::string settings =
-            "SET work_mem = '128MB'; SET client_connection_check_interval = '1s'";
+            "SELECT set_config('work_mem', '128MB', false) WHERE "
+            "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('128MB'); "
+            "SET client_connection_check_interval = '1s'";
         for (const char* limit : lifted_limits) {
             settings += std::string("; SET ") + limit + " = 0";
             if (!spdlog::should_log(spdlog::level::debug)) continue;
@@ -55,6 +59,8 @@ void configure_session(Database& db) {
                           db.label(), limit, row[0].c_str(), row[1].c_str());
         }
         tx.exec(settings);
+        if (spdlog::should_log(spdlog::level::debug))
+            spdlog::debug("{}: work_mem {}", db.label(), tx.exec1("SHOW work_mem")[0].c_str());
     });
 }
 

@@ -166,3 +166,22 @@ TEST_CASE("a reconcile that hits a limit mid-run says which, keeps what it commi
           600 - kept);
     check_exactly_once(db);
 }
+
+// The audit's hash needs about 160 MB per million ids: an operator with more
+// ids sets more for the tool's role (or in PGOPTIONS), and the tool keeps it.
+TEST_CASE("reconcile raises work_mem to 128MB and keeps more that the role was given") {
+    TempDatabases db;
+    add_users_with_spaces(db, 3);
+    {
+        pqxx::nontransaction tx{db.auth()};
+        tx.exec("ALTER ROLE CURRENT_USER IN DATABASE " + tx.quote_name(db.sync_name()) +
+                " SET work_mem = '300MB'");
+    }
+    const auto result = cli({"reconcile", "--all", "--log-level", "debug"}, db.env());
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.err, Catch::Contains("sync database: work_mem 300MB") &&
+                               Catch::Contains("auth database: work_mem 128MB") &&
+                               !Catch::Contains("sync database: work_mem 128MB"));
+    check_exactly_once(db);
+}
