@@ -164,11 +164,7 @@ TEST_CASE("8 concurrent processes write each singleton exactly once") {
                            : std::vector<std::string>{"bootstrap", "space", "s-ada"}),
             db.env(i % 4 == 3)));
     }
-    for (auto& p : processes) {
-        const auto result = p->wait();
-        INFO(result.err);
-        CHECK(result.exit_code == 0);
-    }
+    check_all_exit_zero(processes);
     CHECK(sync_count(db, "table_name = 'userContext' AND user_id = 'bob'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-ada'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's-bob'") == 1);

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <set>
-#include <unistd.h>
 
 using namespace mana::test;
 using nlohmann::json;
@@ -121,10 +120,9 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
     CHECK(reconcile(db, {"--check"}, 0)["users"]["duplicates"] == 0);
 
     add_sync_row(db, "userContext", "singleton", "u2", "", "web");
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-audit-" + std::to_string(getpid()));
-    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
-                .exit_code == 0);
+    const auto path = temp_path("audit.prom");
+    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
+            0);
     const auto text = read_text(path);
     std::filesystem::remove(path);
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <memory>
 #include <set>
-#include <unistd.h>
 
 using namespace mana::test;
 using nlohmann::json;
@@ -145,9 +144,8 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     add_sync_row(db, "kontextDoc", "d3b", "u3", "s3", "kontext");          // joined, doubled
     add_sync_row(db, "userContext", "singleton", "u1", "", "web");
     add_sync_row(db, "userContext", "singleton", "u1", "", "web"); // old: the full run's
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-since-" + std::to_string(getpid()));
-    const auto doc = reconcile(db, {"--since", "90m", "--metrics-file", path.string()}, 0);
+    const auto path = temp_path("since.prom");
+    const auto doc = reconcile(db, {"--since", "90m", "--metrics-file", path}, 0);
     CHECK(doc["users"]["duplicates"] == 1);
     CHECK(doc["users"]["duplicateSample"] == json::array({"u7"}));
     CHECK(doc["spaces"]["duplicates"] == 2);
@@ -176,11 +174,7 @@ TEST_CASE("reconcile --since beside a full run and bootstraps writes each single
         processes.push_back(std::make_unique<Process>(
             cli_argv({"bootstrap", "user", "u" + std::to_string(i * 250)}), db.env(i % 2 == 0)));
     }
-    for (auto& p : processes) {
-        const auto result = p->wait();
-        INFO(result.err);
-        CHECK(result.exit_code == 0);
-    }
+    check_all_exit_zero(processes);
     check_exactly_once(db);
     CHECK(sync_count(db, "true") == 3000);
 }

@@ -308,11 +308,7 @@ TEST_CASE("reconcile and concurrent bootstraps write each singleton once") {
         processes.push_back(std::make_unique<Process>(
             cli_argv({"bootstrap", "user", "u" + std::to_string(i * 200)}), db.env(i % 2 == 0)));
     }
-    for (auto& p : processes) {
-        const auto result = p->wait();
-        INFO(result.err);
-        CHECK(result.exit_code == 0);
-    }
+    check_all_exit_zero(processes);
     check_exactly_once(db);
     CHECK(sync_count(db, "true") == 4000);
 }
@@ -339,10 +335,9 @@ TEST_CASE("one database holding both schemas converges too") {
 TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
     TempDatabases db;
     seed_drift(db);
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + ".prom");
-    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
-                .exit_code == 0);
+    const auto path = temp_path("reconcile.prom");
+    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
+            0);
     const auto text = read_text(path);
     std::filesystem::remove(path);
     CHECK_THAT(text, Catch::Contains("# TYPE mana_auth_reconcile_success "
@@ -372,11 +367,10 @@ std::string metric_line(const std::string& text, const std::string& series) {
 TEST_CASE("failed, refused and interrupted runs write their metrics and keep the last success") {
     TempDatabases db;
     add_users_with_spaces(db, 20000);
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("mana-fail-" + std::to_string(getpid()) + ".prom");
+    const auto path = temp_path("fail.prom");
     const auto metrics = [&](const std::vector<std::string>& extra, const EnvChanges& env) {
         std::vector<std::string> args{"reconcile", "--all",          "--check",
-                                      "--quiet",   "--metrics-file", path.string()};
+                                      "--quiet",   "--metrics-file", path};
         args.insert(args.end(), extra.begin(), extra.end());
         return cli(args, env);
     };
@@ -404,8 +398,8 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
             "SELECT pg_advisory_lock(" +
             std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
         std::filesystem::remove(path);
-        CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", path.string()}, db.env())
-                  .exit_code == 6);
+        CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
+              6);
         text = read_text(path);
         CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
               "mana_auth_reconcile_success{scope=\"all\"} 0");
@@ -413,9 +407,9 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
     }
 
     // Interrupted: counts as far as they are known, success 0.
-    Process run(cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file",
-                          path.string()}),
-                db.env());
+    Process run(
+        cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file", path}),
+        db.env());
     REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") > 0; }));
     run.kill(SIGTERM);
     CHECK(run.wait().exit_code == 143);

@@ -36,14 +36,13 @@ void check_no_half_registered(TempDatabases& db) {
 }
 
 std::string write_users_file(const std::string& name, int n, const std::string& tag) {
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
+    const auto path = temp_path(name);
     std::ofstream out(path);
     for (int i = 0; i < n; ++i) {
         out << "{\"email\":\"" << tag << i << "@example.com\",\"password\":\"password-" << i
             << "\"}\n";
     }
-    return path.string();
+    return path;
 }
 
 long long terminate_backends(TempDatabases& db, const std::string& database) {

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace mana::test {
 
@@ -17,6 +19,15 @@ namespace mana::test {
 inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Waits for every process and checks that each exited 0.
+inline void check_all_exit_zero(const std::vector<std::unique_ptr<Process>>& processes) {
+    for (const auto& p : processes) {
+        const auto result = p->wait();
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+    }
 }
 
 inline int line_count(const std::string& text) {

@@ -107,11 +107,16 @@ Result cli(const std::vector<std::string>& args, const EnvChanges& env, const st
     return run(cli_argv(args), env, input);
 }
 
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() /
+            ("mana-" + std::to_string(getpid()) + "-" + name))
+        .string();
+}
+
 std::string write_file(const std::string& name, const std::string& content) {
-    const auto path =
-        std::filesystem::temp_directory_path() / ("mana-" + std::to_string(getpid()) + "-" + name);
+    const auto path = temp_path(name);
     std::ofstream(path, std::ios::binary) << content;
-    return path.string();
+    return path;
 }
 
 } // namespace mana::test

@@ -44,8 +44,11 @@ class Process {
 Result run(const std::vector<std::string>& argv, const EnvChanges& env = {},
            const std::string& input = "");
 
-// A file for a program to read, in the temporary directory, its name made
-// unique to this test process; returns its path.
+// A path in the temporary directory, its name made unique to this test
+// process.
+std::string temp_path(const std::string& name);
+
+// A file for a program to read, at temp_path(name); returns its path.
 std::string write_file(const std::string& name, const std::string& content);
 
 // mana-auth with args.
