@@ -114,20 +114,24 @@ TEST_CASE("users-only and spaces-only converge one kind") {
     check_exactly_once(db);
 }
 
+namespace {
+
 // auth.members' sequential and index scans so far, as the server's
 // statistics show them.
 std::pair<long long, long long> member_scans(TempDatabases& db) {
-    pqxx::work tx{db.auth()};
-    const auto row = tx.exec1("SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_user_tables "
-                              "WHERE schemaname = 'auth' AND relname = 'members'");
+    const auto row = auth_query(db, "SELECT seq_scan, coalesce(idx_scan, 0) FROM "
+                                    "pg_stat_user_tables WHERE schemaname = 'auth' AND "
+                                    "relname = 'members'")[0];
     return {row[0].as<long long>(), row[1].as<long long>()};
 }
+
+} // namespace
 
 // A batch's writers cost the same however many members the platform has.
 TEST_CASE("reconcile finds the writers of missing Spaces by index, never reading all members") {
     TempDatabases db;
     add_users_with_spaces(db, 3000);
-    pqxx::nontransaction(db.auth()).exec("ANALYZE auth.users, auth.organizations, auth.members");
+    auth_query(db, "ANALYZE auth.users, auth.organizations, auth.members");
     const auto before = member_scans(db);
     const auto run = reconcile(db, {"--batch-size", "500"});
     CHECK(run["spaces"]["written"] == 3000);
