@@ -12,14 +12,15 @@
 namespace mana {
 namespace {
 
-// The kind's rows as (id, w): w is what the row adds to its item's copies,
-// 1 an insert, -1 a delete, 0 an edit. The sum of w over an item is NULL
-// when it has no row at all (missing), above 1 when written more than once.
-std::string weighted_rows(const SingletonKind& kind) {
+// The kind's rows as (id, w), those also meeting `also` if given: w is what
+// the row adds to its item's copies, 1 an insert, -1 a delete, 0 an edit.
+// The sum of w over an item is NULL when it has no row at all (missing),
+// above 1 when written more than once.
+std::string weighted_rows(const SingletonKind& kind, const std::string& also = "") {
     return std::string("SELECT s.") + kind.id_column +
            " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM "
            "sync_changes s WHERE " +
-           kind.rows_sql;
+           kind.rows_sql + (also.empty() ? "" : " AND " + also);
 }
 
 // The items of the ids table with no row of the kind, or written twice:
@@ -27,7 +28,8 @@ std::string weighted_rows(const SingletonKind& kind) {
 // scanning them once (1.05 s at a million; an anti-join alone is 0.55 s,
 // a join then a grouping 1.8 s; three counts instead of the one sum, 1.2 to
 // 1.6 s and a fifth more memory). The ids of --since, few: a join, which
-// looks each up by index where one serves it.
+// looks each up by index where one serves it, and by the kind's
+// few_ids_rows_sql where none does.
 std::string audit_query(const KindPass& pass) {
     const auto& kind = pass.kind;
     const std::string ids = kind.ids_table;
@@ -38,7 +40,7 @@ std::string audit_query(const KindPass& pass) {
                ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND (copies IS NULL OR copies > 1)";
     }
     return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
-           weighted_rows(kind) +
+           weighted_rows(kind, kind.few_ids_rows_sql) +
            ") r ON r.id = t.id GROUP BY t.id, t.n HAVING sum(r.w) IS NULL OR sum(r.w) > 1";
 }
 

@@ -28,6 +28,8 @@ Outcome ensure_space(Database& sync, const std::string& space_id, const std::str
 // third of the scan).
 const std::string since = "(SELECT current_setting('mana.since')::timestamptz)";
 
+const std::string space_ids_table = "mana_reconcile_spaces";
+
 } // namespace
 
 const SingletonKind user_context_kind{
@@ -39,22 +41,29 @@ const SingletonKind user_context_kind{
     "mana_reconcile_missing_users",
     "s.table_name = 'userContext' AND s.record_id = 'singleton'",
     "user_id",
+    "",
     user_context_locks,
     false,
     user_context_of,
     ensure_user};
 
-// Joined since: the Space's first live member may be new.
+// Joined since: the Space's first live member may be new. No index leads
+// with space_id, so for few Spaces the Space-scoped index is read whole but
+// without the heap, for who wrote in each; each (writer, Space) is then one
+// probe. Joining on space_id alone reads every row of the change log.
 const SingletonKind kontext_doc_kind{
     "spaces",
     "SELECT id FROM auth.organizations",
     "SELECT id FROM auth.organizations WHERE created_at >= " + since +
         " UNION SELECT organization_id FROM auth.members WHERE created_at >= " + since,
-    "mana_reconcile_spaces",
+    space_ids_table.c_str(),
     "mana_reconcile_audit_spaces",
     "mana_reconcile_missing_spaces",
     "s.table_name = 'kontextDoc'",
     "space_id",
+    "s.space_id IS NOT NULL AND (s.user_id, s.space_id) IN (SELECT c.user_id, c.space_id FROM "
+    "sync_changes c JOIN " +
+        space_ids_table + " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL)",
     kontext_doc_locks,
     true,
     kontext_doc_of,
