@@ -50,7 +50,9 @@ const SingletonKind user_context_kind{
 // Joined since: the Space's first live member may be new. No index leads
 // with space_id, so for few Spaces the Space-scoped index is read whole but
 // without the heap, for who wrote in each; each (writer, Space) is then one
-// probe. Joining on space_id alone reads every row of the change log.
+// probe (user_id is NOT NULL, SPEC §2.2, so no row escapes the pair).
+// OFFSET 0 keeps them probes: the planner misjudges how few pairs there
+// are, and would read every kontextDoc row instead.
 const SingletonKind kontext_doc_kind{
     "spaces",
     "SELECT id FROM auth.organizations",
@@ -61,9 +63,10 @@ const SingletonKind kontext_doc_kind{
     "mana_reconcile_missing_spaces",
     "s.table_name = 'kontextDoc'",
     "space_id",
-    "s.space_id IS NOT NULL AND (s.user_id, s.space_id) IN (SELECT c.user_id, c.space_id FROM "
-    "sync_changes c JOIN " +
-        space_ids_table + " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL)",
+    "(SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +
+        " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL) k CROSS JOIN LATERAL (SELECT * "
+        "FROM sync_changes s WHERE s.user_id = k.user_id AND s.space_id = k.space_id AND "
+        "s.space_id IS NOT NULL OFFSET 0) s",
     kontext_doc_locks,
     true,
     kontext_doc_of,

@@ -20,10 +20,9 @@ struct SingletonKind {
     const char* missing_table; // those without it, numbered n from 1
     const char* rows_sql;      // when a row s of sync_changes is one of the kind (SPEC §2.3)
     const char* id_column;     // and the column naming its user or Space
-    // With few ids (--since): a further condition on s that finds the kind's
-    // rows of the ids table by index, where joining on id_column alone cannot
-    // ("" where it can).
-    std::string few_ids_rows_sql;
+    // With few ids (--since): the rows s of sync_changes for the ids table,
+    // probed by index where joining on id_column cannot ("" where it can).
+    std::string probed_rows_sql;
     KindLocks locks;
     // A Space's row is written by one of its live members: a Space without
     // one is an orphan, never written.

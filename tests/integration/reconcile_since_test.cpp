@@ -194,27 +194,64 @@ TEST_CASE("reconcile --since beside a full run and bootstraps writes each single
     CHECK(sync_count(db, "true") == 3000);
 }
 
-// The run of every minute costs what is new, not the size of the change log:
-// no index leads with space_id, and a join on it read every row.
-TEST_CASE("reconcile --since finds the rows of new Spaces by index, never reading the change log") {
-    TempDatabases db;
+// 3,000 users owning their Spaces, converged, two days old, with 20,000
+// other rows in their Spaces; new: u3001..u3000+n owning s3001..
+void seed_converged_and_new(TempDatabases& db, long long n) {
     add_users_with_spaces(db, 3000);
     reconcile(db, {}, 0);
     for (const char* table : {"users", "organizations", "members"})
         make_old(db, table, "true");
-    add_users_with_spaces(db.auth(), 3001, 3100);
+    sync_query(db, "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, space_id, "
+                   "op, client_id) SELECT 'notes', 'note', 'n' || g, 'u' || (g % 3000 + 1), "
+                   "'s' || (g % 3000 + 1), 'insert', 'web' FROM generate_series(1, 20000) g");
+    add_users_with_spaces(db.auth(), 3001, 3000 + n);
+}
+
+// sync_changes' index scans so far (each probe of a nested loop is one).
+long long change_log_index_scans(TempDatabases& db) {
+    change_log_heap_reads(db); // every session's report in
+    return sync_query(db, "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = "
+                          "'sync_changes'")[0][0]
+        .as<long long>();
+}
+
+// The run of every minute costs what is new, not the size of the change log:
+// no index leads with space_id, and a join on it read every row.
+TEST_CASE("reconcile --since finds the rows of new Spaces by index, never reading the change log") {
+    TempDatabases db;
+    seed_converged_and_new(db, 100);
     add_sync_row(db, "kontextDoc", "d-other", "not-a-member", "s3001", "kontext"); // there
     add_sync_row(db, "noteDoc", "n1", "u3002", "s3002", "kontext"); // not a kontextDoc
+    add_sync_row(db, "kontextDoc", "d3a", "u3003", "s3003", "kontext");
+    add_sync_row(db, "kontextDoc", "d3b", "gone-member", "s3003", "kontext"); // doubled
     sync_query(db, "VACUUM ANALYZE sync_changes");
     const auto before = change_log_heap_reads(db);
 
     const auto check = reconcile(db, {"--since", "1h", "--check", "--spaces-only"}, 10);
     CHECK(check["spaces"]["scanned"] == 100);
-    CHECK(check["spaces"]["missing"] == 99); // all but s3001
+    CHECK(check["spaces"]["missing"] == 98); // all but s3001 and s3003
+    CHECK(check["spaces"]["duplicateSample"] == json::array({"s3003"}));
     const auto read = change_log_heap_reads(db) - before;
-    const auto pages = sync_query(db, "SELECT relpages FROM pg_class WHERE relname = "
-                                      "'sync_changes'")[0][0]
+    // The pages a scan of every kontextDoc row would read.
+    const auto pages = sync_query(db, "SELECT count(DISTINCT (ctid::text::point)[0]) FROM "
+                                      "sync_changes WHERE table_name = 'kontextDoc'")[0][0]
                            .as<long long>();
-    INFO(read << " heap blocks read of " << pages);
+    INFO(read << " heap blocks read; the kontextDoc rows fill " << pages);
     CHECK(read < pages / 4);
+}
+
+// Probing each id costs more than one scan once the ids are many: a --since
+// as old as the platform must not take a probe per Space.
+TEST_CASE("reconcile --since with many new Spaces reads the change log once, not once per Space") {
+    TempDatabases db;
+    seed_converged_and_new(db, 10);
+    sync_query(db, "VACUUM ANALYZE sync_changes");
+    const auto before = change_log_index_scans(db);
+
+    const auto check = reconcile(db, {"--since", "3d", "--check", "--spaces-only"}, 10);
+    CHECK(check["spaces"]["scanned"] == 3010);
+    CHECK(check["spaces"]["missing"] == 10);
+    const auto probes = change_log_index_scans(db) - before;
+    INFO(probes << " index scans of sync_changes");
+    CHECK(probes < 100);
 }
