@@ -22,39 +22,61 @@ std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "
            rows + " WHERE " + kind.rows_sql;
 }
 
+// The writers of --since's ids, for this transaction (SingletonKind::writers_sql).
+constexpr const char* writers_table = "mana_reconcile_writers";
+
+// The change log's rows of each (user_id, id) pair of the writers table; IS
+// NOT NULL lets a partial index such as the Space-scoped one serve them.
+std::string rows_of_writers(const SingletonKind& kind) {
+    const std::string id = kind.id_column;
+    return std::string(writers_table) + " k JOIN sync_changes s ON s.user_id = k.user_id AND s." +
+           id + " = k." + id + " AND s." + id + " IS NOT NULL";
+}
+
+// The items of ids with no row among rows (weighted_rows), or written twice:
+// (id, n, copies), by one aggregate over both, scanning each once.
+std::string grouped(const std::string& ids, const std::string& rows) {
+    return "SELECT id, n, copies FROM (SELECT u.id, max(u.n) AS n, sum(u.w) AS copies FROM "
+           "(SELECT t.id, t.n, NULL::int AS w FROM " +
+           ids + " t UNION ALL SELECT r.id, NULL, r.w FROM (" + rows +
+           ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND (copies IS NULL OR copies > 1)";
+}
+
 // The items of the ids table with no row of the kind, or written twice:
-// (id, n, copies). Every id: one aggregate over the ids and the kind's rows,
-// scanning them once (1.05 s at a million; an anti-join alone is 0.55 s,
-// a join then a grouping 1.8 s; three counts instead of the one sum, 1.2 to
-// 1.6 s and a fifth more memory). The ids of --since: a join, which looks
-// each up by index where one serves it, and by the kind's probed_rows_sql
-// where none does and probing each id is the cheaper.
-std::string audit_query(const KindPass& pass, bool probe_each_id) {
+// (id, n, copies). Every id: the aggregate over all the kind's rows (1.05 s
+// at a million; an anti-join alone is 0.55 s, a join then a grouping 1.8 s;
+// three counts instead of the one sum, 1.2 to 1.6 s and a fifth more
+// memory). The ids of --since: a join, which looks each up by index where
+// one serves it; where none does, the aggregate over the rows of each pair
+// of the writers table, when that is the cheaper (a join on those rows,
+// misjudged as one, became a loop over every id for each of them).
+std::string audit_query(const KindPass& pass, bool by_writers) {
     const auto& kind = pass.kind;
     const std::string ids = kind.ids_table;
-    if (pass.since.empty()) {
-        return "SELECT id, n, copies FROM (SELECT u.id, max(u.n) AS n, sum(u.w) AS copies FROM "
-               "(SELECT t.id, t.n, NULL::int AS w FROM " +
-               ids + " t UNION ALL SELECT r.id, NULL, r.w FROM (" + weighted_rows(kind) +
-               ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND (copies IS NULL OR copies > 1)";
-    }
+    if (pass.since.empty()) return grouped(ids, weighted_rows(kind));
+    if (by_writers) return grouped(ids, weighted_rows(kind, rows_of_writers(kind)));
     return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
-           (probe_each_id ? weighted_rows(kind, kind.probed_rows_sql) : weighted_rows(kind)) +
+           weighted_rows(kind) +
            ") r ON r.id = t.id GROUP BY t.id, t.n HAVING sum(r.w) IS NULL OR sum(r.w) > 1";
 }
 
-// Whether to find the rows of --since's ids by probed_rows_sql: a probe per
+// Whether to find the rows of --since's ids by their writers: a probe per
 // id, about 8 us, where a scan of the change log costs about 0.1 us a row;
 // so while the ids are under a hundredth of its rows. At 6.8 million rows:
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
-// in 8.1 s against 2.3 s. The tool decides because the planner cannot: it
-// misjudges how many ids have rows by ten times and more.
-bool probe_each_id(pqxx::work& tx, const KindPass& pass) {
-    if (pass.since.empty() || pass.kind.probed_rows_sql.empty()) return false;
+// in 8.1 s against 2.3 s. If so, the writers table is made and analyzed:
+// from the ids alone the planner misjudges how many have rows by ten times
+// and more, and would read every row of the kind instead.
+bool find_by_writers(pqxx::work& tx, const KindPass& pass) {
+    if (pass.since.empty() || pass.kind.writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
-    return static_cast<double>(pass.tally.counts.scanned) * 100 <= rows;
+    if (static_cast<double>(pass.tally.counts.scanned) * 100 > rows) return false;
+    tx.exec(std::string("CREATE TEMP TABLE ") + writers_table + " ON COMMIT DROP AS " +
+            pass.kind.writers_sql);
+    tx.exec(std::string("ANALYZE ") + writers_table);
+    return true;
 }
 
 // Finds the ids without their singleton (into kind.missing_table) and counts
@@ -64,7 +86,7 @@ long long audit(KindPass& pass) {
     pass.progress("checking", 0, 0);
     return pass.sync.transact([&](pqxx::work& tx) {
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " +
-                audit_query(pass, probe_each_id(tx, pass)));
+                audit_query(pass, find_by_writers(tx, pass)));
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.missing_table +
                 " AS SELECT row_number() OVER (ORDER BY n) AS n, id FROM " + kind.audit_table +
                 " WHERE copies IS NULL");

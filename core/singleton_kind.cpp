@@ -48,11 +48,9 @@ const SingletonKind user_context_kind{
     ensure_user};
 
 // Joined since: the Space's first live member may be new. No index leads
-// with space_id, so for few Spaces the Space-scoped index is read whole but
-// without the heap, for who wrote in each; each (writer, Space) is then one
-// probe (user_id is NOT NULL, SPEC §2.2, so no row escapes the pair).
-// OFFSET 0 keeps them probes: the planner misjudges how few pairs there
-// are, and would read every kontextDoc row instead.
+// with space_id: for few Spaces the Space-scoped index, read whole but
+// without the table, tells who wrote in each (user_id is NOT NULL, SPEC
+// §2.2, so no row escapes its pair).
 const SingletonKind kontext_doc_kind{
     "spaces",
     "SELECT id FROM auth.organizations",
@@ -63,10 +61,8 @@ const SingletonKind kontext_doc_kind{
     "mana_reconcile_missing_spaces",
     "s.table_name = 'kontextDoc'",
     "space_id",
-    "(SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +
-        " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL) k CROSS JOIN LATERAL (SELECT * "
-        "FROM sync_changes s WHERE s.user_id = k.user_id AND s.space_id = k.space_id AND "
-        "s.space_id IS NOT NULL OFFSET 0) s",
+    "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +
+        " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL",
     kontext_doc_locks,
     true,
     kontext_doc_of,

@@ -20,9 +20,10 @@ struct SingletonKind {
     const char* missing_table; // those without it, numbered n from 1
     const char* rows_sql;      // when a row s of sync_changes is one of the kind (SPEC §2.3)
     const char* id_column;     // and the column naming its user or Space
-    // With few ids (--since): the rows s of sync_changes for the ids table,
-    // probed by index where joining on id_column cannot ("" where it can).
-    std::string probed_rows_sql;
+    // With few ids (--since), where no index leads with id_column: who wrote
+    // anything for each id, as (user_id, <id_column>) pairs whose rows are
+    // then looked up by index ("" where one leads with it).
+    std::string writers_sql;
     KindLocks locks;
     // A Space's row is written by one of its live members: a Space without
     // one is an orphan, never written.
