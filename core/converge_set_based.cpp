@@ -48,8 +48,8 @@ std::string grouped(const std::string& ids, const std::string& rows) {
 // three counts instead of the one sum, 1.2 to 1.6 s and a fifth more
 // memory). The ids of --since: a join, which looks each up by index where
 // one serves it; where none does, the aggregate over the rows of each pair
-// of the writers table, when that is the cheaper (a join on those rows,
-// misjudged as one, became a loop over every id for each of them).
+// of the writers table, when that is the cheaper (not a join: the planner
+// judges those rows as one, and looped over every id for each).
 std::string audit_query(const KindPass& pass, bool by_writers) {
     const auto& kind = pass.kind;
     const std::string ids = kind.ids_table;
@@ -64,19 +64,21 @@ std::string audit_query(const KindPass& pass, bool by_writers) {
 // id, about 8 us, where a scan of the change log costs about 0.1 us a row;
 // so while the ids are under a hundredth of its rows. At 6.8 million rows:
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
-// in 8.1 s against 2.3 s. If so, the writers table is made and analyzed:
-// from the ids alone the planner misjudges how many have rows by ten times
-// and more, and would read every row of the kind instead.
-bool find_by_writers(pqxx::work& tx, const KindPass& pass) {
+// in 8.1 s against 2.3 s.
+bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
     if (pass.since.empty() || pass.kind.writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
-    if (static_cast<double>(pass.tally.counts.scanned) * 100 > rows) return false;
+    return static_cast<double>(pass.tally.counts.scanned) * 100 <= rows;
+}
+
+// Analyzed: from the ids alone the planner misjudges how many have rows by
+// ten times and more, and reads every row of the kind instead of probing.
+void make_writers_table(pqxx::work& tx, const SingletonKind& kind) {
     tx.exec(std::string("CREATE TEMP TABLE ") + writers_table + " ON COMMIT DROP AS " +
-            pass.kind.writers_sql);
+            kind.writers_sql);
     tx.exec(std::string("ANALYZE ") + writers_table);
-    return true;
 }
 
 // Finds the ids without their singleton (into kind.missing_table) and counts
@@ -85,8 +87,10 @@ long long audit(KindPass& pass) {
     const auto& kind = pass.kind;
     pass.progress("checking", 0, 0);
     return pass.sync.transact([&](pqxx::work& tx) {
+        const bool by_writers = few_enough_to_probe(tx, pass);
+        if (by_writers) make_writers_table(tx, kind);
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " +
-                audit_query(pass, find_by_writers(tx, pass)));
+                audit_query(pass, by_writers));
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.missing_table +
                 " AS SELECT row_number() OVER (ORDER BY n) AS n, id FROM " + kind.audit_table +
                 " WHERE copies IS NULL");
