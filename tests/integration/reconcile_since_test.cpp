@@ -58,19 +58,45 @@ std::set<std::string> written_ids(TempDatabases& db, const std::string& column,
     return ids;
 }
 
-// Blocks of sync_changes' heap read so far, from cache or disk, once every
-// other session on the sync database has ended (each reports its reads as
-// it ends) and this one has reported its own.
-long long change_log_heap_reads(TempDatabases& db) {
+// Waits until every other session on the sync database has ended (each
+// reports its statistics as it ends), and reports this one's own.
+void settle_statistics(TempDatabases& db) {
     sync_query(db, "SELECT pg_stat_force_next_flush()");
     REQUIRE(eventually([&] {
         return sync_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
                               "current_database() AND pid <> pg_backend_pid()")[0][0]
                    .as<long long>() == 0;
     }));
+}
+
+// Blocks of sync_changes' heap read so far, from cache or disk.
+long long change_log_heap_reads(TempDatabases& db) {
+    settle_statistics(db);
     return sync_query(db, "SELECT heap_blks_hit + heap_blks_read FROM pg_statio_user_tables "
                           "WHERE relname = 'sync_changes'")[0][0]
         .as<long long>();
+}
+
+// Scans of sync_changes so far, sequential or by any index (each probe of a
+// loop is one).
+long long change_log_scans(TempDatabases& db) {
+    settle_statistics(db);
+    return sync_query(db, "SELECT seq_scan + idx_scan FROM pg_stat_user_tables WHERE relname = "
+                          "'sync_changes'")[0][0]
+        .as<long long>();
+}
+
+// 3,000 users owning their Spaces, converged, two days old, with 20,000
+// other rows in their Spaces; new: u3001..u3000+n owning s3001..
+void seed_converged_and_new(TempDatabases& db, long long n) {
+    add_users_with_spaces(db, 3000);
+    reconcile(db, {}, 0);
+    for (const char* table : {"users", "organizations", "members"})
+        make_old(db, table, "true");
+    sync_query(db, "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, space_id, "
+                   "op, client_id) SELECT 'notes', 'note', 'n' || g, 'u' || (g % 3000 + 1), "
+                   "'s' || (g % 3000 + 1), 'insert', 'web' FROM generate_series(1, 20000) g");
+    add_users_with_spaces(db.auth(), 3001, 3000 + n);
 }
 
 } // namespace
@@ -192,28 +218,6 @@ TEST_CASE("reconcile --since beside a full run and bootstraps writes each single
     check_all_exit_zero(processes);
     check_exactly_once(db);
     CHECK(sync_count(db, "true") == 3000);
-}
-
-// 3,000 users owning their Spaces, converged, two days old, with 20,000
-// other rows in their Spaces; new: u3001..u3000+n owning s3001..
-void seed_converged_and_new(TempDatabases& db, long long n) {
-    add_users_with_spaces(db, 3000);
-    reconcile(db, {}, 0);
-    for (const char* table : {"users", "organizations", "members"})
-        make_old(db, table, "true");
-    sync_query(db, "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, space_id, "
-                   "op, client_id) SELECT 'notes', 'note', 'n' || g, 'u' || (g % 3000 + 1), "
-                   "'s' || (g % 3000 + 1), 'insert', 'web' FROM generate_series(1, 20000) g");
-    add_users_with_spaces(db.auth(), 3001, 3000 + n);
-}
-
-// Scans of sync_changes so far, sequential or by any index (each probe of a
-// loop is one).
-long long change_log_scans(TempDatabases& db) {
-    change_log_heap_reads(db); // every session's report in
-    return sync_query(db, "SELECT seq_scan + idx_scan FROM pg_stat_user_tables WHERE relname = "
-                          "'sync_changes'")[0][0]
-        .as<long long>();
 }
 
 // The run of every minute costs what is new, not the size of the change log:
