@@ -30,6 +30,14 @@ pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLin
 
 namespace mana {
 
+std::vector<std::string> first_column(const pqxx::result& rows) {
+    std::vector<std::string> values;
+    values.reserve(rows.size());
+    for (const auto& row : rows)
+        values.push_back(row[0].as<std::string>());
+    return values;
+}
+
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id) {
     const auto writer = writers.find(id);
     return writer == writers.end() ? "" : writer->second;
@@ -50,7 +58,7 @@ void KindPass::load_ids() {
     sync.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         tx.exec(std::string("DROP TABLE IF EXISTS ") + kind.ids_table + ", " + kind.audit_table +
-                ", " + kind.missing_table);
+                ", " + kind.missing_table + ", " + kind.writable_table + ", " + kind.write_table);
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.ids_table + " (n bigint, id text)");
     });
     auto& counts = tally.counts;
@@ -92,22 +100,19 @@ void KindPass::load_ids() {
     progress("loading", counts.scanned, counts.scanned);
 }
 
-bool KindPass::for_each_batch(const char* table, long long total,
-                              const std::function<void(const std::vector<std::string>&)>& f) {
+bool KindPass::for_each_batch(const char* step, const char* table, const char* columns,
+                              long long total, const std::function<void(const pqxx::result&)>& f) {
     long long done = 0;
     for (long long first = 1; first <= total && !stopping(); first += options.batch_size) {
         const auto rows = sync.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
-            return tx.exec_params(std::string("SELECT id FROM ") + table +
+            return tx.exec_params(std::string("SELECT ") + columns + " FROM " + table +
                                       " WHERE n BETWEEN $1 AND $2 ORDER BY n",
                                   first, first + options.batch_size - 1);
         });
-        std::vector<std::string> ids;
-        for (const auto& row : rows)
-            ids.push_back(row[0].as<std::string>());
-        f(ids);
-        done += static_cast<long long>(ids.size());
-        progress(options.write ? "writing" : "checking", done, total);
+        f(rows);
+        done += static_cast<long long>(rows.size());
+        progress(step, done, total);
     }
     return done == total;
 }

@@ -33,6 +33,9 @@ void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
     if (sample.size() < limit) sample.push_back(item);
 }
 
+// The first column of rows (a batch's ids).
+std::vector<std::string> first_column(const pqxx::result& rows);
+
 // The writer of id in writers, or "" when it has none.
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);
 
@@ -62,10 +65,11 @@ class KindPass {
     // auth database into the sync session's kind.ids_table; counts them as
     // scanned.
     void load_ids();
-    // f(ids) for the ids of table, batch_size at a time, until stopped;
+    // f(rows) for the rows of table in the order of its column n, with the
+    // columns asked, batch_size at a time, until stopped, reported as step;
     // whether it went through all of them.
-    bool for_each_batch(const char* table, long long total,
-                        const std::function<void(const std::vector<std::string>&)>& f);
+    bool for_each_batch(const char* step, const char* table, const char* columns, long long total,
+                        const std::function<void(const pqxx::result&)>& f);
     // The writer of each id that has one; none asked when the kind needs none.
     std::map<std::string, std::string> writers(const std::vector<std::string>& ids);
     // Judged missing: counts it, and says whether to write it (an orphan is

@@ -28,9 +28,11 @@ void converge_items(KindPass& pass, const std::vector<std::string>& ids) {
 
 void converge_item_by_item(KindPass& pass) {
     // Only a check of every item tells how many are missing.
-    const bool checked_all = pass.for_each_batch(
-        pass.kind.ids_table, pass.tally.counts.scanned,
-        [&](const std::vector<std::string>& ids) { converge_items(pass, ids); });
+    const bool checked_all =
+        pass.for_each_batch(pass.options.write ? "writing" : "checking", pass.kind.ids_table, "id",
+                            pass.tally.counts.scanned, [&](const pqxx::result& batch) {
+                                converge_items(pass, first_column(batch));
+                            });
     if (checked_all) pass.tally.counts.missing = pass.found_missing();
     pass.step_done("checked item by item");
 }

@@ -1,9 +1,9 @@
 // The set-based strategy, for a sync role that bypasses row-level security:
-// one aggregate finds what is missing (and what is there twice), COPY writes
-// it in batches, each its own transaction, all under the kind's bucket locks
-// of the shard, held from the aggregate to the last batch so that no
-// per-item writer writes what was judged missing. The writers of missing
-// Spaces are looked up batch by batch.
+// one aggregate finds what is missing (and what is there twice), the writers
+// of missing Spaces are looked up batch by batch, then COPY writes it all in
+// batches, each its own transaction, all under the kind's bucket locks of
+// the shard, held from the aggregate to the last batch so that no per-item
+// writer writes what was judged missing.
 #include "converge.hpp"
 #include "locks.hpp"
 
@@ -109,17 +109,46 @@ long long audit(KindPass& pass) {
     });
 }
 
-// One batch of ids judged missing, written in one transaction with COPY
-// (under the bucket locks: nothing else of this tool wrote them since).
-void write_batch(KindPass& pass, const std::vector<std::string>& ids) {
+// The missing of one batch that have a writer, counted; when writing, kept
+// with the user_id their row will have (a Space's writer, a user itself).
+void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
     const auto writers = pass.writers(ids);
-    const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
-    std::vector<SyncRow> rows;
+    std::vector<std::tuple<std::string, std::string>> writable;
     for (const auto& id : ids) {
         if (!pass.note_missing(id, writers)) continue;
-        rows.push_back(pass.kind.row(build, id, writer_in(writers, id)));
+        writable.emplace_back(id, pass.kind.needs_writer ? writer_in(writers, id) : id);
     }
-    if (!pass.options.write || rows.empty()) return;
+    if (!pass.options.write || writable.empty()) return;
+    pass.sync.transact([&](pqxx::work& tx) {
+        pqxx::stream_to out{tx, pass.kind.writable_table,
+                            std::vector<std::string>{"id", "user_id"}};
+        for (const auto& row : writable)
+            out << row;
+        out.complete();
+    });
+}
+
+// The kept rows numbered in the order of user_id, which leads three of the
+// change log's indexes: so each batch goes into the index pages next to
+// the last one's, not into pages scattered over all of them (a tenth of 3
+// million users and Spaces missing: 29 to 33 s instead of 38 to 40 s).
+void number_for_writing(KindPass& pass) {
+    const auto& kind = pass.kind;
+    pass.sync.transact([&](pqxx::work& tx) {
+        tx.exec(std::string("CREATE TEMP TABLE ") + kind.write_table +
+                " AS SELECT row_number() OVER (ORDER BY user_id, id) AS n, id, user_id FROM " +
+                kind.writable_table);
+        tx.exec(std::string("CREATE INDEX ON ") + kind.write_table + " (n)");
+    });
+}
+
+// One batch of (id, user_id), written in one transaction with COPY (under
+// the bucket locks: nothing else of this tool wrote them since the audit).
+void write_batch(KindPass& pass, const pqxx::result& batch) {
+    const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
+    std::vector<SyncRow> rows;
+    for (const auto& item : batch)
+        rows.push_back(pass.kind.row(build, item[0].as<std::string>(), item[1].as<std::string>()));
     pass.sync.transact([&](pqxx::work& tx) { copy_rows(tx, rows); });
     pass.tally.counts.written += static_cast<long long>(rows.size());
 }
@@ -128,17 +157,31 @@ void write_batch(KindPass& pass, const std::vector<std::string>& ids) {
 
 void converge_set_based(KindPass& pass) {
     const auto& o = pass.options;
+    const auto& kind = pass.kind;
     std::optional<BucketLocks> buckets;
-    if (o.write) buckets.emplace(pass.sync, pass.kind.locks, o.shard, o.shards);
+    if (o.write) buckets.emplace(pass.sync, kind.locks, o.shard, o.shards);
     const auto candidates = audit(pass);
     pass.step_done("found what is missing and what is there twice");
-    pass.for_each_batch(pass.kind.missing_table, candidates,
-                        [&](const std::vector<std::string>& ids) { write_batch(pass, ids); });
+    if (o.write) {
+        pass.sync.transact([&](pqxx::work& tx) {
+            tx.exec(std::string("CREATE TEMP TABLE ") + kind.writable_table +
+                    " (id text, user_id text)");
+        });
+    }
+    // Every writer first, so that the rows can go in in the order of theirs.
+    const bool looked_at_all = pass.for_each_batch(
+        "checking", kind.missing_table, "id", candidates,
+        [&](const pqxx::result& batch) { keep_writable(pass, first_column(batch)); });
     // The orphans among the candidates are not missing; stopped early, those
     // not yet looked at still count.
     pass.tally.counts.missing = candidates - pass.tally.orphans;
+    pass.step_done("looked up the writers");
+    if (!o.write || !looked_at_all) return;
+    number_for_writing(pass);
+    pass.for_each_batch("writing", kind.write_table, "id, user_id", pass.found_missing(),
+                        [&](const pqxx::result& batch) { write_batch(pass, batch); });
     buckets.reset();
-    pass.step_done(o.write ? "wrote the missing" : "looked up the writers");
+    pass.step_done("wrote the missing");
 }
 
 } // namespace mana

@@ -39,6 +39,8 @@ const SingletonKind user_context_kind{
     "mana_reconcile_users",
     "mana_reconcile_audit_users",
     "mana_reconcile_missing_users",
+    "mana_reconcile_writable_users",
+    "mana_reconcile_write_users",
     "s.table_name = 'userContext' AND s.record_id = 'singleton'",
     "user_id",
     "",
@@ -59,6 +61,8 @@ const SingletonKind kontext_doc_kind{
     space_ids_table.c_str(),
     "mana_reconcile_audit_spaces",
     "mana_reconcile_missing_spaces",
+    "mana_reconcile_writable_spaces",
+    "mana_reconcile_write_spaces",
     "s.table_name = 'kontextDoc'",
     "space_id",
     "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +

@@ -12,14 +12,16 @@
 namespace mana {
 
 struct SingletonKind {
-    const char* phase;         // "users" or "spaces": progress and logs
-    const char* ids_sql;       // every id that must have the singleton (auth database)
-    std::string new_ids_sql;   // those new since the mana.since setting (a timestamptz)
-    const char* ids_table;     // the sync session's every id of the shard, numbered n
-    const char* audit_table;   // those without their singleton or with it twice
-    const char* missing_table; // those without it, numbered n from 1
-    const char* rows_sql;      // when a row s of sync_changes is one of the kind (SPEC §2.3)
-    const char* id_column;     // and the column naming its user or Space
+    const char* phase;          // "users" or "spaces": progress and logs
+    const char* ids_sql;        // every id that must have the singleton (auth database)
+    std::string new_ids_sql;    // those new since the mana.since setting (a timestamptz)
+    const char* ids_table;      // the sync session's every id of the shard, numbered n
+    const char* audit_table;    // those without their singleton or with it twice
+    const char* missing_table;  // those without it, numbered n from 1
+    const char* writable_table; // those of them with a writer, as (id, user_id of their row)
+    const char* write_table;    // those, numbered n from 1 in the order of user_id
+    const char* rows_sql;       // when a row s of sync_changes is one of the kind (SPEC §2.3)
+    const char* id_column;      // and the column naming its user or Space
     // With few ids (--since), where no index leads with id_column: who wrote
     // anything for each id, as (user_id, <id_column>) pairs whose rows are
     // then looked up by index ("" where one leads with it).

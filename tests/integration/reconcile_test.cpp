@@ -141,6 +141,37 @@ TEST_CASE("reconcile finds the writers of missing Spaces by index, never reading
     check_exactly_once(db);
 }
 
+// user_id leads three of the change log's indexes: rows written in its order
+// go into neighbouring index pages. Each batch is a transaction of its own,
+// so its rows share an xmin.
+TEST_CASE("reconcile writes the missing rows batch after batch in the order of their user_id") {
+    TempDatabases db;
+    add_users_with_spaces(db, 60); // u1, u2, ..., not in text order
+    // Spaces whose writers run against their own order: z01 is u60's.
+    auth_query(db, "INSERT INTO auth.organizations (id, name) SELECT 'z' || lpad(g::text, 2, '0'), "
+                   "'z' FROM generate_series(1, 60) g");
+    auth_query(db, "INSERT INTO auth.members (id, organization_id, user_id, role) SELECT 'mz' || "
+                   "g, 'z' || lpad(g::text, 2, '0'), 'u' || (61 - g), 'owner' FROM "
+                   "generate_series(1, 60) g");
+    const auto run = reconcile(db, {"--batch-size", "7"});
+    CHECK(run["users"]["written"] == 60);
+    CHECK(run["spaces"]["written"] == 120);
+    for (const char* table : {"userContext", "kontextDoc"}) {
+        INFO(table);
+        const auto batches = std::string("SELECT xmin::text::bigint AS batch, min(user_id) AS "
+                                         "first, max(user_id) AS last FROM sync_changes WHERE "
+                                         "table_name = '") +
+                             table + "' GROUP BY 1";
+        CHECK(sync_query(db, batches).size() > 5);
+        const auto out_of_order = sync_query(
+            db, "SELECT count(*) FROM (SELECT first, lag(last) OVER (ORDER BY batch) AS before "
+                "FROM (" +
+                    batches + ") b) o WHERE first < before");
+        CHECK(out_of_order[0][0].as<long long>() == 0);
+    }
+    check_exactly_once(db);
+}
+
 TEST_CASE("a role bound by row-level security converges item by item") {
     TempDatabases db;
     seed_drift(db);
