@@ -81,6 +81,15 @@ void make_writers_table(pqxx::work& tx, const SingletonKind& kind) {
     tx.exec(std::string("ANALYZE ") + writers_table);
 }
 
+// A temporary table of the rows of `rows`, numbered n from 1 in `order` and
+// indexed on n, for KindPass::for_each_batch.
+void make_numbered_table(pqxx::work& tx, const char* table, const std::string& columns,
+                         const std::string& rows, const char* order) {
+    tx.exec(std::string("CREATE TEMP TABLE ") + table + " AS SELECT row_number() OVER (ORDER BY " +
+            order + ") AS n, " + columns + " FROM " + rows);
+    tx.exec(std::string("CREATE INDEX ON ") + table + " (n)");
+}
+
 // Finds the ids without their singleton (into kind.missing_table) and counts
 // those written more than once; returns how many are missing.
 long long audit(KindPass& pass) {
@@ -91,10 +100,8 @@ long long audit(KindPass& pass) {
         if (by_writers) make_writers_table(tx, kind);
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " +
                 audit_query(pass, by_writers));
-        tx.exec(std::string("CREATE TEMP TABLE ") + kind.missing_table +
-                " AS SELECT row_number() OVER (ORDER BY n) AS n, id FROM " + kind.audit_table +
-                " WHERE copies IS NULL");
-        tx.exec(std::string("CREATE INDEX ON ") + kind.missing_table + " (n)");
+        make_numbered_table(tx, kind.missing_table, "id",
+                            std::string(kind.audit_table) + " WHERE copies IS NULL", "n");
         auto& counts = pass.tally.counts;
         const auto duplicates = tx.exec_params(std::string("SELECT id FROM ") + kind.audit_table +
                                                    " WHERE copies > 1 ORDER BY n LIMIT $1",
@@ -135,10 +142,8 @@ void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
 void number_for_writing(KindPass& pass) {
     const auto& kind = pass.kind;
     pass.sync.transact([&](pqxx::work& tx) {
-        tx.exec(std::string("CREATE TEMP TABLE ") + kind.write_table +
-                " AS SELECT row_number() OVER (ORDER BY user_id, id) AS n, id, user_id FROM " +
-                kind.writable_table);
-        tx.exec(std::string("CREATE INDEX ON ") + kind.write_table + " (n)");
+        make_numbered_table(tx, kind.write_table, "id, user_id", kind.writable_table,
+                            "user_id, id");
     });
 }
 
