@@ -77,6 +77,18 @@ Settings parse(int argc, char** argv) {
     return s;
 }
 
+// Vacuums and analyzes tables, then checkpoints, so that the next timed
+// step starts from the same state at every size: neither autovacuum of
+// freshly loaded tables nor a checkpoint of the last step's writes (at 3M,
+// more WAL than max_wal_size) runs during it.
+void settle(Database& db, const char* tables) {
+    db.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        tx.exec(std::string("VACUUM ANALYZE ") + tables);
+        tx.exec("CHECKPOINT");
+    });
+}
+
 // Ids as long as real ones: md5 hex (32) for users, 21 characters for Spaces.
 // Item g is missing its singletons when g % modulus == 0.
 void generate(Database& auth, Database& sync, const Settings& s, long long modulus) {
@@ -99,8 +111,8 @@ void generate(Database& auth, Database& sync, const Settings& s, long long modul
             "left(md5('m' || g), 21), left(md5('s' || g), 21), md5('u' || g), 'owner', now() - "
             "interval '1 day' FROM generate_series(1, $1) g",
             s.users);
-        tx.exec("ANALYZE");
     });
+    settle(auth, "auth.users, auth.organizations, auth.members");
     sync.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         tx.exec("TRUNCATE sync_changes");
@@ -134,10 +146,7 @@ void generate(Database& auth, Database& sync, const Settings& s, long long modul
             s.users, modulus);
     });
     apply_schema(sync); // recreates the indexes
-    sync.run([](pqxx::connection& c) {
-        pqxx::nontransaction tx{c};
-        tx.exec("VACUUM ANALYZE sync_changes");
-    });
+    settle(sync, "sync_changes");
 }
 
 // Removes what a measured step wrote, so that the next starts from the same drift.
@@ -145,8 +154,8 @@ void remove_written(Database& sync) {
     sync.run([](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         tx.exec("DELETE FROM sync_changes WHERE client_id = 'system:bootstrap'");
-        tx.exec("VACUUM ANALYZE sync_changes");
     });
+    settle(sync, "sync_changes");
 }
 
 long long count_rows(pqxx::connection& c, const std::string& query) {
