@@ -23,7 +23,7 @@ std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "
 }
 
 // The writers of --since's ids, for this transaction (SingletonKind::writers_sql).
-constexpr const char* writers_table = "mana_reconcile_writers";
+constexpr const char* writers_table = "pg_temp.mana_reconcile_writers";
 
 // The change log's rows of each (user_id, id) pair of the writers table; IS
 // NOT NULL lets a partial index such as the Space-scoped one serve them.

@@ -28,7 +28,7 @@ Outcome ensure_space(Database& sync, const std::string& space_id, const std::str
 // third of the scan).
 const std::string since = "(SELECT current_setting('mana.since')::timestamptz)";
 
-const std::string space_ids_table = "mana_reconcile_spaces";
+const std::string space_ids_table = "pg_temp.mana_reconcile_spaces";
 
 } // namespace
 
@@ -36,11 +36,11 @@ const SingletonKind user_context_kind{
     "users",
     "SELECT id FROM auth.users WHERE deleted_at IS NULL",
     "SELECT id FROM auth.users WHERE deleted_at IS NULL AND created_at >= " + since,
-    "mana_reconcile_users",
-    "mana_reconcile_audit_users",
-    "mana_reconcile_missing_users",
-    "mana_reconcile_writable_users",
-    "mana_reconcile_write_users",
+    "pg_temp.mana_reconcile_users",
+    "pg_temp.mana_reconcile_audit_users",
+    "pg_temp.mana_reconcile_missing_users",
+    "pg_temp.mana_reconcile_writable_users",
+    "pg_temp.mana_reconcile_write_users",
     "s.table_name = 'userContext' AND s.record_id = 'singleton'",
     "user_id",
     "",
@@ -59,10 +59,10 @@ const SingletonKind kontext_doc_kind{
     "SELECT id FROM auth.organizations WHERE created_at >= " + since +
         " UNION SELECT organization_id FROM auth.members WHERE created_at >= " + since,
     space_ids_table.c_str(),
-    "mana_reconcile_audit_spaces",
-    "mana_reconcile_missing_spaces",
-    "mana_reconcile_writable_spaces",
-    "mana_reconcile_write_spaces",
+    "pg_temp.mana_reconcile_audit_spaces",
+    "pg_temp.mana_reconcile_missing_spaces",
+    "pg_temp.mana_reconcile_writable_spaces",
+    "pg_temp.mana_reconcile_write_spaces",
     "s.table_name = 'kontextDoc'",
     "space_id",
     "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +

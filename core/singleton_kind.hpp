@@ -11,6 +11,9 @@
 
 namespace mana {
 
+// The tables of the sync session are temporary and named with pg_temp., so
+// that a table of the same name in another schema is never read, written or
+// dropped (a search_path that lists pg_temp after public would find it first).
 struct SingletonKind {
     const char* phase;          // "users" or "spaces": progress and logs
     const char* ids_sql;        // every id that must have the singleton (auth database)

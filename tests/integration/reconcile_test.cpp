@@ -487,3 +487,42 @@ TEST_CASE("reconcile refuses a missing --all and contradicting flags") {
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--batch-size", "0"}, db.env()), 2,
                          "--batch-size");
 }
+
+TEST_CASE("reconcile never reads, writes or drops a table of another schema named like its own") {
+    // The names of reconcile's temporary tables, as permanent tables in
+    // public; with public before pg_temp in the search_path, an unqualified
+    // name would find them first.
+    const std::vector<std::string> names{
+        "mana_reconcile_users",          "mana_reconcile_spaces",
+        "mana_reconcile_audit_users",    "mana_reconcile_audit_spaces",
+        "mana_reconcile_missing_users",  "mana_reconcile_missing_spaces",
+        "mana_reconcile_writable_users", "mana_reconcile_writable_spaces",
+        "mana_reconcile_write_users",    "mana_reconcile_write_spaces",
+        "mana_reconcile_writers"};
+    TempDatabases db;
+    seed_drift(db);
+    for (const auto& name : names) {
+        sync_query(db, "CREATE TABLE public." + name + " (note text); INSERT INTO public." + name +
+                           " VALUES ('kept'); GRANT ALL ON public." + name + " TO " + plain_role);
+    }
+    sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET search_path = public, pg_temp");
+    const auto all_kept = [&] {
+        for (const auto& name : names) {
+            INFO(name);
+            CHECK(sync_query(db, "SELECT count(*) FROM public." + name + " WHERE note = 'kept'")[0][0]
+                      .as<long long>() == 1);
+        }
+    };
+    reconcile(db, {"--check"}, 10);
+    all_kept();
+    reconcile(db, {"--dry-run", "--since", "1000d"}, 10);
+    all_kept();
+    reconcile(db, {"--users-only"}, 0, true); // item by item
+    all_kept();
+    const auto doc = reconcile(db);
+    CHECK(doc["spaces"]["written"] == 29);
+    all_kept();
+    check_exactly_once(db);
+    reconcile(db, {"--check"}, 0);
+    all_kept();
+}
