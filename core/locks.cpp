@@ -12,6 +12,8 @@ namespace {
 // holds its bucket.
 constexpr const char* item_lock_timeout = "120s";
 constexpr const char* item_statement_timeout = "125s";
+// SQLSTATE of a lock wait that lock_timeout ended.
+constexpr const char* lock_not_available = "55P03";
 
 int key(LockSpace space) {
     return static_cast<int>(space);
@@ -66,9 +68,17 @@ void lock_item(pqxx::transaction_base& tx, const KindLocks& kind, const std::str
                    item_lock_timeout, item_statement_timeout);
     // The item key is the 32-bit hash taken as PostgreSQL's signed int4:
     // the same bits, so every run computes the same key.
-    tx.exec_params("SELECT pg_advisory_xact_lock_shared($1, $2), pg_advisory_xact_lock($3, $4)",
-                   key(kind.bucket), lock_bucket(id), key(kind.item),
-                   static_cast<std::int32_t>(stable_hash(id)));
+    try {
+        tx.exec_params("SELECT pg_advisory_xact_lock_shared($1, $2), pg_advisory_xact_lock($3, $4)",
+                       key(kind.bucket), lock_bucket(id), key(kind.item),
+                       static_cast<std::int32_t>(stable_hash(id)));
+    } catch (const pqxx::sql_error& e) {
+        // The timeout is this tool's own, not the role's: only waiting helps.
+        if (e.sqlstate() != lock_not_available) throw;
+        throw failure(std::string("sync database: a running reconcile holds this item's lock "
+                                  "bucket and did not release it within ") +
+                      item_lock_timeout + ": run the command again once that reconcile has ended");
+    }
 }
 
 RunLock::RunLock(Database& sync, int shard, int shards, bool wait)

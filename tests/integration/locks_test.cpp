@@ -6,6 +6,7 @@
 #include "db.hpp"
 #include "error.hpp"
 #include "locks.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 using namespace mana;
@@ -67,4 +68,18 @@ TEST_CASE("a libpqxx conversion error names the database") {
     CHECK_THROWS_MATCHES(convert(), Error, Catch::Matchers::Predicate<Error>([](const Error& e) {
                              return std::string(e.what()).rfind("sync database: ", 0) == 0;
                          }));
+}
+
+TEST_CASE("a per-item writer that outwaits a reconcile's bucket lock says so, not a role limit") {
+    TempDatabases db;
+    add_users_with_spaces(db, 1);
+    Database sync(DbRole::sync, db.sync_url());
+    BucketLocks reconciling(sync, user_context_locks, 0, 1);
+    const auto result = cli({"bootstrap", "user", "u1"}, db.env());
+    CHECK_ONE_LINE_ERROR(result, 1,
+                         "sync database: a running reconcile holds this item's lock bucket and did "
+                         "not release it within 120s: run the command again once that reconcile "
+                         "has ended");
+    CHECK_THAT(result.err, !Catch::Contains("raise it"));
+    CHECK(sync_count(db, "true") == 0);
 }
