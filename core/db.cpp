@@ -4,6 +4,7 @@
 #include "secrets.hpp"
 #include "text.hpp"
 
+#include <cctype>
 #include <spdlog/spdlog.h>
 
 namespace mana {
@@ -21,6 +22,26 @@ std::string server_message(const std::string& what) {
         if (line.rfind(prefix, 0) == 0) line = trim(line.substr(std::string(prefix).size()));
     }
     return line;
+}
+
+// Why libpq could not connect: with several hosts (failover strings) one
+// reason per host it tried, each on a line of its own, with hints indented
+// under it; all of them, on one line.
+std::string connect_failures(const std::string& what) {
+    std::string reasons;
+    std::size_t start = 0;
+    while (start < what.size()) {
+        auto end = what.find('\n', start);
+        if (end == std::string::npos) end = what.size();
+        const auto line = what.substr(start, end - start);
+        start = end + 1;
+        if (line.empty() || std::isspace(static_cast<unsigned char>(line[0]))) continue;
+        auto reason = server_message(line);
+        if (const auto fatal = reason.find("FATAL:  "); fatal != std::string::npos)
+            reason.erase(fatal, 8);
+        reasons += (reasons.empty() ? "" : "; ") + reason;
+    }
+    return reasons;
 }
 
 // How the server words a limit it enforced, and the setting behind it.
@@ -67,7 +88,7 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
     try {
         conn_ = std::make_unique<pqxx::connection>(conninfo);
     } catch (const std::exception& e) {
-        throw failure(named() + ": cannot connect: " + server_message(e.what()) + "; " +
+        throw failure(named() + ": cannot connect: " + connect_failures(e.what()) + "; " +
                       connection_hint(role));
     }
     // libpqxx 6 silently reconnects a broken connection; a session's

@@ -133,6 +133,19 @@ TEST_CASE("an unreachable database is one line naming it with the password maske
     CHECK_THAT(unreachable.err, !Catch::Contains("TopSecret99"));
 }
 
+TEST_CASE("a failover string that reaches no host names every host's reason in one line") {
+    TempDatabases db;
+    add_user(db, "u1", "u1@example.com");
+    auto env = db.env();
+    env["SYNC_DATABASE_URL"] = "host=127.0.0.1," + pg_env("PGHOST", "localhost") + " port=1," +
+                               pg_env("PGPORT", "5432") +
+                               " dbname=mana_no_such_db target_session_attrs=read-write";
+    const auto result = cli({"bootstrap", "user", "u1"}, env);
+    CHECK_ONE_LINE_ERROR(result, 1, "sync database (host=127.0.0.1,");
+    CHECK_THAT(result.err, Catch::Contains("port 1 failed: Connection refused; ") &&
+                               Catch::Contains("failed: database \"mana_no_such_db\" does not exist"));
+}
+
 TEST_CASE("a malformed URL and a wrong password are one line with exit 1 and the password masked") {
     TempDatabases db;
     const auto malformed =
