@@ -102,8 +102,16 @@ std::string list(const std::vector<std::string>& ids, long long total) {
 // counted, else (failed, refused) on the way out.
 class MetricsFile {
   public:
+    // Refuses, before the run, a path the file cannot be written at.
     MetricsFile(const std::optional<std::string>& path, std::string scope)
-        : path_(path), scope_(std::move(scope)) {}
+        : path_(path), scope_(std::move(scope)) {
+        if (!path_) return;
+        try {
+            check_file_writable(*path_);
+        } catch (const Error& e) {
+            throw usage_error("--metrics-file " + *path_ + ": " + e.what());
+        }
+    }
 
     void record(const std::optional<ReconcileResult>& result, bool success) {
         if (!path_ || recorded_) return;
@@ -158,7 +166,8 @@ Exit exit_of(const ReconcileResult& r, const ReconcileOptions& options) {
     return Exit::ok;
 }
 
-void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
+void render_json(const ReconcileResult& r, const char* mode, Exit exit,
+                 const std::optional<std::string>& metrics_error) {
     emit_json({{"ok", exit == Exit::ok},
                {"mode", mode},
                {"since", r.since ? nlohmann::json(*r.since) : nlohmann::json()},
@@ -171,6 +180,7 @@ void render_json(const ReconcileResult& r, const char* mode, Exit exit) {
                {"itemByItem", r.item_by_item},
                {"interrupted", r.interrupted},
                {"seconds", r.seconds},
+               {"metricsError", metrics_error ? nlohmann::json(*metrics_error) : nlohmann::json()},
                {"exitCode", static_cast<int>(exit)}});
 }
 
@@ -211,12 +221,21 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
     if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
         std::cerr << "\r\033[K" << std::flush;
-    const auto exit = exit_of(r, options);
-    metrics.record(r, exit == Exit::ok || exit == Exit::drift);
+    auto exit = exit_of(r, options);
+    // The run's result is reported whatever becomes of its metrics; a run
+    // that did all it was asked but leave them says so by its exit code.
+    std::optional<std::string> metrics_error;
+    try {
+        metrics.record(r, exit == Exit::ok || exit == Exit::drift);
+    } catch (const Error& e) {
+        metrics_error = "--metrics-file: " + std::string(e.what());
+        if (exit == Exit::ok) exit = Exit::failure;
+    }
     if (ctx.global.json)
-        render_json(r, f.check ? "check" : f.dry_run ? "dry-run" : "write", exit);
+        render_json(r, f.check ? "check" : f.dry_run ? "dry-run" : "write", exit, metrics_error);
     else
         render_text(ctx, f, options, r, exit);
+    if (metrics_error) spdlog::error("{}", *metrics_error);
     return exit;
 }
 

@@ -413,6 +413,57 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
     CHECK(std::filesystem::exists(path) == false);
 }
 
+TEST_CASE("a metrics file that cannot be written is refused before the run, and one lost at the "
+          "end leaves the run's result") {
+    TempDatabases db;
+    seed_drift(db);
+    const auto before = sync_count(db, "true");
+    for (const char* mode : {"--check", "--quiet"}) {
+        const auto refused =
+            cli({"reconcile", "--all", mode, "--metrics-file", "/nonexistent-dir/m.prom"}, db.env());
+        CHECK_ONE_LINE_ERROR(refused, 2, "--metrics-file /nonexistent-dir/m.prom: cannot create ");
+        CHECK_THAT(refused.err, Catch::Contains("No such file or directory"));
+    }
+    CHECK(sync_count(db, "true") == before);
+
+    // The directory goes while the run waits to read the users.
+    const auto dir = temp_path("metrics-dir");
+    const auto lost_at_end = [&](const std::string& mode) {
+        std::filesystem::create_directory(dir);
+        pqxx::connection holder{db.auth_url()};
+        pqxx::work lock{holder};
+        lock.exec("LOCK TABLE auth.users IN ACCESS EXCLUSIVE MODE");
+        Process run(cli_argv({"reconcile", "--all", "--json", mode, "--metrics-file",
+                              dir + "/m.prom"}),
+                    db.env());
+        REQUIRE(eventually([&] {
+            return auth_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
+                                      db.auth_name() +
+                                      "' AND application_name = 'mana-auth' AND "
+                                      "wait_event_type = 'Lock'")[0][0]
+                       .as<long long>() > 0;
+        }));
+        std::filesystem::remove_all(dir);
+        lock.abort();
+        return run.wait();
+    };
+    const auto check = lost_at_end("--check");
+    CHECK(check.exit_code == 10); // the drift it found stays the answer
+    CHECK(json_out(check)["users"]["missing"] == 30);
+    CHECK_THAT(json_out(check)["metricsError"].get<std::string>(),
+               Catch::Contains("No such file or directory"));
+    const auto write = lost_at_end("--users-only");
+    INFO(write.err);
+    CHECK(write.exit_code == 1);
+    const auto doc = json_out(write);
+    CHECK(doc["ok"] == false);
+    CHECK(doc["users"]["written"] == 30);
+    CHECK_THAT(doc["metricsError"].get<std::string>(), Catch::Contains("--metrics-file: cannot "));
+    CHECK_THAT(write.err, Catch::Contains("--metrics-file: cannot ") &&
+                              Catch::Contains("No such file or directory"));
+    CHECK(sync_count(db, "table_name = 'userContext'") == 40);
+}
+
 namespace {
 
 std::string metric_line(const std::string& text, const std::string& series) {
