@@ -186,19 +186,25 @@ TEST_CASE("connection passwords on the command line are blanked from the running
     pqxx::nontransaction{holder}.exec_params("SELECT pg_advisory_lock($1, 0)",
                                              static_cast<int>(mana::LockSpace::reconcile_run));
     const auto started = sync_clock(db);
+    // sslpassword is ignored without a client key; the encoded keyword is
+    // libpq's too.
     Process run(cli_argv({"reconcile", "--all", "--wait", "--auth-db",
                           "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" +
-                              db.auth_name(),
+                              db.auth_name() + "?sslpassword=UrlSslSecret1&pass%77ord=" + password,
                           "--sync-db=host=" + host + " port=" + port + " user=" + user +
-                              " password=" + password + " dbname=" + db.sync_name()}),
+                              " password=" + password + " sslpassword='Kv Ssl Secret2' dbname=" +
+                              db.sync_name()}),
                 {{"PGPASSWORD", std::nullopt}});
     REQUIRE(eventually([&] { return tool_sessions_on_sync(db, started) > 0; }));
     const auto shown = command_line_of(run.pid());
     CHECK_THAT(shown, !Catch::Contains(password));
+    CHECK_THAT(shown, !Catch::Contains("UrlSslSecret1"));
+    CHECK_THAT(shown, !Catch::Contains("Kv Ssl Secret2"));
     CHECK_THAT(shown, Catch::Contains("postgresql://" + user + ":" +
                                       std::string(std::strlen(password), '*') + "@" + host) &&
                           Catch::Contains(" password=" + std::string(std::strlen(password), '*') +
-                                          " dbname=" + db.sync_name()));
+                                          " sslpassword='" + std::string(14, '*') +
+                                          "' dbname=" + db.sync_name()));
     pqxx::nontransaction{holder}.exec("SELECT pg_advisory_unlock_all()");
     const auto result = run.wait();
     INFO(result.err);
@@ -224,6 +230,10 @@ TEST_CASE("no password reaches the parser's errors, JSON errors or logs, whereve
         // A password too short to register alone stays masked inside its URL.
         {"bootstrap", "user", "u1", "--json", "extra", "postgresql://u:pw@host/db"},
         {"bootstrap", "user", "u1", "--log-level", "debug", "--log-format", "json"},
+        // Every secret keyword of libpq, however a URL spells its name.
+        {"doctor", "--auth-db", "host=127.0.0.1 port=1 sslpassword=SslSecret9 dbname=x"},
+        {"doctor", "--auth-db", "postgresql://127.0.0.1:1/x?pass%77ord=EncodedSecret10"},
+        {"doctor", "--auth-db", "postgresql://127.0.0.1:1/x?sslpassword=UrlSslSecret11", "--json"},
     };
     for (const auto& args : commands) {
         const auto result = cli(args, env);
@@ -232,7 +242,8 @@ TEST_CASE("no password reaches the parser's errors, JSON errors or logs, whereve
         CHECK(result.exit_code != 0);
         for (const char* secret :
              {"PastedSecret1", "PastedSecret2", "InlineSecret3", "EnvUrlSecret4", "EnvPgPassword5",
-              "KeywordSecret6", "ArgvPassword8", "u:pw@"}) {
+              "KeywordSecret6", "ArgvPassword8", "u:pw@", "SslSecret9", "EncodedSecret10",
+              "UrlSslSecret11"}) {
             CHECK_THAT(result.out + result.err, !Catch::Contains(secret));
         }
     }

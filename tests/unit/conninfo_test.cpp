@@ -65,3 +65,18 @@ TEST_CASE("a connection string with a short password is shown masked whole") {
           "argument postgres://ops:****@db/auth was not expected");
     CHECK(scrub("pw stays readable elsewhere") == "pw stays readable elsewhere");
 }
+
+TEST_CASE("every secret keyword libpq knows is masked, however a URL spells its name") {
+    const std::string url =
+        "postgresql://h/db?sslpassword=KeyPass1&pass%77ord=Hidden2&SSLPassword=x&user=u";
+    CHECK(mask_conninfo(url) ==
+          "postgresql://h/db?sslpassword=****&pass%77ord=****&SSLPassword=****&user=u");
+    CHECK(conninfo_passwords(url) == std::vector<std::string>{"KeyPass1", "Hidden2", "x"});
+    CHECK(mask_conninfo("host=h sslpassword=KeyPass3 sslkey=/k password = 'a b' dbname=x") ==
+          "host=h sslpassword=**** sslkey=/k password = '****' dbname=x");
+    CHECK(blank_conninfo_passwords("host=h sslpassword='Key Pass4'") ==
+          "host=h sslpassword='*********'");
+    // A keyword only where a keyword stands: not inside another's value.
+    CHECK(mask_conninfo("application_name=password=1 dbname=x") ==
+          "application_name=password=1 dbname=x");
+}
