@@ -150,9 +150,18 @@ std::optional<std::string> global_option_error(const CLI::App& top, const Comman
     return std::nullopt;
 }
 
+// Whether --json stands among the options: when the parser fails, it may
+// not have come to the flag yet (a bad value before it).
+bool json_given(int argc, char** argv) {
+    for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+        if (std::string(argv[i]) == "--json") return true;
+    }
+    return false;
+}
+
 // Parses the command line into ctx: an exit code when that ends the run
 // (help, version, a usage error).
-std::optional<int> parse(CLI::App& app, const Context& ctx, const CommandPath& command, int argc,
+std::optional<int> parse(CLI::App& app, Context& ctx, const CommandPath& command, int argc,
                          char** argv) {
     try {
         app.parse(argc, argv);
@@ -163,9 +172,11 @@ std::optional<int> parse(CLI::App& app, const Context& ctx, const CommandPath& c
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ExcludesError& e) {
+        ctx.global.json = json_given(argc, argv);
         report_error(ctx, Exit::usage, exclusion_error(e.what()), command);
         return static_cast<int>(Exit::usage);
     } catch (const CLI::ParseError& e) {
+        ctx.global.json = json_given(argc, argv);
         report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
         return static_cast<int>(Exit::usage);
     }

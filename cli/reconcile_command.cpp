@@ -23,7 +23,7 @@ struct ReconcileFlags {
     bool check = false;
     bool users_only = false;
     bool spaces_only = false;
-    std::string shard;
+    std::optional<std::string> shard; // given empty (an unset variable) is a usage error
     std::optional<std::string> since;
     long long batch_size = 5000;
     bool wait = false;
@@ -148,7 +148,7 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     options.write = !f.dry_run && !f.check;
     options.users = !f.spaces_only;
     options.spaces = !f.users_only;
-    if (!f.shard.empty()) std::tie(options.shard, options.shards) = parse_shard(f.shard);
+    if (f.shard) std::tie(options.shard, options.shards) = parse_shard(*f.shard);
     if (f.since) options.since = parse_since(*f.since);
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;

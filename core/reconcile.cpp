@@ -204,15 +204,25 @@ class Run {
 
 Since parse_since(const std::string& when) {
     static const std::regex span(R"(([0-9]{1,9})([smhd]))");
+    // Any number of fractional digits, as PostgreSQL takes them (rounded to
+    // the microsecond); the zone as Z, +hh, +hhmm or +hh:mm.
     static const std::regex timestamp(
-        R"(([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]{1,6})?)?)"
-        R"((Z|[+-][0-9]{2}(:?[0-9]{2})?))");
+        R"(([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]+)?)?)"
+        R"((Z|[+-]([0-9]{2}):?([0-9]{2})?))");
+    // Longer ago than any platform has run: "everything" is said by
+    // leaving --since out, and a span this long is a slip of the keyboard.
+    constexpr long long longest_span = 100LL * 366 * 86400;
     std::smatch m;
     if (std::regex_match(when, m, span)) {
         const long long unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
         const long long count = std::stoll(m[1]);
         if (count == 0)
             throw usage_error("--since " + printable(when) + " is no span: give at least 1");
+        if (count * unit > longest_span) {
+            throw usage_error("--since " + printable(when) +
+                              " reaches back more than 100 years: to converge everything, "
+                              "leave --since out");
+        }
         return {std::nullopt, count * unit};
     }
     if (std::regex_match(when, m, timestamp)) {
@@ -222,12 +232,18 @@ Since parse_since(const std::string& when) {
         tm.tm_sec = m[7].matched ? std::stoi(m[7]) : 0;
         std::tm normalised = tm;
         const auto seconds = timegm(&normalised);
-        // timegm carries an impossible field into the next (Feb 30 into March).
-        if (seconds == -1 || normalised.tm_mday != tm.tm_mday || normalised.tm_mon != tm.tm_mon ||
-            normalised.tm_hour != tm.tm_hour || normalised.tm_min != tm.tm_min ||
-            normalised.tm_sec != tm.tm_sec) {
+        // timegm carries an impossible field into the next (Feb 30 into
+        // March); the calendar has no year 0.
+        if (seconds == -1 || tm.tm_year < 1 - 1900 || normalised.tm_mday != tm.tm_mday ||
+            normalised.tm_mon != tm.tm_mon || normalised.tm_hour != tm.tm_hour ||
+            normalised.tm_min != tm.tm_min || normalised.tm_sec != tm.tm_sec) {
             throw usage_error("--since " + printable(when) +
                               " is no date and time of the calendar");
+        }
+        // PostgreSQL's bound on a zone's offset from UTC.
+        if (m[10].matched && (std::stoi(m[10]) > 15 || (m[11].matched && std::stoi(m[11]) > 59))) {
+            throw usage_error("--since " + printable(when) +
+                              " has an offset from UTC beyond 15:59, which PostgreSQL does not take");
         }
         return {when, 0};
     }

@@ -36,6 +36,19 @@ TEST_CASE("usage errors exit 2 with one line") {
                          "no auth database: pass --auth-db URL or set DATABASE_URL");
 }
 
+TEST_CASE("a usage error the parser finds still prints the JSON document --json asked for") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"completions", "tcsh", "--json"},
+             {"--json", "completions", "tcsh"},
+             {"reconcile", "--all", "--json", "--batch-size", "0"}}) {
+        const auto result = cli(args);
+        CHECK_ONE_LINE_ERROR(result, 2, "");
+        const auto doc = json_out(result);
+        CHECK(doc["ok"] == false);
+        CHECK(doc["exit_code"] == 2);
+    }
+}
+
 TEST_CASE("doctor passes on databases made from sql/") {
     TempDatabases db;
     const auto result = cli({"doctor", "--json"}, db.env());

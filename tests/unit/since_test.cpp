@@ -29,7 +29,8 @@ TEST_CASE("parse_since takes a span of seconds, minutes, hours or days") {
 TEST_CASE("parse_since takes an ISO-8601 timestamp with its zone") {
     for (const char* when :
          {"2026-11-25T03:00:00Z", "2026-11-25 03:00Z", "2026-11-25T03:00:00.5+01:00",
-          "2024-02-29T23:59:59.123456-0530", "2026-11-25T03:00:00+01"}) {
+          "2024-02-29T23:59:59.123456-0530", "2026-11-25T03:00:00+01",
+          "2026-11-25T03:00:00.1234567Z", "0001-01-01T00:00:00-15:59"}) {
         INFO(when);
         CHECK(parse_since(when).timestamp == std::string(when));
     }
@@ -45,4 +46,14 @@ TEST_CASE("parse_since refuses what is not a span or a zoned timestamp, by name"
                                    "2026-11-25T24:00:00Z", "2026-11-25T03:60:00Z"})
         CHECK_THAT(usage_message(impossible), Catch::Contains("is no date and time"));
     CHECK_THAT(usage_message("1d\x1b[2J"), Catch::Contains("1d?[2J"));
+}
+
+TEST_CASE("parse_since refuses what PostgreSQL would find out of range, as a usage error") {
+    CHECK(parse_since("36500d").seconds_ago == 36500LL * 86400);
+    for (const char* too_long : {"999999999d", "99999999h", "999999999m"})
+        CHECK_THAT(usage_message(too_long), Catch::Contains("reaches back more than 100 years"));
+    CHECK_THAT(usage_message("0000-01-01T00:00:00Z"), Catch::Contains("is no date and time"));
+    for (const char* zone : {"2026-11-25T03:00:00+25:00", "2026-11-25T03:00:00-16",
+                             "2026-11-25T03:00:00+0160"})
+        CHECK_THAT(usage_message(zone), Catch::Contains("has an offset from UTC beyond 15:59"));
 }
