@@ -6,6 +6,7 @@
 #include "pooler.hpp"
 #include "privileges.hpp"
 #include "schema.hpp"
+#include "sync_log.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -68,20 +69,15 @@ void rls_check(Database& sync, std::vector<Check>& checks) {
                  "runs set-based"});
 }
 
-// A real INSERT, rolled back: catches missing grants, row-level security,
-// triggers and read-only standbys alike.
+// The singletons' rows inserted for real, rolled back: catches missing
+// grants, row-level security, triggers, read-only standbys, columns without
+// a default and missing partitions alike.
 void sync_write_check(Database& sync, std::vector<Check>& checks) {
     try {
-        sync.run([](pqxx::connection& c) {
-            pqxx::work tx{c};
-            scope_to_user(tx, "mana-auth:doctor");
-            tx.exec("INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, "
-                    "client_id) VALUES ('mana-auth', 'doctor', 'doctor', 'mana-auth:doctor', "
-                    "'insert', 'mana-auth:doctor')");
-            tx.abort();
-        });
+        try_singleton_rows(sync);
         checks.push_back({"sync database write permission", CheckStatus::ok,
-                          "may INSERT into sync_changes (tried, rolled back)"});
+                          "may INSERT the singletons' rows into sync_changes (tried, rolled "
+                          "back)"});
     } catch (const Error& e) {
         checks.push_back({"sync database write permission", CheckStatus::fail, e.what()});
     }

@@ -89,6 +89,18 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
     });
 }
 
+void try_singleton_rows(Database& sync) {
+    const std::string probe = "mana-auth:probe";
+    sync.run([&](pqxx::connection& c) {
+        pqxx::work tx{c};
+        scope_to_user(tx, probe);
+        const auto now = now_timestamp();
+        insert_row(tx, user_context_row(probe, now));
+        insert_row(tx, kontext_doc_row(probe, probe, now));
+        tx.abort();
+    });
+}
+
 void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows) {
     pqxx::stream_to stream{tx, "sync_changes", copy_columns};
     for (const auto& row : rows) {

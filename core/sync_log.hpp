@@ -28,6 +28,14 @@ struct SpaceWriter {
 Outcome ensure_user_context(Database& sync, const std::string& user_id, bool dry_run);
 Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_run);
 
+// Whether the change log takes the singletons' rows: one of each kind for a
+// made-up user and Space, inserted as a write inserts them, then rolled
+// back. It finds what no catalog query does: a read-only server or
+// default, a column without a default that the tool does not fill, no
+// partition for today's rows, a constraint or trigger that refuses them.
+// Throws the server's Error.
+void try_singleton_rows(Database& sync);
+
 // Appends rows with COPY (the role must not be bound by row-level security).
 void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows);
 

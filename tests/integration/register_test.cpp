@@ -283,6 +283,48 @@ TEST_CASE("register checks its sync database before it writes anything") {
     CHECK(auth_count(db, "auth.users", "email IN ('cy@example.com', 'dan@example.com')") == 0);
 }
 
+TEST_CASE("register refuses a sync database that is reached but refuses the singletons' rows, "
+          "before the user is written") {
+    struct Refusal {
+        std::string make, undo, says;
+    };
+    TempDatabases db;
+    const std::string range_partitioned =
+        "ALTER TABLE sync_changes RENAME TO sync_changes_plain; CREATE TABLE sync_changes (LIKE "
+        "sync_changes_plain INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (id, "
+        "created_at)) PARTITION BY RANGE (created_at); CREATE TABLE sync_changes_2001_01 "
+        "PARTITION OF sync_changes FOR VALUES FROM ('2001-01-01') TO ('2001-02-01')";
+    const std::vector<Refusal> refusals{
+        {"ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on",
+         "ALTER DATABASE " + db.sync_name() + " RESET default_transaction_read_only",
+         "read-only transaction"},
+        {"ALTER TABLE sync_changes ALTER COLUMN id DROP DEFAULT",
+         "ALTER TABLE sync_changes ALTER COLUMN id SET DEFAULT gen_random_uuid()", "\"id\""},
+        {"ALTER TABLE sync_changes ALTER COLUMN created_at DROP DEFAULT",
+         "ALTER TABLE sync_changes ALTER COLUMN created_at SET DEFAULT now()", "\"created_at\""},
+        {range_partitioned,
+         "DROP TABLE sync_changes; ALTER TABLE sync_changes_plain RENAME TO sync_changes",
+         "no partition of relation"}};
+    const auto batch = write_file(
+        "refusing.jsonl", "{\"email\":\"cy@example.com\",\"password\":\"" + password + "\"}\n");
+    for (const auto& refusal : refusals) {
+        INFO(refusal.make);
+        sync_query(db, refusal.make);
+        const auto single = register_user(db, {"ada@example.com"});
+        CHECK_ONE_LINE_ERROR(single, 1, "sync database: refuses the singletons' rows (");
+        CHECK_THAT(single.err, Catch::Contains(refusal.says) &&
+                                   Catch::Contains("nothing was written"));
+        CHECK_ONE_LINE_ERROR(cli({"register", "--from", batch}, db.env()), 1,
+                             "sync database: refuses the singletons' rows (");
+        CHECK(total_rows(db) == 0);
+        CHECK_THAT(cli({"doctor"}, db.env()).out, Catch::Contains(refusal.says));
+        sync_query(db, refusal.undo);
+    }
+    std::filesystem::remove(batch);
+    CHECK(register_user(db, {"ada@example.com"}).exit_code == 0);
+    CHECK(sync_count(db, "true") == 2);
+}
+
 TEST_CASE("a soft-deleted user is never updated nor bootstrapped by register") {
     TempDatabases db;
     add_user(db, "dead", "dead@example.com", true);
