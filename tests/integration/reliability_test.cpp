@@ -123,7 +123,8 @@ TEST_CASE(
     const auto kept = sync_count(db, "true");
     if (kept < 120000) { // it had not finished
         CHECK((result.exit_code == 1 || result.exit_code == 3));
-        CHECK(line_count(result.err) == 1);
+        // One error line, whatever progress a slow run logged before it.
+        CHECK(lines_above_info(result.err) == 1);
         CHECK_THAT(result.err, Catch::Contains("sync database"));
     }
     REQUIRE(cli({"reconcile", "--all", "--wait", "--quiet"}, db.env()).exit_code == 0);

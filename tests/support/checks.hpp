@@ -37,6 +37,22 @@ inline int line_count(const std::string& text) {
     return lines + (!text.empty() && text.back() != '\n');
 }
 
+// The lines of a log that are not info lines (progress, summaries): its
+// warnings and errors, and the final error line.
+inline int lines_above_info(const std::string& text) {
+    int lines = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const auto line = text.substr(start, end - start);
+        const auto space = line.find(' ');
+        lines += space == std::string::npos || line.compare(space, 7, " info: ") != 0;
+        start = end + 1;
+    }
+    return lines;
+}
+
 // The command failed with the exit code and exactly one line on stderr,
 // mentioning what. The command runs once.
 #define CHECK_ONE_LINE_ERROR(command, code, what)                                                  \
