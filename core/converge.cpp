@@ -30,6 +30,12 @@ pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLin
 
 namespace mana {
 
+std::string weighted_rows(const SingletonKind& kind, const std::string& rows) {
+    return std::string("SELECT s.") + kind.id_column +
+           " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
+           rows + " WHERE " + kind.rows_sql;
+}
+
 std::vector<std::string> first_column(const pqxx::result& rows) {
     std::vector<std::string> values;
     values.reserve(rows.size());
@@ -54,6 +60,14 @@ void KindPass::step_done(const char* what) {
     step_start_ = now;
 }
 
+std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
+    if (since.empty()) return kind.ids_sql;
+    // COPY takes no parameters: the query reads the moment from a setting
+    // of the transaction.
+    auth_tx.exec_params("SELECT set_config('mana.since', $1, true)", since);
+    return kind.new_ids_sql;
+}
+
 void KindPass::load_ids() {
     sync.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
@@ -64,13 +78,9 @@ void KindPass::load_ids() {
     auto& counts = tally.counts;
     auth.run([&](pqxx::connection& a) {
         pqxx::read_transaction read{a};
-        // COPY takes no parameters: the query reads the moment from a
-        // setting of this transaction.
-        if (!since.empty()) read.exec_params("SELECT set_config('mana.since', $1, true)", since);
         sync.run([&](pqxx::connection& s) {
             pqxx::work write{s};
-            pqxx::stream_from in{read, std::string("(") +
-                                           (since.empty() ? kind.ids_sql : kind.new_ids_sql) + ")"};
+            pqxx::stream_from in{read, "(" + ids_query(read) + ")"};
             pqxx::stream_to out{write, kind.ids_table, std::vector<std::string>{"n", "id"}};
             // Read raw, numbered and counted here: parsing tuples, and a
             // serial column's nextval per row, cost a third of the load.

@@ -33,6 +33,12 @@ void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
     if (sample.size() < limit) sample.push_back(item);
 }
 
+// The kind's rows among `rows` (sync_changes s, or a subset named s) as
+// (id, w): w is what the row adds to its item's copies, 1 an insert, -1 a
+// delete, 0 an edit. The sum of w over an item is NULL when it has no row at
+// all (missing), above 1 when written more than once.
+std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "sync_changes s");
+
 // The first column of rows (a batch's ids).
 std::vector<std::string> first_column(const pqxx::result& rows);
 
@@ -61,6 +67,9 @@ class KindPass {
     // Where the time goes, for --log-level debug.
     void step_done(const char* what);
 
+    // The query of the ids that must have the singleton (new since `since`,
+    // if given), in an auth transaction that it prepares for it.
+    std::string ids_query(pqxx::transaction_base& auth_tx) const;
     // The ids of the shard (new since `since`, if given), streamed from the
     // auth database into the sync session's kind.ids_table; counts them as
     // scanned.
@@ -87,5 +96,8 @@ class KindPass {
 // Each converges pass.kind after load_ids(), filling pass.tally.
 void converge_set_based(KindPass& pass);
 void converge_item_by_item(KindPass& pass);
+// Only looks (--check, --dry-run), at a read-only sync database, without
+// load_ids(): no temporary table can be made there.
+void check_read_only(KindPass& pass);
 
 } // namespace mana

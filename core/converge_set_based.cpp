@@ -12,16 +12,6 @@
 namespace mana {
 namespace {
 
-// The kind's rows among `rows` (sync_changes s, or a subset named s) as
-// (id, w): w is what the row adds to its item's copies, 1 an insert, -1 a
-// delete, 0 an edit. The sum of w over an item is NULL when it has no row at
-// all (missing), above 1 when written more than once.
-std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "sync_changes s") {
-    return std::string("SELECT s.") + kind.id_column +
-           " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
-           rows + " WHERE " + kind.rows_sql;
-}
-
 // The writers of --since's ids, for this transaction (SingletonKind::writers_sql).
 constexpr const char* writers_table = "pg_temp.mana_reconcile_writers";
 

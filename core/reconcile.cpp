@@ -64,18 +64,27 @@ void configure_session(Database& db) {
     });
 }
 
+// How a run converges each kind, and whether the kind's ids go into a
+// temporary table of the sync session first.
+struct Strategy {
+    void (*converge)(KindPass&);
+    bool loads_ids;
+};
+
 // Each kind in its own thread; the first error stops the other kind at its
 // next batch and is rethrown once both are done.
-void converge_all(const std::vector<KindPass*>& passes, void (*strategy)(KindPass&),
+void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
                   std::atomic<bool>& cancelled) {
     std::vector<std::exception_ptr> errors(passes.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < passes.size(); ++i) {
         threads.emplace_back([&, i] {
             try {
-                passes[i]->load_ids();
-                passes[i]->step_done("loaded the ids");
-                if (!passes[i]->stopping()) strategy(*passes[i]);
+                if (strategy.loads_ids) {
+                    passes[i]->load_ids();
+                    passes[i]->step_done("loaded the ids");
+                }
+                if (!passes[i]->stopping()) strategy.converge(*passes[i]);
             } catch (...) {
                 errors[i] = std::current_exception();
                 cancelled = true;
@@ -134,12 +143,7 @@ class Run {
         const auto started = std::chrono::steady_clock::now();
         ReconcileResult result;
         result.since = resolve_since(auth_, o_.since);
-        // The ids go into temporary tables: refuse by name before reading.
-        require_own_session(sync_,
-                            "reconcile keeps temporary tables and locks in its server session",
-                            o_.pooled_session_ok);
-        require_privilege(sync_, sync_temp);
-        result.item_by_item = sync_.bound_by_rls();
+        const auto strategy = choose_strategy(result);
         if (result.item_by_item) {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
                          "writes item by item, much slower than with a BYPASSRLS role, and does "
@@ -165,8 +169,7 @@ class Run {
         std::vector<KindPass*> passes;
         if (o_.users) passes.push_back(&users);
         if (o_.spaces) passes.push_back(&spaces);
-        converge_all(passes, result.item_by_item ? converge_item_by_item : converge_set_based,
-                     cancelled);
+        converge_all(passes, strategy, cancelled);
         merge(result, users.tally, spaces.tally);
         result.interrupted = stop_requested();
         result.seconds =
@@ -175,6 +178,34 @@ class Run {
     }
 
   private:
+    // Refuses by name, before anything is read, a sync database the run
+    // cannot use as asked.
+    Strategy choose_strategy(ReconcileResult& result) {
+        result.item_by_item = sync_.bound_by_rls();
+        if (read_only_reason(sync_)) {
+            // A look needs no temporary table there: the ids are merged
+            // with the change log in this process.
+            if (o_.write) {
+                require_writable(sync_, "reconcile writes singletons (--check and --dry-run "
+                                        "only look, and run on it)");
+            }
+            if (result.item_by_item) {
+                throw failure(sync_.named() +
+                              " is read-only, and its role is bound by row-level security, "
+                              "which hides other users' rows from one query: look with a "
+                              "BYPASSRLS role there, or at the primary");
+            }
+            return {check_read_only, false};
+        }
+        // The ids go into temporary tables: refuse by name before reading.
+        require_own_session(sync_,
+                            "reconcile keeps temporary tables and locks in its server session",
+                            o_.pooled_session_ok);
+        require_privilege(sync_, sync_temp);
+        if (result.item_by_item) return {converge_item_by_item, true};
+        return {converge_set_based, true};
+    }
+
     KindProgress reporter(const SingletonKind& kind) {
         return [this, &kind](const char* step, long long done, long long total) {
             if (!progress_) return;

@@ -7,6 +7,7 @@
 #include "seed.hpp"
 #include "tempdb.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <set>
@@ -576,4 +577,31 @@ TEST_CASE("reconcile never reads, writes or drops a table of another schema name
     check_exactly_once(db);
     reconcile(db, {"--check"}, 0);
     all_kept();
+}
+
+TEST_CASE("a look at a sync database read-only by default counts as one that is not, and a role "
+          "bound by row-level security there is refused by name") {
+    TempDatabases db;
+    seed_drift(db);
+    auto set_based = reconcile(db, {"--dry-run", "--list", "100"}, 10);
+    sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on");
+    auto merged = reconcile(db, {"--dry-run", "--list", "100"}, 10);
+    // The samples come in each strategy's order.
+    const auto sort = [](json& ids) {
+        auto sorted = ids.get<std::vector<std::string>>();
+        std::sort(sorted.begin(), sorted.end());
+        ids = sorted;
+    };
+    for (auto* doc : {&set_based, &merged}) {
+        doc->erase("seconds");
+        sort((*doc)["orphanSample"]);
+        sort((*doc)["users"]["missingSample"]);
+        sort((*doc)["spaces"]["missingSample"]);
+    }
+    CHECK(merged == set_based);
+    CHECK(merged["users"]["missing"] == 30);
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check"}, db.env(true)), 1,
+                         "is read-only, and its role is bound by row-level security");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env()), 1,
+                         "is read-only (default_transaction_read_only is on): reconcile writes");
 }

@@ -1,9 +1,13 @@
-// The auth database as a real hot standby (pg_basebackup -R, streaming from
-// a primary of the test's own): reconcile and bootstrap only read it and
-// work; register is refused in one line before it writes anything.
+// The auth or the sync database as a real hot standby (pg_basebackup -R,
+// streaming from a primary of the test's own). An auth standby: reconcile
+// and bootstrap only read it and work; register is refused in one line
+// before it writes anything. A sync standby: --check and --dry-run give the
+// primary's answer; a writing reconcile is refused by name.
 #include "checks.hpp"
 #include "seed.hpp"
 #include "test_server.hpp"
+
+#include <algorithm>
 
 using namespace mana::test;
 
@@ -59,4 +63,71 @@ TEST_CASE("reconcile and bootstrap work against an auth hot standby, register th
 
     CHECK_THAT(cli({"doctor"}, env).out,
                Catch::Contains("auth database writable") && Catch::Contains("register would fail"));
+}
+
+TEST_CASE("check and dry run against a sync hot standby give the primary's exact answer, and a "
+          "writing run there is refused by name") {
+    TestServer primary;
+    pqxx::connection auth{primary.auth_url()};
+    add_users_with_spaces(auth, 1, 300);
+    pqxx::nontransaction{auth}.exec(
+        "INSERT INTO auth.organizations (id, name, slug, metadata) VALUES ('s-orphan', 'o', "
+        "'s-orphan', '{\"type\":\"team\"}')");
+    // Some there, some twice, a lone delete (present), odd ids; the rest missing.
+    pqxx::connection sync{primary.sync_url()};
+    pqxx::nontransaction{sync}.exec(
+        "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, client_id, space_id) "
+        "SELECT 'profile', 'userContext', 'singleton', 'u' || i, CASE WHEN i = 7 THEN 'delete' "
+        "ELSE 'insert' END, 'web', NULL FROM generate_series(1, 100) i UNION ALL SELECT "
+        "'profile', 'userContext', 'singleton', 'u' || i, 'insert', 'web', NULL FROM "
+        "generate_series(1, 5) i UNION ALL SELECT 'kontext', 'kontextDoc', 'doc' || i, 'u' || i, "
+        "'insert', 'web', 's' || i FROM generate_series(50, 260) i UNION ALL SELECT 'kontext', "
+        "'kontextDoc', 'again', 'u60', 'insert', 'web', 's60'");
+    const auto expected_rows = pqxx::nontransaction{sync}
+                                   .exec1("SELECT count(*) FROM sync_changes")[0]
+                                   .as<long long>();
+    Standby standby(primary);
+    const auto standby_sync = standby.conninfo(primary.sync_name());
+    REQUIRE(eventually([&] {
+        return count(standby_sync, "SELECT count(*) FROM sync_changes") == expected_rows;
+    }));
+    const EnvChanges on_primary{{"DATABASE_URL", primary.auth_url()},
+                                {"SYNC_DATABASE_URL", primary.sync_url()}};
+    const EnvChanges on_standby{{"DATABASE_URL", primary.auth_url()},
+                                {"SYNC_DATABASE_URL", standby_sync}};
+    const auto answer = [](const EnvChanges& env, std::vector<std::string> args) {
+        args.insert(args.begin(), {"reconcile", "--all", "--json", "--list", "1000"});
+        const auto result = cli(args, env);
+        INFO(result.err);
+        CHECK(result.exit_code == 10);
+        auto doc = json_out(result);
+        // The samples come in each strategy's order.
+        const auto sort = [](nlohmann::json& ids) {
+            auto sorted = ids.get<std::vector<std::string>>();
+            std::sort(sorted.begin(), sorted.end());
+            ids = sorted;
+        };
+        sort(doc["orphanSample"]);
+        for (const char* kind : {"users", "spaces"}) {
+            sort(doc[kind]["missingSample"]);
+            sort(doc[kind]["duplicateSample"]);
+        }
+        doc.erase("seconds");
+        doc.erase("since"); // now - 1d, a moment later
+        return doc;
+    };
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--check"}, {"--dry-run"}, {"--check", "--shard", "2/3"}, {"--dry-run", "--since", "1d"}}) {
+        INFO(args.back());
+        CHECK(answer(on_standby, args) == answer(on_primary, args));
+    }
+    const auto full = answer(on_standby, {"--check"});
+    CHECK(full["users"]["duplicates"] == 5);
+    CHECK(full["spaces"]["duplicates"] == 1);
+    CHECK(full["spaces"]["missing"] == 89);
+    CHECK(full["orphans"] == 1);
+
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, on_standby), 1,
+                         "is read-only (a hot standby, in recovery): reconcile writes singletons");
+    CHECK(count(primary.sync_url(), "SELECT count(*) FROM sync_changes") == expected_rows);
 }
