@@ -52,8 +52,8 @@ class Database {
         });
     }
 
-    // Whether row-level security binds this connection's role (it does
-    // unless the role is a superuser or has BYPASSRLS).
+    // Whether row-level security binds this connection's role on the sync
+    // database's sync_changes, as PostgreSQL decides it.
     bool bound_by_rls();
 
     // "PostgreSQL 15.18"

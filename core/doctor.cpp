@@ -58,15 +58,87 @@ void writable_check(Database& auth, std::vector<Check>& checks) {
                              : "takes writes (register needs them)"});
 }
 
+// What PostgreSQL will do with the sync role's queries of sync_changes,
+// and why: reconcile chooses its strategy from the same answer.
 void rls_check(Database& sync, std::vector<Check>& checks) {
+    const auto row = sync.run([](pqxx::connection& c) {
+        return pqxx::nontransaction{c}.exec1(
+            "SELECT c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner), "
+            "r.rolsuper, r.rolbypassrls, pg_has_role(c.relowner, 'USAGE') "
+            "FROM pg_class c, pg_roles r WHERE c.oid = 'sync_changes'::regclass "
+            "AND r.rolname = current_user");
+    });
+    const bool enabled = row[0].as<bool>(), forced = row[1].as<bool>();
+    const auto owner = row[2].as<std::string>();
     const bool bound = sync.bound_by_rls();
+    std::string why = "the sync role is bound by row-level security: bootstrap is fine, but "
+                      "reconcile must check and write item by item, far slower; use a BYPASSRLS "
+                      "maintenance role for reconcile";
+    if (!bound) {
+        why = !enabled             ? "row-level security is off on sync_changes"
+              : row[3].as<bool>()  ? "the sync role is a superuser"
+              : row[4].as<bool>()  ? "the sync role has BYPASSRLS"
+              : row[5].as<bool>()  ? "the sync role acts as the owner of sync_changes (" + owner +
+                                        "), and row-level security is not forced"
+                                   : "row-level security does not apply to the sync role";
+        why += ": reconcile runs set-based";
+    }
     checks.push_back(
-        {"sync role and row-level security", bound ? CheckStatus::warn : CheckStatus::ok,
-         bound ? "the sync role is bound by row-level security: bootstrap is fine, but reconcile "
-                 "must check and write item by item, far slower; use a BYPASSRLS maintenance "
-                 "role for reconcile"
-               : "the sync role bypasses row-level security (superuser or BYPASSRLS): reconcile "
-                 "runs set-based"});
+        {"sync role and row-level security", bound ? CheckStatus::warn : CheckStatus::ok, why});
+    if (!enabled) {
+        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+                          "disabled: every role of the sync service sees and writes every "
+                          "user's rows (the service's schema enables and forces it)"});
+    } else if (!forced) {
+        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+                          "enabled but not forced: its owner " + owner +
+                              " bypasses it (the service's schema forces it)"});
+    } else {
+        checks.push_back(
+            {"sync_changes row-level security", CheckStatus::ok, "enabled and forced"});
+    }
+}
+
+// The change log's indexes of SPEC §2.2, by their key columns (a partial
+// one where the SPEC has it; a full one serves as well).
+struct SyncIndex {
+    const char* columns;
+    bool partial; // WHERE space_id IS NOT NULL
+};
+constexpr SyncIndex sync_indexes[] = {
+    {"user_id, app_id, created_at", false},
+    {"table_name, record_id, created_at", false},
+    {"user_id, app_id, table_name, created_at", false},
+    {"user_id, space_id, app_id, created_at", true},
+};
+
+void index_check(Database& sync, std::vector<Check>& checks) {
+    const auto present = sync.run([](pqxx::connection& c) {
+        return pqxx::nontransaction{c}.exec(
+            "SELECT string_agg(a.attname, ', ' ORDER BY k.i), pg_get_expr(x.indpred, x.indrelid) "
+            "FROM pg_index x CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY "
+            "k(attnum, i) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum "
+            "WHERE x.indrelid = 'sync_changes'::regclass GROUP BY x.indexrelid, x.indpred, "
+            "x.indrelid");
+    });
+    std::string missing;
+    for (const auto& wanted : sync_indexes) {
+        const bool found = std::any_of(present.begin(), present.end(), [&](const auto& index) {
+            return index[0].template as<std::string>() == wanted.columns &&
+                   (index[1].is_null() ||
+                    (wanted.partial && index[1].template as<std::string>() ==
+                                           "(space_id IS NOT NULL)"));
+        });
+        if (!found) missing += std::string(missing.empty() ? "" : ", ") + "(" + wanted.columns + ")";
+    }
+    if (missing.empty()) {
+        checks.push_back({"sync_changes indexes", CheckStatus::ok, "the four the service has"});
+        return;
+    }
+    checks.push_back({"sync_changes indexes", CheckStatus::warn,
+                      "none on " + missing +
+                          ": per-item checks (register, bootstrap, a reconcile item by item) and "
+                          "the service's pulls then scan the change log"});
 }
 
 // The singletons' rows inserted for real, rolled back: catches missing
@@ -144,6 +216,7 @@ std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::strin
         schema_check(*sync, checks);
         if (checks.back().status == CheckStatus::ok) {
             rls_check(*sync, checks);
+            index_check(*sync, checks);
             privilege_check(*sync, sync_privileges, checks);
             sync_write_check(*sync, checks);
         }

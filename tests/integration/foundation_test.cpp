@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -65,7 +66,8 @@ TEST_CASE("doctor passes on databases made from sql/") {
                        "auth database connection", "auth database pooler", "auth database schema",
                        "auth database privileges", "auth database writable",
                        "sync database connection", "sync database pooler", "sync database schema",
-                       "sync role and row-level security", "sync database privileges",
+                       "sync role and row-level security", "sync_changes row-level security",
+                       "sync_changes indexes", "sync database privileges",
                        "sync database write permission"});
     // The write check rolled back.
     CHECK(sync_count(db, "true") == 0);
@@ -117,6 +119,77 @@ TEST_CASE("doctor names the command a missing privilege would break, and reconci
                Catch::Contains("warn\tauth database privileges: no INSERT, UPDATE on auth.users, "
                                "auth.accounts, auth.security_events, auth.organizations, "
                                "auth.members: register would fail"));
+}
+
+namespace {
+
+// doctor's checks by name: (status, detail).
+std::map<std::string, std::pair<std::string, std::string>> doctor_checks(TempDatabases& db,
+                                                                         bool plain) {
+    const auto result = cli({"doctor", "--json"}, db.env(plain));
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 0);
+    std::map<std::string, std::pair<std::string, std::string>> checks;
+    const auto doc = json_out(result);
+    for (const auto& check : doc["checks"])
+        checks[check["name"].get<std::string>()] = {check["status"].get<std::string>(),
+                                                    check["detail"].get<std::string>()};
+    return checks;
+}
+
+} // namespace
+
+TEST_CASE("doctor and reconcile decide row-level security as PostgreSQL does, and doctor warns "
+          "of it off, not forced, and of missing indexes") {
+    TempDatabases db;
+    add_users_with_spaces(db, 3);
+    const auto strategy = [&] {
+        const auto result = cli({"reconcile", "--all", "--check", "--json"}, db.env(true));
+        INFO(result.err);
+        CHECK(result.exit_code == 10);
+        const auto doc = json_out(result);
+        return doc["itemByItem"].get<bool>() ? "item by item" : "set-based";
+    };
+    const std::string rls = "sync role and row-level security";
+    const std::string table = "sync_changes row-level security";
+
+    auto checks = doctor_checks(db, true); // forced, a plain role: bound
+    CHECK(checks[rls].first == "warn");
+    CHECK(checks[table] == std::make_pair(std::string("ok"), std::string("enabled and forced")));
+    CHECK(std::string(strategy()) == "item by item");
+
+    sync_query(db, "ALTER TABLE sync_changes DISABLE ROW LEVEL SECURITY");
+    checks = doctor_checks(db, true);
+    CHECK(checks[rls] == std::make_pair(std::string("ok"),
+                                        std::string("row-level security is off on sync_changes: "
+                                                    "reconcile runs set-based")));
+    CHECK(checks[table].first == "warn");
+    CHECK_THAT(checks[table].second, Catch::StartsWith("disabled"));
+    CHECK(std::string(strategy()) == "set-based");
+
+    sync_query(db, std::string("ALTER TABLE sync_changes ENABLE ROW LEVEL SECURITY, NO FORCE ROW "
+                               "LEVEL SECURITY, OWNER TO ") +
+                       plain_role);
+    checks = doctor_checks(db, true);
+    CHECK(checks[rls].first == "ok");
+    CHECK_THAT(checks[rls].second, Catch::Contains("acts as the owner of sync_changes"));
+    CHECK(checks[table].first == "warn");
+    CHECK_THAT(checks[table].second,
+               Catch::Contains(std::string("not forced: its owner ") + plain_role));
+    CHECK(std::string(strategy()) == "set-based");
+
+    sync_query(db, "ALTER TABLE sync_changes FORCE ROW LEVEL SECURITY");
+    CHECK(doctor_checks(db, true)[rls].first == "warn");
+    CHECK(std::string(strategy()) == "item by item");
+
+    CHECK(doctor_checks(db, false)["sync_changes indexes"].first == "ok");
+    sync_query(db, "DROP INDEX sync_changes_user_app_created_idx, "
+                   "sync_changes_user_space_app_created_idx");
+    checks = doctor_checks(db, false);
+    CHECK(checks["sync_changes indexes"].first == "warn");
+    CHECK_THAT(checks["sync_changes indexes"].second,
+               Catch::StartsWith("none on (user_id, app_id, created_at), (user_id, space_id, "
+                                 "app_id, created_at): per-item checks"));
 }
 
 TEST_CASE("doctor warns about a role bound by row-level security but passes") {
