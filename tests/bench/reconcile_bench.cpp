@@ -511,6 +511,21 @@ int main(int argc, char** argv) try {
                              missing, floor);
     remove_written(sync);
 
+    // A look at a read-only sync database (a standby, here a read-only
+    // default): the ids merged in this process against the set-based audit,
+    // on the same drift.
+    const auto check = median_of_three(with(command, {"--check"}));
+    auto read_only_command = command;
+    read_only_command.back() += "?options=-c%20default_transaction_read_only%3Don";
+    const auto read_only_check = median_of_three(with(read_only_command, {"--check"}));
+    std::cout << fmt::format(
+        "  --check (exit {})                              {:8.2f} s   peak RSS {:.0f} MB\n"
+        "  --check on a read-only sync database (exit {}) {:8.2f} s = {:.2f}x   peak RSS {:.0f} "
+        "MB (target <= 150)\n",
+        check.exit_code, check.seconds, check.peak_rss_kb / 1024.0, read_only_check.exit_code,
+        read_only_check.seconds, read_only_check.seconds / check.seconds,
+        read_only_check.peak_rss_kb / 1024.0);
+
     const auto run = run_timed(command);
     const auto written = bootstrap_rows(sync);
     std::cout << fmt::format(
@@ -543,7 +558,9 @@ int main(int argc, char** argv) try {
         "{:.2f} ms + {:.2f} ms per item, {:.0f} s for all = {:.0f}x reconcile\n",
         s.sample, users_each * 1000, spaces_favoured_each * 1000, favoured, favoured / run.seconds);
     const bool since_ok = since_step(auth, sync, command);
-    const bool ok = since_ok && run.exit_code == 0 && written == missing && rerun.exit_code == 0 &&
+    const bool ok = since_ok && check.exit_code == 10 && read_only_check.exit_code == 10 &&
+                    read_only_check.peak_rss_kb <= 150 * 1024 && run.exit_code == 0 &&
+                    written == missing && rerun.exit_code == 0 &&
                     run.seconds <= 2 * floor && service >= 50 * run.seconds && rerun.seconds <= 5 &&
                     run.peak_rss_kb <= 150 * 1024;
     std::cout << (ok ? "  all targets met\n" : "  TARGETS MISSED\n");
