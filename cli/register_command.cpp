@@ -210,15 +210,20 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
                   required_connection_string(DbRole::sync, ctx.global.sync_db), sync_error);
     const auto registration = register_in_auth_db(auth, o, sign_up);
     auto doc = render_registration(ctx, registration);
-    if (registration.action == RegisterAction::skipped || o.no_bootstrap) {
+    // A skipped live user's singletons are finished as a sign-up's are.
+    if (registration.soft_deleted || o.no_bootstrap) {
         if (ctx.global.json) emit_json(doc);
         return Exit::ok;
     }
     SingletonReport report;
-    if (sync)
-        report = write_sign_up_singletons(auth, *sync, registration);
-    else
-        report.error = sync_error;
+    try {
+        if (sync)
+            report = write_sign_up_singletons(auth, *sync, registration);
+        else
+            report.error = sync_error;
+    } catch (const Error& e) { // the auth database's, after the commit
+        report.error = e.what();
+    }
     return render_singletons(ctx, o, report, doc);
 }
 
@@ -272,9 +277,24 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                  " written, " + std::to_string(summary.singletons_present) + " already there, " +
                  std::to_string(summary.singletons_not_written) + " not written" +
                  (summary.interrupted ? " (interrupted)" : ""));
+    for (const auto& half : summary.half_done) {
+        spdlog::error("line {}: {} (user {}) is registered, but its singletons were not all "
+                      "written: `mana-auth reconcile --all`, or this file run again with "
+                      "--if-exists skip, writes them",
+                      half.line, half.email, half.user_id);
+    }
+    if (summary.stopped) {
+        spdlog::error("stopped at line {}: {}; the lines after it were not read: run the file "
+                      "again with --if-exists skip",
+                      summary.stopped->line, summary.stopped->error);
+    }
     const bool sync_failed = !summary.sync_error.empty() && o.require_sync;
     if (ctx.global.json) {
-        nlohmann::json doc = {{"ok", summary.failed == 0 && !summary.interrupted && !sync_failed},
+        auto half_done = nlohmann::json::array();
+        for (const auto& half : summary.half_done)
+            half_done.push_back({{"line", half.line}, {"email", half.email}, {"userId", half.user_id}});
+        nlohmann::json doc = {{"ok", summary.failed == 0 && !summary.interrupted && !sync_failed &&
+                                         !summary.stopped},
                               {"created", summary.created},
                               {"updated", summary.updated},
                               {"skipped", summary.skipped},
@@ -285,10 +305,16 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                                 {"notWritten", summary.singletons_not_written}}},
                               {"failures", log.failures},
                               {"updates", log.updates},
-                              {"interrupted", summary.interrupted}};
+                              {"interrupted", summary.interrupted},
+                              {"stopped", summary.stopped
+                                              ? nlohmann::json{{"line", summary.stopped->line},
+                                                               {"error", summary.stopped->error}}
+                                              : nlohmann::json()},
+                              {"halfDone", half_done}};
         if (!summary.sync_error.empty()) doc["syncError"] = summary.sync_error;
         emit_json(doc);
     }
+    if (summary.stopped) return Exit::failure;
     if (summary.interrupted) return exit_after_stop(Exit::partial);
     if (summary.failed > 0) return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
     return sync_failed ? Exit::failure : Exit::ok;

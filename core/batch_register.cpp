@@ -53,11 +53,17 @@ class BatchRun {
 
     void commit(const InputRow& row, const PreparedSignUp& sign_up) {
         Registration registration;
-        if (const auto failed = attempt(row.sign_up.email, [&] {
-                registration = register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
-            })) {
-            fail(row, *failed);
-            return;
+        try {
+            if (const auto failed = attempt(row.sign_up.email, [&] {
+                    registration =
+                        register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
+                })) {
+                fail(row, *failed);
+                return;
+            }
+        } catch (const Fatal& e) {
+            fail(row, {row.sign_up.email, e.what()}); // not committed
+            throw;
         }
         switch (registration.action) {
         case RegisterAction::created:
@@ -70,11 +76,21 @@ class BatchRun {
             break;
         case RegisterAction::skipped:
             ++summary_.skipped;
-            return;
+            // A live user's singletons are finished as a sign-up's are: an
+            // earlier run may have stopped between the user and them.
+            if (registration.soft_deleted) return;
+            break;
         }
         if (!options_.bootstrap) return;
         SingletonReport report;
-        if (sync_) report = write_sign_up_singletons(auth_, *sync_, registration);
+        try {
+            if (sync_) report = write_sign_up_singletons(auth_, *sync_, registration);
+        } catch (const Fatal&) {
+            summary_.half_done.push_back({row.line, registration.email, registration.user_id});
+            throw;
+        } catch (const Error& e) {
+            report.error = e.what();
+        }
         if (!report.error.empty() && summary_.sync_error.empty())
             summary_.sync_error = report.error;
         count(summary_, report.user_context);
@@ -104,7 +120,13 @@ class BatchRun {
             } else if (auto prepared = pending.prepared.get(); prepared.failed) {
                 fail(pending.row, *prepared.failed);
             } else {
-                commit(pending.row, *prepared.sign_up);
+                try {
+                    commit(pending.row, *prepared.sign_up);
+                } catch (const Fatal& e) {
+                    // Every row after it would fail the same way.
+                    summary_.stopped = {pending.row.line, e.what()};
+                    break;
+                }
             }
             if (callbacks_.on_progress) callbacks_.on_progress(summary_);
         }

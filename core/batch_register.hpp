@@ -24,6 +24,20 @@ struct RowFailure {
     ItemFailure failure; // the item is the row's email
 };
 
+// A registration committed whose singletons were not all written.
+struct HalfDone {
+    std::size_t line;
+    std::string email;
+    std::string user_id;
+};
+
+// Where a batch stopped on a failure that every row after it would share
+// (a lost connection), and why.
+struct BatchStop {
+    std::size_t line;
+    std::string error;
+};
+
 struct BatchSummary {
     long long created = 0;
     long long updated = 0;
@@ -34,6 +48,8 @@ struct BatchSummary {
     long long singletons_not_written = 0;
     std::string sync_error;   // the first sync failure, if any
     bool interrupted = false; // stopped by SIGINT/SIGTERM
+    std::optional<BatchStop> stopped; // the lines after it were not read
+    std::vector<HalfDone> half_done;
     long long rows() const { return created + updated + skipped + failed; }
 };
 

@@ -51,17 +51,21 @@ struct SpaceOwner {
     std::string tier;
 };
 
-// The user's personal Space: the one it owns already, or a new one.
-PersonalSpace ensure_personal_space(pqxx::work& tx, const SpaceOwner& s) {
-    const auto& user_id = s.user_id;
+// The personal Space the user owns, if any (the earliest).
+std::optional<PersonalSpace> owned_personal_space(pqxx::work& tx, const std::string& user_id) {
     const auto owned = tx.exec_params(
         "SELECT o.id, coalesce(o.slug, '') FROM auth.organizations o "
         "JOIN auth.members m ON m.organization_id = o.id "
         "WHERE m.user_id = $1 AND m.role = 'owner' AND o.metadata->>'type' = 'personal' "
         "ORDER BY m.created_at LIMIT 1",
         user_id);
-    if (!owned.empty())
-        return {owned[0][0].as<std::string>(), owned[0][1].as<std::string>(), false};
+    if (owned.empty()) return std::nullopt;
+    return PersonalSpace{owned[0][0].as<std::string>(), owned[0][1].as<std::string>(), false};
+}
+
+// The user's personal Space: the one it owns already, or a new one.
+PersonalSpace ensure_personal_space(pqxx::work& tx, const SpaceOwner& s) {
+    if (const auto owned = owned_personal_space(tx, s.user_id)) return *owned;
 
     const auto base = slug_base(email_local_part(s.email));
     std::set<std::string> taken;
@@ -83,7 +87,7 @@ PersonalSpace ensure_personal_space(pqxx::work& tx, const SpaceOwner& s) {
         space.id, space_name(s.name, s.local_part), space.slug, metadata);
     tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role, created_at) "
                    "VALUES ($1, $2, $3, 'owner', now())",
-                   nanoid(), space.id, user_id);
+                   nanoid(), space.id, s.user_id);
     return space;
 }
 
@@ -180,8 +184,8 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
     }
     const auto user_id = existing[0][0].as<std::string>();
     const bool soft_deleted = existing[0][1].as<bool>();
-    const Registration skipped{
-        RegisterAction::skipped, user_id, s.email, "", "", false, {}, soft_deleted};
+    Registration skipped{RegisterAction::skipped, user_id, s.email, "", "", false, {},
+                         soft_deleted};
     if (soft_deleted) {
         if (if_exists == IfExists::skip) return skipped;
         throw Error(Exit::already_exists,
@@ -193,6 +197,10 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
         throw Error(Exit::already_exists, s.email + " is already registered (user " + user_id +
                                               "): pass --if-exists skip or --if-exists update");
     case IfExists::skip:
+        // Its personal Space, whose singleton a skip finishes as a sign-up
+        // writes it (an earlier run may have stopped before).
+        if (const auto space = owned_personal_space(tx, user_id))
+            skipped.space_id = space->id, skipped.space_slug = space->slug;
         return skipped;
     case IfExists::update:
         return update_user(tx, user_id, s);
@@ -279,9 +287,14 @@ std::unique_ptr<Database> open_sync_for_registration(const std::string& conninfo
 SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
                                          const Registration& registration) {
     SingletonReport report;
+    // Read before anything is written: a failure of the auth database is
+    // not the sync database's, and stops a batch (a Fatal) with neither
+    // singleton written.
+    const auto space = registration.space_id.empty()
+                           ? std::nullopt
+                           : find_space_by_id(auth, registration.space_id);
     try {
         report.user_context = ensure_user_context(sync, registration.user_id, false);
-        const auto space = find_space_by_id(auth, registration.space_id);
         if (space && space->writer) {
             report.kontext_doc = ensure_kontext_doc(
                 sync, {space->id, *space->writer, space->member_ids, registration.space_created},

@@ -6,6 +6,7 @@
 #include "password.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
+#include "test_server.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -172,6 +173,84 @@ TEST_CASE("the auth connection terminated mid batch register ends clearly and a 
     check_no_half_registered(db);
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
     check_exactly_once(db);
+}
+
+TEST_CASE("a batch whose auth server crashes reports its counts and any half-done user, and a "
+          "re-run with skip finishes it") {
+    TempDatabases db; // the sync database
+    TestServer auth_server;
+    const auto file = write_users_file("crash.jsonl", 400, "cr");
+    const EnvChanges env{{"DATABASE_URL", auth_server.auth_url()},
+                         {"SYNC_DATABASE_URL", db.sync_url()}};
+    const auto auth_users = [&] {
+        pqxx::connection c{auth_server.auth_url()};
+        return pqxx::nontransaction{c}.exec1("SELECT count(*) FROM auth.users")[0].as<long long>();
+    };
+    Process run(cli_argv({"register", "--from", file, "--json"}), env);
+    REQUIRE(eventually([&] { return auth_users() >= 100; }));
+    auth_server.crash();
+    const auto result = run.wait();
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    const auto doc = json_out(result);
+    CHECK(doc["ok"] == false);
+    REQUIRE(doc["stopped"].is_object());
+    CHECK_THAT(doc["stopped"]["error"].get<std::string>(), Catch::Contains("auth database"));
+    const auto stopped_at = doc["stopped"]["line"].get<long long>();
+    CHECK(stopped_at >= 100);
+    // Every line up to the stop is accounted for, the stopped one included.
+    CHECK(doc["created"].get<long long>() + doc["failed"].get<long long>() == stopped_at);
+    CHECK_THAT(result.err, Catch::Contains("stopped at line " + std::to_string(stopped_at)) &&
+                               Catch::Contains("run the file again with --if-exists skip"));
+    CHECK_THAT(result.err, !Catch::Contains("reactivation"));
+    // Whoever the crash left without singletons is named: half-done, or a
+    // commit in doubt.
+    auth_server.restart();
+    pqxx::connection auth{auth_server.auth_url()};
+    std::set<std::string> named;
+    for (const auto& half : doc["halfDone"])
+        named.insert(half["userId"].get<std::string>());
+    for (const auto& failure : doc["failures"]) {
+        if (failure["error"].get<std::string>().find("may or may not") == std::string::npos)
+            continue;
+        const auto id = pqxx::nontransaction{auth}.exec_params(
+            "SELECT id FROM auth.users WHERE email = $1", failure["email"].get<std::string>());
+        if (!id.empty()) named.insert(id[0][0].as<std::string>());
+    }
+    std::set<std::string> without;
+    for (const auto& row : pqxx::nontransaction{auth}.exec("SELECT id FROM auth.users")) {
+        if (sync_count(db, "table_name = 'userContext' AND user_id = '" + row[0].as<std::string>() +
+                               "'") == 0)
+            without.insert(row[0].as<std::string>());
+    }
+    CHECK(without == named);
+
+    const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, env);
+    INFO(rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK(auth_users() == 400);
+    CHECK(sync_count(db, "table_name = 'userContext'") == 400);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 400);
+    std::filesystem::remove(file);
+}
+
+TEST_CASE("a re-run with skip writes the singletons of users registered without them") {
+    TempDatabases db;
+    const auto file = write_users_file("skip.jsonl", 5, "sk");
+    REQUIRE(cli({"register", "--from", file, "--no-bootstrap", "--quiet"}, db.env()).exit_code == 0);
+    CHECK(sync_count(db, "true") == 0);
+    const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, db.env());
+    std::filesystem::remove(file);
+    CHECK(rerun.exit_code == 0);
+    const auto doc = json_out(rerun);
+    CHECK(doc["skipped"] == 5);
+    CHECK(doc["singletons"]["written"] == 10);
+    check_exactly_once(db);
+    const auto single =
+        cli({"register", "sk0@example.com", "--if-exists", "skip", "--password-stdin", "--json"},
+            db.env(), "password-0\n");
+    CHECK(json_out(single)["singletons"] ==
+          json{{"userContext", "present"}, {"kontextDoc", "present"}});
 }
 
 TEST_CASE("4 reconciles and 8 bootstraps and a batch register at once write every singleton once") {

@@ -56,6 +56,14 @@ TestServer::~TestServer() {
     std::filesystem::remove_all(dir_, ignored);
 }
 
+void TestServer::crash() {
+    run_as_server_user({bin + "pg_ctl", "stop", "-m", "immediate", "-D", dir_ + "/data"});
+}
+
+void TestServer::restart() {
+    dev_up(dir_);
+}
+
 void TestServer::enable_tls(const TlsFiles& tls) {
     {
         pqxx::connection admin{auth_url()};

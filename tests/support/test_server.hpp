@@ -28,6 +28,11 @@ class TestServer {
     // connection can require it.
     void enable_tls(const TlsFiles& tls);
 
+    // Stops the server as a crash would (pg_ctl stop -m immediate), and
+    // starts it again (recovering, on the same port).
+    void crash();
+    void restart();
+
     int port() const { return port_; }
     // Connection strings to the auth and sync databases, as the superuser.
     std::string auth_url() const;
