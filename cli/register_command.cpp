@@ -9,9 +9,11 @@
 #include "signals.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <sys/stat.h>
@@ -234,7 +236,7 @@ struct BatchLog {
     nlohmann::json updates = nlohmann::json::array();
 };
 
-BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool progress) {
+BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal) {
     BatchCallbacks callbacks;
     callbacks.on_failure = [&log](const RowFailure& f) {
         spdlog::error("line {}: {}", f.line, f.failure.error);
@@ -254,10 +256,23 @@ BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool progress)
                 {{"line", u.line}, {"email", u.email}, {"changes", changes_json(u.changes)}});
         }
     };
-    callbacks.on_progress = [progress](const BatchSummary& s) {
-        if (progress)
-            std::cerr << "\r" << s.rows() << " rows: " << s.created << " created, " << s.failed
-                      << " failed" << std::flush;
+    // On a terminal a line rewritten after every row; otherwise (a log, a
+    // unit's journal) a log line every 10 s of a long batch.
+    auto last =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    callbacks.on_progress = [terminal, last](const BatchSummary& s) {
+        const auto counts = std::to_string(s.rows()) + " rows: " + std::to_string(s.created) +
+                            " created, " + std::to_string(s.updated) + " updated, " +
+                            std::to_string(s.skipped) + " skipped, " + std::to_string(s.failed) +
+                            " failed";
+        if (terminal) {
+            std::cerr << "\r" << counts << std::flush;
+            return;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::seconds(10)) return;
+        *last = now;
+        spdlog::info("register --from: {}", counts);
     };
     return callbacks;
 }
@@ -342,12 +357,12 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
         sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
     }
     install_stop_handlers();
-    const bool progress = stderr_is_terminal() && !ctx.global.quiet;
+    const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
     BatchLog log;
     const auto summary = register_batch(auth, sync_conninfo, reader,
                                         {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs},
-                                        batch_callbacks(ctx, log, progress));
-    if (progress) std::cerr << "\n";
+                                        batch_callbacks(ctx, log, terminal));
+    if (terminal) std::cerr << "\n";
     return render_batch(ctx, o, summary, log);
 }
 

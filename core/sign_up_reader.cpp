@@ -168,7 +168,11 @@ void SignUpReader::parse_json(const std::string& text, InputRow& row) const {
         object = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         // Never nlohmann's message: it quotes the text, which may hold a password.
-        throw RowError("not valid JSON (at byte " + std::to_string(e.byte) + ")");
+        const auto start = text.find_first_not_of(" \t\r");
+        const bool looks_like_csv = start != std::string::npos && text[start] != '{' &&
+                                    text.find(',') != std::string::npos;
+        throw RowError("not valid JSON (at byte " + std::to_string(e.byte) + ")" +
+                       (looks_like_csv ? ": is it CSV? pass --format csv" : ""));
     } catch (const nlohmann::json::exception&) {
         throw RowError("not valid JSON (a number out of range)"); // e.g. 5e845
     }
@@ -199,8 +203,11 @@ void SignUpReader::parse_csv(const std::string& text, InputRow& row) const {
                        std::to_string(columns_.size()));
     }
     for (std::size_t i = 0; i < fields.size(); ++i) {
-        // An empty CSV field means "not given": the default applies.
-        if (!fields[i].empty()) assign(row.sign_up, columns_[i], fields[i]);
+        // Spaces around a field are the file's layout, not the value ("a,
+        // public"), except in a password, where every character counts. An
+        // empty field means "not given": the default applies.
+        const auto value = columns_[i] == "password" ? fields[i] : trim(fields[i]);
+        if (!value.empty()) assign(row.sign_up, columns_[i], value);
     }
 }
 

@@ -659,3 +659,50 @@ TEST_CASE("Better Auth's own code accepts the tool's hashes and the tool accepts
         "imported secret 1",
         auth_query(db, "SELECT password FROM auth.accounts")[0][0].as<std::string>()));
 }
+
+TEST_CASE("a batch off a terminal logs its progress every 10 s, a CSV read as JSON says so, and "
+          "CSV fields are trimmed but for the password") {
+    TempDatabases db;
+    // The batch waits for the users table past the 10 s of a progress line.
+    const auto file = write_file("slow.jsonl", "{\"email\":\"slow@example.com\",\"password\":\"" +
+                                                   password + "\"}\n");
+    pqxx::connection holder{db.auth_url()};
+    pqxx::work lock{holder};
+    lock.exec("LOCK TABLE auth.users IN ACCESS EXCLUSIVE MODE");
+    Process run(cli_argv({"register", "--from", file}), db.env());
+    REQUIRE(eventually([&] {
+        return auth_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
+                                  db.auth_name() +
+                                  "' AND application_name = 'mana-auth' AND wait_event_type = "
+                                  "'Lock' AND now() - query_start > interval '11 seconds'")[0][0]
+                   .as<long long>() > 0;
+    }));
+    lock.abort();
+    const auto slow = run.wait();
+    std::filesystem::remove(file);
+    INFO(slow.err);
+    CHECK(slow.exit_code == 0);
+    CHECK_THAT(slow.err, Catch::Contains(
+                             " info: register --from: 1 rows: 1 created, 0 updated, 0 skipped, "
+                             "0 failed"));
+
+    const auto csv = "email,password,tier\nc1@example.com,password-1,public\n";
+    const auto as_json = cli({"register", "--from", "-", "--json"}, db.env(), csv);
+    CHECK(as_json.exit_code == 1);
+    CHECK(json_out(as_json)["failed"] == 2);
+    CHECK_THAT(as_json.err, Catch::Contains("line 1: not valid JSON (at byte ") &&
+                                Catch::Contains("): is it CSV? pass --format csv"));
+
+    const auto padded = write_file("padded.csv", "email, password ,tier,role\n"
+                                                 " c2@example.com , pass word , founder , admin\n");
+    const auto trimmed = cli({"register", "--from", padded}, db.env());
+    std::filesystem::remove(padded);
+    INFO(trimmed.err);
+    CHECK(trimmed.exit_code == 0);
+    CHECK(auth_count(db, "auth.users",
+                     "email = 'c2@example.com' AND access_tier = 'founder' AND role = 'admin'") == 1);
+    const auto hash = auth_query(db, "SELECT a.password FROM auth.accounts a JOIN auth.users u ON "
+                                     "u.id = a.user_id WHERE u.email = 'c2@example.com'")[0][0]
+                          .as<std::string>();
+    CHECK(mana::verify_password(" pass word ", hash));
+}
