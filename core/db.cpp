@@ -125,6 +125,11 @@ void Database::require_transactions() {
     }
 }
 
+Fatal Database::lost(const std::string& what) const {
+    return Fatal(Exit::failure, std::string(label()) + ": connection lost (" + why_lost(what) +
+                                    "); what was committed stays: run the command again");
+}
+
 void Database::rethrow_as_error() const {
     const std::string name = label();
     try {
@@ -132,14 +137,20 @@ void Database::rethrow_as_error() const {
     } catch (const Error&) {
         throw;
     } catch (const pqxx::in_doubt_error&) {
-        throw failure(name + ": connection lost while committing; the last batch may or may not "
-                             "have been written: re-run to converge");
+        throw Fatal(Exit::failure, name + ": connection lost while committing (the last batch "
+                                          "may or may not have been written); what was "
+                                          "committed stays: run the command again");
     } catch (const pqxx::broken_connection& e) {
         // Whatever comes next on this connection fails too.
-        throw Fatal(Exit::failure, name + ": connection lost (" + why_lost(e.what()) +
-                                       "); what was committed stays: run the command again");
+        throw lost(e.what());
     } catch (const pqxx::sql_error& e) {
+        if (!conn_->is_open()) throw lost(e.what());
         throw failure(name + ": " + naming_the_limit(server_message(e.what())));
+    } catch (const pqxx::failure& e) {
+        // libpqxx reports a server lost in the middle of a COPY as a
+        // failure of the COPY, not as a broken connection.
+        if (!conn_->is_open()) throw lost(e.what());
+        throw failure(name + ": " + server_message(e.what()));
     } catch (const pqxx::pqxx_exception& e) {
         // Also libpqxx's own conversion, usage and range errors, which
         // derive from std:: types rather than pqxx::failure.

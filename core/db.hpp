@@ -74,6 +74,8 @@ class Database {
 
   private:
     [[noreturn]] void rethrow_as_error() const;
+    // The error of a connection that broke.
+    Fatal lost(const std::string& what) const;
     void require_transactions();
 
     DbRole role_;

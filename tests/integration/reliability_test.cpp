@@ -397,3 +397,29 @@ TEST_CASE("no password or connection password appears in any output at any log l
     std::filesystem::remove(file);
     CHECK(runs == 110);
 }
+
+TEST_CASE("a sync server that crashes mid-reconcile ends it with one line that says what stays and "
+          "to run it again") {
+    TempDatabases db; // the auth database
+    TestServer sync_server;
+    add_users_with_spaces(db, 60000);
+    const EnvChanges env{{"DATABASE_URL", db.auth_url()},
+                         {"SYNC_DATABASE_URL", sync_server.sync_url()}};
+    const auto written = [&] {
+        pqxx::connection c{sync_server.sync_url()};
+        return pqxx::nontransaction{c}.exec1("SELECT count(*) FROM sync_changes")[0].as<long long>();
+    };
+    Process run(cli_argv({"reconcile", "--all", "--batch-size", "200"}), env);
+    REQUIRE(eventually([&] { return written() > 0; })); // writing, batch by batch with COPY
+    sync_server.crash();
+    const auto result = run.wait();
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(lines_above_info(result.err) == 1);
+    // Lost in a COPY, between statements, or while committing.
+    CHECK_THAT(result.err, Catch::Contains("sync database: connection lost") &&
+                               Catch::Contains("what was committed stays: run the command again"));
+    sync_server.restart();
+    REQUIRE(cli({"reconcile", "--all", "--quiet"}, env).exit_code == 0);
+    CHECK(written() == 120000);
+}
