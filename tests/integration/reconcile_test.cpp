@@ -437,13 +437,7 @@ TEST_CASE("a metrics file that cannot be written is refused before the run, and 
         Process run(cli_argv({"reconcile", "--all", "--json", mode, "--metrics-file",
                               dir + "/m.prom"}),
                     db.env());
-        REQUIRE(eventually([&] {
-            return auth_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
-                                      db.auth_name() +
-                                      "' AND application_name = 'mana-auth' AND "
-                                      "wait_event_type = 'Lock'")[0][0]
-                       .as<long long>() > 0;
-        }));
+        REQUIRE(eventually([&] { return tool_lock_waits_on_auth(db) > 0; }));
         std::filesystem::remove_all(dir);
         lock.abort();
         return run.wait();

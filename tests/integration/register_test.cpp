@@ -670,13 +670,7 @@ TEST_CASE("a batch off a terminal logs its progress every 10 s, a CSV read as JS
     pqxx::work lock{holder};
     lock.exec("LOCK TABLE auth.users IN ACCESS EXCLUSIVE MODE");
     Process run(cli_argv({"register", "--from", file}), db.env());
-    REQUIRE(eventually([&] {
-        return auth_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
-                                  db.auth_name() +
-                                  "' AND application_name = 'mana-auth' AND wait_event_type = "
-                                  "'Lock' AND now() - query_start > interval '11 seconds'")[0][0]
-                   .as<long long>() > 0;
-    }));
+    REQUIRE(eventually([&] { return tool_lock_waits_on_auth(db, 11) > 0; }));
     lock.abort();
     const auto slow = run.wait();
     std::filesystem::remove(file);

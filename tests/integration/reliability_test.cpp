@@ -179,7 +179,7 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
           "re-run with skip finishes it") {
     TempDatabases db; // the sync database
     TestServer auth_server;
-    const auto file = write_users_file("crash.jsonl", 400, "cr");
+    const auto file = write_users_file("crash.jsonl", 200, "cr");
     const EnvChanges env{{"DATABASE_URL", auth_server.auth_url()},
                          {"SYNC_DATABASE_URL", db.sync_url()}};
     const auto auth_users = [&] {
@@ -187,7 +187,8 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
         return pqxx::nontransaction{c}.exec1("SELECT count(*) FROM auth.users")[0].as<long long>();
     };
     Process run(cli_argv({"register", "--from", file, "--json"}), env);
-    REQUIRE(eventually([&] { return auth_users() >= 100; }));
+    // Well into the batch; hashing is slow on a loaded machine.
+    REQUIRE(eventually([&] { return auth_users() >= 20; }));
     auth_server.crash();
     const auto result = run.wait();
     INFO(result.err);
@@ -197,7 +198,7 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
     REQUIRE(doc["stopped"].is_object());
     CHECK_THAT(doc["stopped"]["error"].get<std::string>(), Catch::Contains("auth database"));
     const auto stopped_at = doc["stopped"]["line"].get<long long>();
-    CHECK(stopped_at >= 100);
+    CHECK(stopped_at >= 20);
     // Every line up to the stop is accounted for, the stopped one included.
     CHECK(doc["created"].get<long long>() + doc["failed"].get<long long>() == stopped_at);
     CHECK_THAT(result.err, Catch::Contains("stopped at line " + std::to_string(stopped_at)) &&
@@ -228,9 +229,9 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
     const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, env);
     INFO(rerun.err);
     CHECK(rerun.exit_code == 0);
-    CHECK(auth_users() == 400);
-    CHECK(sync_count(db, "table_name = 'userContext'") == 400);
-    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 400);
+    CHECK(auth_users() == 200);
+    CHECK(sync_count(db, "table_name = 'userContext'") == 200);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 200);
     std::filesystem::remove(file);
 }
 

@@ -45,6 +45,16 @@ long long tool_sessions_on_sync(TempDatabases& db, const std::string& since) {
         .as<long long>();
 }
 
+long long tool_lock_waits_on_auth(TempDatabases& db, int longer_than_seconds) {
+    pqxx::nontransaction tx{db.auth()};
+    return tx
+        .exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND application_name = 'mana-auth' AND wait_event_type = 'Lock' AND "
+                      "now() - query_start > make_interval(secs => $1)",
+                      longer_than_seconds)[0]
+        .as<long long>();
+}
+
 long long sync_advisory_locks(TempDatabases& db, const std::string& where) {
     return count(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
                      "(SELECT oid FROM pg_database WHERE datname = current_database()) AND " +

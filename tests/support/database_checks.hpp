@@ -21,6 +21,9 @@ long long auth_count(TempDatabases& db, const std::string& table,
 std::string sync_clock(TempDatabases& db);
 long long tool_sessions_on_sync(TempDatabases& db, const std::string& since);
 
+// Sessions of mana-auth on the auth database that have waited for a lock
+// for longer than the seconds given.
+long long tool_lock_waits_on_auth(TempDatabases& db, int longer_than_seconds = 0);
 // Advisory locks of every session on the sync database that match where
 // (on pg_locks' columns).
 long long sync_advisory_locks(TempDatabases& db, const std::string& where = "true");
