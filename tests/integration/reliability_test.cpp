@@ -179,7 +179,7 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
           "re-run with skip finishes it") {
     TempDatabases db; // the sync database
     TestServer auth_server;
-    const auto file = write_users_file("crash.jsonl", 200, "cr");
+    const auto file = write_users_file("crash.jsonl", 100, "cr");
     const EnvChanges env{{"DATABASE_URL", auth_server.auth_url()},
                          {"SYNC_DATABASE_URL", db.sync_url()}};
     const auto auth_users = [&] {
@@ -229,9 +229,9 @@ TEST_CASE("a batch whose auth server crashes reports its counts and any half-don
     const auto rerun = cli({"register", "--from", file, "--if-exists", "skip", "--json"}, env);
     INFO(rerun.err);
     CHECK(rerun.exit_code == 0);
-    CHECK(auth_users() == 200);
-    CHECK(sync_count(db, "table_name = 'userContext'") == 200);
-    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 200);
+    CHECK(auth_users() == 100);
+    CHECK(sync_count(db, "table_name = 'userContext'") == 100);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 100);
     std::filesystem::remove(file);
 }
 
