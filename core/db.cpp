@@ -143,14 +143,12 @@ void Database::rethrow_as_error() const {
     } catch (const pqxx::broken_connection& e) {
         // Whatever comes next on this connection fails too.
         throw lost(e.what());
-    } catch (const pqxx::sql_error& e) {
+    } catch (const pqxx::failure& e) {
+        // Statement errors (sql_error) among them. libpqxx reports a server
+        // lost in the middle of a COPY as a failure of the COPY, not as a
+        // broken connection.
         if (!conn_->is_open()) throw lost(e.what());
         throw failure(name + ": " + naming_the_limit(server_message(e.what())));
-    } catch (const pqxx::failure& e) {
-        // libpqxx reports a server lost in the middle of a COPY as a
-        // failure of the COPY, not as a broken connection.
-        if (!conn_->is_open()) throw lost(e.what());
-        throw failure(name + ": " + server_message(e.what()));
     } catch (const pqxx::pqxx_exception& e) {
         // Also libpqxx's own conversion, usage and range errors, which
         // derive from std:: types rather than pqxx::failure.

@@ -182,13 +182,12 @@ class Run {
     // cannot use as asked.
     Strategy choose_strategy(ReconcileResult& result) {
         result.item_by_item = sync_.bound_by_rls();
-        if (read_only_reason(sync_)) {
+        if (o_.write) {
+            require_writable(sync_, "reconcile writes singletons (--check and --dry-run only "
+                                    "look, and run on it)");
+        } else if (read_only_reason(sync_)) {
             // A look needs no temporary table there: the ids are merged
             // with the change log in this process.
-            if (o_.write) {
-                require_writable(sync_, "reconcile writes singletons (--check and --dry-run "
-                                        "only look, and run on it)");
-            }
             if (result.item_by_item) {
                 throw failure(sync_.named() +
                               " is read-only, and its role is bound by row-level security, "
