@@ -23,15 +23,15 @@ void define_app(CLI::App& app, Context& ctx) {
     set_dev_command(app, ctx);
     set_completions_command(app, ctx);
     set_help_footer(
-        app,
-        {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
-         "  mana-auth register --from founders.jsonl     # users from a file\n"
-         "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
-         "  mana-auth <command> --help                   # a command's options\n",
-         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
-          Exit::already_exists, Exit::locked, Exit::drift, Exit::interrupted, Exit::terminated},
-         registration_environment,
-         connection_files});
+        app, {"  eval \"$(mana-auth dev up)\"                  # local databases for development\n"
+              "  mana-auth register --from founders.jsonl     # users from a file\n"
+              "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
+              "  mana-auth <command> --help                   # a command's options\n",
+              {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
+               Exit::already_exists, Exit::locked, Exit::max_writes, Exit::drift, Exit::interrupted,
+               Exit::terminated},
+              registration_environment,
+              connection_files});
 }
 
 } // namespace mana::cli

@@ -157,6 +157,8 @@ const char* exit_meaning(Exit code) {
         return "already exists (--if-exists error), or the user is soft-deleted";
     case Exit::locked:
         return "another reconcile holds the lock (--wait queues instead)";
+    case Exit::max_writes:
+        return "refused by --max-writes: more would have been written, nothing was";
     case Exit::drift:
         return "drift: something is missing (--check, --dry-run)";
     case Exit::interrupted:

@@ -25,6 +25,9 @@ struct ReconcileFlags {
     bool spaces_only = false;
     std::optional<std::string> shard; // given empty (an unset variable) is a usage error
     std::optional<std::string> since;
+    std::optional<std::string> until;
+    std::optional<std::string> min_age;
+    std::optional<std::string> max_writes;
     long long batch_size = 5000;
     bool wait = false;
     bool pooled_session_ok = false;
@@ -74,6 +77,7 @@ nlohmann::json failure_lines(const std::vector<ItemFailure>& failures) {
 
 nlohmann::json kind_json(const KindCounts& c) {
     return {{"scanned", c.scanned},
+            {"pending", c.pending},
             {"missing", c.missing ? nlohmann::json(*c.missing) : nlohmann::json()},
             {"written", c.written},
             {"failed", c.failed},
@@ -149,7 +153,17 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     options.users = !f.spaces_only;
     options.spaces = !f.users_only;
     if (f.shard) std::tie(options.shard, options.shards) = parse_shard(*f.shard);
-    if (f.since) options.since = parse_since(*f.since);
+    if (f.until && !f.since)
+        throw usage_error("--until needs --since: the window is [since, until)");
+    if (f.since) options.since = parse_moment("--since", *f.since);
+    if (f.until) options.until = parse_moment("--until", *f.until);
+    if (f.min_age) options.min_age_seconds = parse_duration("--min-age", *f.min_age);
+    if (f.max_writes) {
+        if (!options.write)
+            throw usage_error("--max-writes bounds what a run writes; --check and --dry-run "
+                              "write nothing");
+        options.max_writes = parse_write_bound(*f.max_writes);
+    }
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.pooled_session_ok = f.pooled_session_ok;
@@ -161,16 +175,39 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
 Exit exit_of(const ReconcileResult& r, const ReconcileOptions& options) {
     const long long missing = r.users.missing.value_or(0) + r.spaces.missing.value_or(0);
     if (r.interrupted) return exit_after_stop(Exit::partial);
+    if (r.refused) return Exit::max_writes;
     if (r.users.failed + r.spaces.failed > 0) return Exit::partial;
     if (!options.write && missing > 0) return Exit::drift;
     return Exit::ok;
+}
+
+nlohmann::json refusal_json(const std::optional<Refusal>& refusal) {
+    if (!refusal) return nullptr;
+    return {{"wouldWrite", refusal->would_write},
+            {"maxWrites", refusal->bound},
+            {"lookedAt", refusal->looked_at}};
+}
+
+// The one line of a refusal by --max-writes.
+std::string refusal_line(const Refusal& refusal, const WriteBound& bound) {
+    const auto of = bound.basis_points < 0
+                        ? std::string()
+                        : " (" + std::to_string(refusal.bound) + " of the " +
+                              std::to_string(refusal.looked_at) + " users and Spaces looked at)";
+    return "reconcile would write " + std::to_string(refusal.would_write) +
+           " singletons, over --max-writes " + bound.text + of +
+           ": nothing written; is the sync database the right one, and its change log whole? "
+           "A deliberate backfill runs without --max-writes";
 }
 
 void render_json(const ReconcileResult& r, const char* mode, Exit exit,
                  const std::optional<std::string>& metrics_error) {
     emit_json({{"ok", exit == Exit::ok},
                {"mode", mode},
+               {"refused", r.refused ? nlohmann::json("max-writes") : nlohmann::json()},
+               {"maxWrites", refusal_json(r.refused)},
                {"since", r.since ? nlohmann::json(*r.since) : nlohmann::json()},
+               {"until", r.until ? nlohmann::json(*r.until) : nlohmann::json()},
                {"users", kind_json(r.users)},
                {"spaces", kind_json(r.spaces)},
                {"softDeletedUsers", r.soft_deleted_users},
@@ -186,8 +223,16 @@ void render_json(const ReconcileResult& r, const char* mode, Exit exit,
 
 void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOptions& options,
                  const ReconcileResult& r, Exit exit) {
-    if (r.since)
-        say(ctx, "new since " + *r.since + ": users created, Spaces created or joined since then");
+    if (r.since) {
+        say(ctx, "new since " + *r.since + (r.until ? " until " + *r.until : "") +
+                     ": users created, Spaces created or joined " +
+                     (r.until ? "in that window" : "since then"));
+    }
+    if (r.users.pending + r.spaces.pending > 0) {
+        say(ctx, "pending (younger than --min-age " + *f.min_age +
+                     ", left to a later run): " + std::to_string(r.users.pending) + " users, " +
+                     std::to_string(r.spaces.pending) + " Spaces");
+    }
     if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
     if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
     if (f.dry_run) {
@@ -209,6 +254,10 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
                      " (" + list(r.orphan_sample, r.orphans) + ")");
     for (const auto& failure : r.failures)
         spdlog::error("{}", failure_line(failure));
+    if (r.refused) {
+        spdlog::error("{}", refusal_line(*r.refused, *options.max_writes));
+        return;
+    }
     say(ctx, std::string(r.interrupted ? "interrupted after " : "done in ") +
                  fmt::format("{:.1f}", r.seconds) + " s" +
                  (exit == Exit::drift ? " (drift: exit 10)" : ""));
@@ -285,6 +334,20 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
                     "WHEN (15m, 2h, 1d, or an ISO-8601 time with its zone): only the users "
                     "created and the Spaces created or joined since then")
         ->group(behaviour_group);
+    cmd->add_option("--until", f->until,
+                    "WHEN (as --since): with --since, only what was created or joined before "
+                    "then, e.g. the span of a sync outage")
+        ->group(behaviour_group);
+    cmd->add_option("--min-age", f->min_age,
+                    "DURATION (30s, 1m, ...): leave users and Spaces created less than this long "
+                    "ago to a later run, counted as pending (the service may still be writing "
+                    "theirs); default 0")
+        ->group(behaviour_group);
+    cmd->add_option("--max-writes", f->max_writes,
+                    "N or P%: when the run would write more singletons than N, or than P% of the "
+                    "users and Spaces it looks at, it writes none and exits 7 (a guard for "
+                    "unattended runs against an empty or restored sync database)")
+        ->group(behaviour_group);
     cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
         ->check(CLI::Range(1LL, 1000000LL))
         ->group(behaviour_group);
@@ -314,8 +377,8 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
          "minute\n"
          "  systemctl enable --now mana-auth-reconcile.timer mana-auth-reconcile-since.timer\n"
          "                        # as packaged: everything hourly, what is new each minute\n",
-         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::drift,
-          Exit::interrupted, Exit::terminated},
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::max_writes,
+          Exit::drift, Exit::interrupted, Exit::terminated},
          connection_environment,
          [] {
              auto files = connection_files;

@@ -53,6 +53,9 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l users-only -
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l spaces-only -d 'Only kontextDoc'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l shard -x -d "K/N: this worker's share"
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l since -x -d 'Only what is new since WHEN (15m, 2h, 1d, ISO-8601 with zone)'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l until -x -d 'With --since: only what is older than WHEN'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l min-age -x -d 'Leave what is younger than DURATION to a later run'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l max-writes -x -d 'Write nothing if more than N or P% would be written (exit 7)'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l batch-size -x -d 'Rows per committed batch'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l wait -d 'Wait for a running reconcile'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l pooled-session-ok -d 'The sync pooler is in session mode'

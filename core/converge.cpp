@@ -49,6 +49,34 @@ std::string writer_in(const std::map<std::string, std::string>& writers, const s
     return writer == writers.end() ? "" : writer->second;
 }
 
+bool WriteGate::open(long long would_write, long long looked_at,
+                     const std::function<bool()>& stopping) {
+    if (!bound_) return true;
+    std::unique_lock<std::mutex> lock(mutex_);
+    would_write_ += would_write;
+    looked_at_ += looked_at;
+    if (++arrived_ == kinds_) {
+        const auto bound = bound_->limit(looked_at_);
+        if (would_write_ > bound) refusal_ = Refusal{would_write_, bound, looked_at_};
+        all_arrived_.notify_all();
+    }
+    // A kind that fails or is stopped never arrives: the run stops then.
+    while (arrived_ < kinds_) {
+        if (stopping()) return false;
+        all_arrived_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    return !refusal_;
+}
+
+std::optional<Refusal> WriteGate::refusal() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return refusal_;
+}
+
+bool KindPass::may_write() {
+    return gate_.open(found_missing_, tally.counts.scanned, [this] { return stopping(); });
+}
+
 bool KindPass::stopping() const {
     return stop_requested() || cancelled_;
 }
@@ -61,11 +89,23 @@ void KindPass::step_done(const char* what) {
 }
 
 std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
-    if (since.empty()) return kind.ids_sql;
-    // COPY takes no parameters: the query reads the moment from a setting
+    // COPY takes no parameters: the query reads the moments from settings
     // of the transaction.
-    auth_tx.exec_params("SELECT set_config('mana.since', $1, true)", since);
-    return kind.new_ids_sql;
+    for (const auto& [setting, value] : {std::pair{"mana.since", &window.since},
+                                         {"mana.until", &window.until},
+                                         {"mana.settled", &window.settled}}) {
+        if (!value->empty())
+            auth_tx.exec_params("SELECT set_config($1, $2, true)", std::string(setting), *value);
+    }
+    return kind.ids_sql(window);
+}
+
+bool KindPass::is_pending(std::string& line) const {
+    if (window.settled.empty()) return false;
+    // The line ends in a tab and t or f (SingletonKind::ids_sql).
+    const bool young = line.back() == 't';
+    line.resize(line.size() - 2);
+    return young;
 }
 
 void KindPass::load_ids() {
@@ -90,10 +130,15 @@ void KindPass::load_ids() {
             long long n = 0;
             while (in.get_raw_line(line)) {
                 if (!line.empty() && line.back() == '\n') line.pop_back();
+                const bool young = is_pending(line);
                 if (options.shards > 1) {
                     id = line;
                     copy_line_to_value(id);
                     if (lock_bucket(id) % options.shards != options.shard) continue;
+                }
+                if (young) {
+                    ++counts.pending;
+                    continue;
                 }
                 out << std::make_tuple(CopyLine{std::to_string(++n) + '\t' + line});
             }

@@ -10,8 +10,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,20 +48,45 @@ std::vector<std::string> first_column(const pqxx::result& rows);
 // The writer of id in writers, or "" when it has none.
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);
 
+// --max-writes, decided before the run's first write: each kind says how
+// many singletons it would write and how many items it looked at, and
+// waits for the others; past the bound, no kind writes.
+class WriteGate {
+  public:
+    WriteGate(std::optional<WriteBound> bound, std::size_t kinds)
+        : bound_(std::move(bound)), kinds_(kinds) {}
+
+    // Whether the kind may write: at once without a bound, else once every
+    // kind has said; false when the run stops first.
+    bool open(long long would_write, long long looked_at, const std::function<bool()>& stopping);
+    std::optional<Refusal> refusal() const;
+
+  private:
+    const std::optional<WriteBound> bound_;
+    const std::size_t kinds_;
+    mutable std::mutex mutex_;
+    std::condition_variable all_arrived_;
+    std::size_t arrived_ = 0;
+    long long would_write_ = 0;
+    long long looked_at_ = 0;
+    std::optional<Refusal> refusal_;
+};
+
 // One kind on its own pair of connections.
 class KindPass {
   public:
     KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
-             const ReconcileOptions& run_options, std::string since_moment, KindProgress report,
-             const std::atomic<bool>& cancelled)
+             const ReconcileOptions& run_options, Window run_window, KindProgress report,
+             WriteGate& gate, const std::atomic<bool>& cancelled)
         : kind(of), auth(auth_db), sync(sync_db), options(run_options),
-          since(std::move(since_moment)), progress(std::move(report)), cancelled_(cancelled) {}
+          window(std::move(run_window)), progress(std::move(report)), gate_(gate),
+          cancelled_(cancelled) {}
 
     const SingletonKind& kind;
     Database& auth;
     Database& sync;
     const ReconcileOptions& options;
-    const std::string since; // --since resolved (a timestamptz), or empty: every id
+    const Window window;
     const KindProgress progress;
     Tally tally;
 
@@ -67,12 +95,18 @@ class KindPass {
     // Where the time goes, for --log-level debug.
     void step_done(const char* what);
 
-    // The query of the ids that must have the singleton (new since `since`,
-    // if given), in an auth transaction that it prepares for it.
+    // The query of the window's ids that must have the singleton (with
+    // whether each is pending, when there is a settle window), in an auth
+    // transaction that it prepares for it.
     std::string ids_query(pqxx::transaction_base& auth_tx) const;
-    // The ids of the shard (new since `since`, if given), streamed from the
+    // Whether a line of the ids query's COPY names a pending item; strips
+    // the line of that flag.
+    bool is_pending(std::string& line) const;
+    // Whether the ids are those new since a moment, not all of them.
+    bool only_new() const { return !window.since.empty(); }
+    // The ids of the window's shard that are not pending, streamed from the
     // auth database into the sync session's kind.ids_table; counts them as
-    // scanned.
+    // scanned, and the pending ones as such.
     void load_ids();
     // f(rows) for the rows of table in the order of its column n, with the
     // columns asked, batch_size at a time, until stopped, reported as step;
@@ -86,9 +120,13 @@ class KindPass {
     bool note_missing(const std::string& id, const std::map<std::string, std::string>& writers);
     // How many note_missing counted as missing so far.
     long long found_missing() const { return found_missing_; }
+    // Once every item is judged, before the first write: whether the run
+    // may write what was found missing (--max-writes).
+    bool may_write();
 
   private:
     long long found_missing_ = 0;
+    WriteGate& gate_;
     const std::atomic<bool>& cancelled_;
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
 };

@@ -83,7 +83,7 @@ void check_read_only(KindPass& pass) {
     long long duplicates = 0;
     const bool checked_all = pass.auth.run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
-        SortedLines ids(auth_tx, "SELECT i.id FROM (" + pass.ids_query(auth_tx) +
+        SortedLines ids(auth_tx, "SELECT i.* FROM (" + pass.ids_query(auth_tx) +
                                      ") i ORDER BY i.id COLLATE \"C\"");
         return pass.sync.run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
@@ -94,6 +94,12 @@ void check_read_only(KindPass& pass) {
                 if (pass.stopping()) return false;
                 const auto& id = ids.id();
                 if (o.shards > 1 && lock_bucket(id) % o.shards != o.shard) continue;
+                // With a settle window, the rest of the line says whether
+                // the item is pending (SingletonKind::ids_sql).
+                if (ids.rest() == "t") {
+                    ++counts.pending;
+                    continue;
+                }
                 if (++counts.scanned % o.batch_size == 0)
                     pass.progress("checking", counts.scanned, 0);
                 // std::string compares as unsigned bytes, as COLLATE "C" does.

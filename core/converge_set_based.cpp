@@ -43,7 +43,7 @@ std::string grouped(const std::string& ids, const std::string& rows) {
 std::string audit_query(const KindPass& pass, bool by_writers) {
     const auto& kind = pass.kind;
     const std::string ids = kind.ids_table;
-    if (pass.since.empty()) return grouped(ids, weighted_rows(kind));
+    if (!pass.only_new()) return grouped(ids, weighted_rows(kind));
     if (by_writers) return grouped(ids, weighted_rows(kind, rows_of_writers(kind)));
     return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
            weighted_rows(kind) +
@@ -56,7 +56,7 @@ std::string audit_query(const KindPass& pass, bool by_writers) {
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
 // in 8.1 s against 2.3 s.
 bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
-    if (pass.since.empty() || pass.kind.writers_sql.empty()) return false;
+    if (!pass.only_new() || pass.kind.writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
@@ -171,7 +171,7 @@ void converge_set_based(KindPass& pass) {
     // not yet looked at still count.
     pass.tally.counts.missing = candidates - pass.tally.orphans;
     pass.step_done("looked up the writers");
-    if (!o.write || !looked_at_all) return;
+    if (!o.write || !looked_at_all || !pass.may_write()) return;
     number_for_writing(pass);
     pass.for_each_batch("writing", kind.write_table, "id, user_id", pass.found_missing(),
                         [&](const pqxx::result& batch) { write_batch(pass, batch); });

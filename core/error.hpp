@@ -18,6 +18,7 @@ enum class Exit : int {
     not_found = 4,
     already_exists = 5,
     locked = 6,
+    max_writes = 7, // refused by --max-writes, nothing written
     drift = 10,
     interrupted = 130, // SIGINT
     terminated = 143,  // SIGTERM

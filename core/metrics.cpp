@@ -58,10 +58,12 @@ std::string reconcile_metrics(const RunMetrics& run) {
     }
     if (!run.result) return f.text();
     const auto& r = *run.result;
-    f.gauge("items", "Singletons of the last reconcile, by kind and state (missing, duplicate: "
-                     "absent when not known; duplicate: written more than once, reported only).");
+    f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than "
+                     "--min-age, left to a later run; missing, duplicate: absent when not known; "
+                     "duplicate: written more than once, reported only).");
     for (const auto& [kind, counts] : by_kind(r)) {
-        std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned}};
+        std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned},
+                                                              {"pending", counts.pending}};
         if (counts.missing) states.emplace_back("missing", *counts.missing);
         states.emplace_back("written", counts.written);
         states.emplace_back("failed", counts.failed);

@@ -98,37 +98,61 @@ void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
     }
 }
 
-// Among the users created since `since`, when given.
-long long count_soft_deleted_users(Database& auth, const std::optional<std::string>& since) {
+// Among the users created in the window, when given.
+long long count_soft_deleted_users(Database& auth, const Window& window) {
+    const auto bound = [](const std::string& moment) {
+        return moment.empty() ? std::nullopt : std::optional<std::string>(moment);
+    };
     return auth.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
         return tx
             .exec_params1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL AND "
-                          "($1::timestamptz IS NULL OR created_at >= $1::timestamptz)",
-                          since)[0]
+                          "($1::timestamptz IS NULL OR created_at >= $1::timestamptz) AND "
+                          "($2::timestamptz IS NULL OR created_at < $2::timestamptz)",
+                          bound(window.since), bound(window.until))[0]
             .as<long long>();
     });
 }
 
-// The moment of --since on the auth database's clock, which stamped
-// created_at, as ISO-8601 UTC to the microsecond; a moment still to come is
-// a usage error.
-std::optional<std::string> resolve_since(Database& auth, const std::optional<Since>& since) {
-    if (!since) return std::nullopt;
+std::optional<double> seconds_ago(const std::optional<Moment>& moment) {
+    if (!moment || moment->timestamp) return std::nullopt;
+    return static_cast<double>(moment->seconds_ago);
+}
+
+std::optional<std::string> timestamp(const std::optional<Moment>& moment) {
+    return moment ? moment->timestamp : std::nullopt;
+}
+
+// The run's window on the auth database's clock, which stamped created_at,
+// as ISO-8601 UTC to the microsecond. A --since still to come, or an
+// --until not after --since, is a usage error.
+Window resolve_window(Database& auth, const ReconcileOptions& o) {
+    constexpr const char* iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
     const auto row = auth.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
         return tx.exec_params1(
-            "SELECT to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), m > now(), "
-            "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT "
-            "coalesce($1::timestamptz, now() - make_interval(secs => $2)) AS m) moment",
-            since->timestamp, static_cast<double>(since->seconds_ago));
+            std::string("SELECT to_char(s AT TIME ZONE 'UTC', ") + iso +
+                "), to_char(u AT TIME ZONE 'UTC', " + iso +
+                "), to_char(settled AT TIME ZONE "
+                "'UTC', " +
+                iso +
+                "), s > now(), u <= s, to_char(now() AT TIME ZONE 'UTC', "
+                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT coalesce($1::timestamptz, now() - "
+                "make_interval(secs => $2)) AS s, coalesce($3::timestamptz, now() - "
+                "make_interval(secs => $4)) AS u, now() - make_interval(secs => $5) AS settled) m",
+            timestamp(o.since), seconds_ago(o.since), timestamp(o.until), seconds_ago(o.until),
+            o.min_age_seconds > 0 ? std::optional<double>(static_cast<double>(o.min_age_seconds))
+                                  : std::nullopt);
     });
-    if (row[1].as<bool>()) {
-        throw usage_error("--since " + printable(*since->timestamp) +
-                          " is in the future (the auth database's clock reads " +
-                          row[2].as<std::string>() + ")");
+    const auto clock = " (the auth database's clock reads " + row[5].as<std::string>() + ")";
+    if (row[3].as<bool>(false))
+        throw usage_error("--since " + printable(*o.since->timestamp) + " is in the future" +
+                          clock);
+    if (row[4].as<bool>(false)) {
+        throw usage_error("--until " + row[1].as<std::string>() + " is not after --since " +
+                          row[0].as<std::string>() + ": the window is empty" + clock);
     }
-    return row[0].as<std::string>();
+    return {row[0].as<std::string>(""), row[1].as<std::string>(""), row[2].as<std::string>("")};
 }
 
 // The whole run: its checks and lock, then both kinds at once, Spaces on a
@@ -142,7 +166,9 @@ class Run {
     ReconcileResult run() {
         const auto started = std::chrono::steady_clock::now();
         ReconcileResult result;
-        result.since = resolve_since(auth_, o_.since);
+        const auto window = resolve_window(auth_, o_);
+        if (!window.since.empty()) result.since = window.since;
+        if (!window.until.empty()) result.until = window.until;
         const auto strategy = choose_strategy(result);
         if (result.item_by_item) {
             spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
@@ -152,7 +178,7 @@ class Run {
         configure_session(sync_);
         std::optional<RunLock> run_lock;
         if (o_.write) run_lock.emplace(sync_, o_.shard, o_.shards, o_.wait_for_lock);
-        result.soft_deleted_users = count_soft_deleted_users(auth_, result.since);
+        result.soft_deleted_users = count_soft_deleted_users(auth_, window);
         configure_session(auth_);
         std::optional<Database> space_auth, space_sync;
         if (o_.users && o_.spaces) {
@@ -160,17 +186,18 @@ class Run {
             configure_session(*space_auth), configure_session(*space_sync);
         }
         std::atomic<bool> cancelled{false};
-        const auto since = result.since.value_or("");
-        KindPass users(user_context_kind, auth_, sync_, o_, since, reporter(user_context_kind),
-                       cancelled);
+        WriteGate gate(o_.max_writes, (o_.users ? 1 : 0) + (o_.spaces ? 1 : 0));
+        KindPass users(user_context_kind, auth_, sync_, o_, window, reporter(user_context_kind),
+                       gate, cancelled);
         KindPass spaces(kontext_doc_kind, space_auth ? *space_auth : auth_,
-                        space_sync ? *space_sync : sync_, o_, since, reporter(kontext_doc_kind),
-                        cancelled);
+                        space_sync ? *space_sync : sync_, o_, window, reporter(kontext_doc_kind),
+                        gate, cancelled);
         std::vector<KindPass*> passes;
         if (o_.users) passes.push_back(&users);
         if (o_.spaces) passes.push_back(&spaces);
         converge_all(passes, strategy, cancelled);
         merge(result, users.tally, spaces.tally);
+        result.refused = gate.refusal();
         result.interrupted = stop_requested();
         result.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -230,30 +257,37 @@ class Run {
     std::mutex progress_mutex_;
 };
 
+// Longer ago than any platform has run: "everything" is said by leaving
+// --since out, and a span this long is a slip of the keyboard.
+constexpr long long longest_span = 100LL * 366 * 86400;
+
+// A span: a whole number (at most nine digits) of s, m, h or d, in seconds.
+std::optional<long long> span_seconds(const std::string& text) {
+    static const std::regex span(R"(([0-9]{1,9})([smhd]))");
+    std::smatch m;
+    if (!std::regex_match(text, m, span)) return std::nullopt;
+    const long long unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
+    return std::stoll(m[1]) * unit;
+}
+
 } // namespace
 
-Since parse_since(const std::string& when) {
-    static const std::regex span(R"(([0-9]{1,9})([smhd]))");
+Moment parse_moment(const std::string& flag, const std::string& when) {
     // Any number of fractional digits, as PostgreSQL takes them (rounded to
     // the microsecond); the zone as Z, +hh, +hhmm or +hh:mm.
     static const std::regex timestamp(
         R"(([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]+)?)?)"
         R"((Z|[+-]([0-9]{2}):?([0-9]{2})?))");
-    // Longer ago than any platform has run: "everything" is said by
-    // leaving --since out, and a span this long is a slip of the keyboard.
-    constexpr long long longest_span = 100LL * 366 * 86400;
     std::smatch m;
-    if (std::regex_match(when, m, span)) {
-        const long long unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
-        const long long count = std::stoll(m[1]);
-        if (count == 0)
-            throw usage_error("--since " + printable(when) + " is no span: give at least 1");
-        if (count * unit > longest_span) {
-            throw usage_error("--since " + printable(when) +
+    if (const auto span = span_seconds(when)) {
+        if (*span == 0)
+            throw usage_error(flag + " " + printable(when) + " is no span: give at least 1");
+        if (*span > longest_span) {
+            throw usage_error(flag + " " + printable(when) +
                               " reaches back more than 100 years: to converge everything, "
-                              "leave --since out");
+                              "leave --since and --until out");
         }
-        return {std::nullopt, count * unit};
+        return {std::nullopt, *span};
     }
     if (std::regex_match(when, m, timestamp)) {
         std::tm tm{};
@@ -267,23 +301,55 @@ Since parse_since(const std::string& when) {
         if (seconds == -1 || tm.tm_year < 1 - 1900 || normalised.tm_mday != tm.tm_mday ||
             normalised.tm_mon != tm.tm_mon || normalised.tm_hour != tm.tm_hour ||
             normalised.tm_min != tm.tm_min || normalised.tm_sec != tm.tm_sec) {
-            throw usage_error("--since " + printable(when) +
+            throw usage_error(flag + " " + printable(when) +
                               " is no date and time of the calendar");
         }
         // PostgreSQL's bound on a zone's offset from UTC.
         if (m[10].matched && (std::stoi(m[10]) > 15 || (m[11].matched && std::stoi(m[11]) > 59))) {
-            throw usage_error("--since " + printable(when) +
-                              " has an offset from UTC beyond 15:59, which PostgreSQL does not take");
+            throw usage_error(
+                flag + " " + printable(when) +
+                " has an offset from UTC beyond 15:59, which PostgreSQL does not take");
         }
         return {when, 0};
     }
     if (std::regex_match(when, std::regex(R"([0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?)")))
-        throw usage_error("--since " + printable(when) +
+        throw usage_error(flag + " " + printable(when) +
                           " needs a time and its zone, e.g. 2026-11-25T03:00:00Z or "
                           "2026-11-25T04:00:00+01:00");
-    throw usage_error("--since takes a span like 15m, 2h or 1d, or an ISO-8601 timestamp with its "
+    throw usage_error(flag +
+                      " takes a span like 15m, 2h or 1d, or an ISO-8601 timestamp with its "
                       "zone (got '" +
                       printable(when) + "')");
+}
+
+long long parse_duration(const std::string& flag, const std::string& text) {
+    const auto span = span_seconds(text);
+    if (!span)
+        throw usage_error(flag + " takes a span like 30s, 1m or 2h (got '" + printable(text) +
+                          "')");
+    if (*span > longest_span)
+        throw usage_error(flag + " " + printable(text) + " is longer than 100 years");
+    return *span;
+}
+
+long long WriteBound::limit(long long items) const {
+    return basis_points < 0 ? count : items * basis_points / 10000;
+}
+
+WriteBound parse_write_bound(const std::string& text) {
+    static const std::regex count(R"([0-9]{1,15})");
+    static const std::regex percent(R"(([0-9]{1,3})(\.([0-9]{1,2}))?%)");
+    std::smatch m;
+    if (std::regex_match(text, count)) return {text, std::stoll(text), -1};
+    if (std::regex_match(text, m, percent)) {
+        auto hundredths = m[3].str();
+        hundredths.resize(2, '0');
+        const long long basis_points = std::stoll(m[1]) * 100 + std::stoll(hundredths);
+        if (basis_points <= 10000) return {text, 0, basis_points};
+    }
+    throw usage_error("--max-writes takes a number of singletons, like 1000, or a percentage of "
+                      "the users and Spaces looked at, from 0% to 100%, like 5% (got '" +
+                      printable(text) + "')");
 }
 
 std::array<NamedCounts, 2> by_kind(const ReconcileResult& result) {

@@ -23,18 +23,43 @@
 
 namespace mana {
 
-// --since: only what is new since a moment, given as a timestamp with its
-// zone or as a span before now (the auth database's clock).
-struct Since {
+// A bound of --since or --until: a timestamp with its zone, or a span
+// before now (the auth database's clock).
+struct Moment {
     std::optional<std::string> timestamp; // ISO-8601, e.g. 2026-11-25T03:00:00Z
     long long seconds_ago = 0;            // else
 };
 
-// WHEN of --since: a span (a positive whole number of s, m, h or d) or an
-// ISO-8601 timestamp with its zone (2026-11-25T03:00:00Z, ...+01:00). A
-// usage error names what is wrong; a timestamp still to come is found
-// against the auth database's clock, by reconcile.
-Since parse_since(const std::string& when);
+// WHEN of the option `flag` (--since, --until): a span (a positive whole
+// number of s, m, h or d) or an ISO-8601 timestamp with its zone
+// (2026-11-25T03:00:00Z, ...+01:00). A usage error names the option and
+// what is wrong; a moment still to come is found against the auth
+// database's clock, by reconcile.
+Moment parse_moment(const std::string& flag, const std::string& when);
+
+// DURATION of the option `flag` (--min-age): a whole number, 0 included, of
+// s, m, h or d; in seconds.
+long long parse_duration(const std::string& flag, const std::string& text);
+
+// --max-writes: a count, or a percentage of the live users and Spaces the
+// run looked at.
+struct WriteBound {
+    std::string text;            // as given: "1000", "5%", "0.5%"
+    long long count = 0;         // N
+    long long basis_points = -1; // else P% in hundredths of a percent
+    // The most singletons a run that looked at `items` may write.
+    long long limit(long long items) const;
+};
+
+// N (a whole number) or P% (0 to 100, at most two decimals).
+WriteBound parse_write_bound(const std::string& text);
+
+// What --max-writes refused: the run wrote nothing.
+struct Refusal {
+    long long would_write = 0;
+    long long bound = 0;
+    long long looked_at = 0; // live users and Spaces, pending ones not counted
+};
 
 struct ReconcileOptions {
     bool write = true;  // false: --check / --dry-run
@@ -48,11 +73,21 @@ struct ReconcileOptions {
     std::size_t sample_size = 20;   // ids listed of what is missing, orphaned, failed
     // Only the users created since then, and the Spaces created or joined
     // since then; none: every user and Space.
-    std::optional<Since> since;
+    std::optional<Moment> since;
+    // With since: only what was created (or joined) before then.
+    std::optional<Moment> until;
+    // The settle window (SPEC §6): users and Spaces created less than this
+    // long ago are left to a later run, counted as pending.
+    long long min_age_seconds = 0;
+    // The blast-radius bound (SPEC §6): a writing run that would write more
+    // writes nothing.
+    std::optional<WriteBound> max_writes;
 };
 
 struct KindCounts {
     long long scanned = 0;
+    // Younger than --min-age: neither checked nor written.
+    long long pending = 0;
     // What the run found missing (Spaces without a writer are orphans, not
     // counted here); none when it stopped before it knew. Interrupted, the
     // Spaces it had not yet looked at count as missing (some may prove to be
@@ -75,9 +110,12 @@ struct ReconcileResult {
     long long orphans = 0; // Spaces without a kontextDoc and without a live member
     std::vector<std::string> orphan_sample;
     std::vector<ItemFailure> failures; // the first sample_size
-    // --since as the auth database resolved it: ISO-8601 UTC, microseconds.
+    // --since and --until as the auth database resolved them: ISO-8601
+    // UTC, microseconds.
     std::optional<std::string> since;
-    bool item_by_item = false; // the sync role is bound by row-level security
+    std::optional<std::string> until;
+    std::optional<Refusal> refused; // by --max-writes: nothing written
+    bool item_by_item = false;      // the sync role is bound by row-level security
     bool interrupted = false;
     double seconds = 0;
 };

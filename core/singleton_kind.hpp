@@ -11,13 +11,27 @@
 
 namespace mana {
 
+// The items a run looks at, by created_at, as moments (timestamptz text)
+// the auth database resolved; each empty when not given. Those created (a
+// Space also: joined) in [since, until) are in the window; of them, those
+// created at or after `settled` are pending (--min-age), left to a later
+// run.
+struct Window {
+    std::string since;
+    std::string until;
+    std::string settled;
+};
+
 // The tables of the sync session are temporary and named with pg_temp., so
 // that a table of the same name in another schema is never read, written or
 // dropped (a search_path that lists pg_temp after public would find it first).
 struct SingletonKind {
     const char* phase;          // "users" or "spaces": progress and logs
-    const char* ids_sql;        // every id that must have the singleton (auth database)
-    std::string new_ids_sql;    // those new since the mana.since setting (a timestamptz)
+    // The ids of the window that must have the singleton (auth database),
+    // reading its moments from the settings mana.since, mana.until and
+    // mana.settled; with a settled moment, each id is followed by whether
+    // it is pending (t or f).
+    std::string (*ids_sql)(const Window& window);
     const char* ids_table;      // the sync session's every id of the shard, numbered n
     const char* audit_table;    // those without their singleton or with it twice
     const char* missing_table;  // those without it, numbered n from 1

@@ -187,31 +187,49 @@ TEST_CASE("a role bound by row-level security converges item by item") {
     CHECK(reconcile(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
 }
 
-TEST_CASE("an item-by-item run stopped part way says how many are missing is not known") {
+// Item by item, every item is checked before the first write (so that
+// --max-writes can be decided): stopped while checking, the run does not
+// know how many are missing; stopped while writing, it does.
+TEST_CASE("an item-by-item run stopped while checking says how many are missing is not known, and "
+          "stopped while writing says it") {
     TempDatabases db;
     add_users_with_spaces(db, 3000);
-    for (const bool as_json : {true, false}) {
+    const auto stopped = [&](bool as_json, std::optional<long long> target) {
         std::vector<std::string> args{"reconcile", "--all", "--batch-size", "50"};
         if (as_json) args.push_back("--json");
-        const auto before = sync_count(db, "table_name = 'userContext'");
+        const auto started = sync_clock(db);
         Process run(cli_argv(args), db.env(true));
-        REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") > before; }));
+        if (target) {
+            await_kill_moment(db, started, target);
+        } else {
+            // The second sync session (the Spaces') opens once the run's
+            // signal handlers are in place.
+            REQUIRE(eventually([&] { return tool_sessions_on_sync(db, started) >= 2; }));
+        }
         run.kill(SIGTERM);
         const auto result = run.wait();
         INFO("stdout: " << result.out << "\nstderr: " << result.err);
         CHECK(result.exit_code == 143);
-        const auto written = sync_count(db, "table_name = 'userContext'") - before;
-        REQUIRE(written < 3000);
+        return result;
+    };
+    // 3,000 checks, each its own transaction, come before any write.
+    for (const bool as_json : {true, false}) {
+        const auto result = stopped(as_json, std::nullopt);
+        CHECK(sync_count(db, "true") == 0);
         if (as_json) {
             const auto doc = json_out(result);
             CHECK(doc["users"]["missing"].is_null());
-            CHECK(doc["users"]["written"] == written);
+            CHECK(doc["users"]["written"] == 0);
         } else {
             CHECK_THAT(result.out,
-                       Catch::Contains("userContext: 3000 scanned, missing not known, " +
-                                       std::to_string(written) + " written"));
+                       Catch::Contains("userContext: 3000 scanned, missing not known, 0 written"));
         }
     }
+    const auto doc = json_out(stopped(true, 1));
+    const auto written = sync_count(db, "table_name = 'userContext'");
+    REQUIRE(written < 3000);
+    CHECK(doc["users"]["missing"] == 3000);
+    CHECK(doc["users"]["written"] == written);
 }
 
 TEST_CASE("shards are disjoint and together complete") {

@@ -23,7 +23,7 @@ TEST_CASE("every series of a run's metrics carries its scope") {
         CHECK(line.find("{scope=\"since\"") != std::string::npos);
         ++samples;
     }
-    CHECK(samples == 4 + 8 + 1); // 4 of the run, 4 + 4 items (one duplicate, one missing), orphans
+    CHECK(samples == 4 + 10 + 1); // 4 of the run, 5 + 5 items (one duplicate, one missing), orphans
     CHECK_THAT(reconcile_metrics(run),
                Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"kontextDoc\","
                                "state=\"duplicate\"} 2\n"));
