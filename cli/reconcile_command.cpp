@@ -82,6 +82,9 @@ nlohmann::json kind_json(const KindCounts& c) {
             {"written", c.written},
             {"failed", c.failed},
             {"missingSample", c.missing_sample},
+            {"oldestMissingSeconds", c.oldest_missing_seconds
+                                         ? nlohmann::json(*c.oldest_missing_seconds)
+                                         : nlohmann::json()},
             {"duplicates", c.duplicates ? nlohmann::json(*c.duplicates) : nlohmann::json()},
             {"duplicateSample", c.duplicate_sample}};
 }
@@ -91,6 +94,9 @@ std::string kind_text(const char* what, const KindCounts& c, bool write) {
                        (c.missing ? std::to_string(*c.missing) + " missing" : "missing not known");
     if (write) line += ", " + std::to_string(c.written) + " written";
     if (c.failed) line += ", " + std::to_string(c.failed) + " failed";
+    if (c.oldest_missing_seconds)
+        line += "; the oldest missing created " + std::to_string(*c.oldest_missing_seconds) +
+                " s ago";
     return line;
 }
 

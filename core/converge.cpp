@@ -185,7 +185,24 @@ bool KindPass::note_missing(const std::string& id,
     }
     ++found_missing_;
     add_sample(tally.counts.missing_sample, id, options.sample_size);
+    unaged_.push_back(id);
     return true;
+}
+
+void KindPass::age_missing(Database& auth_db) {
+    if (unaged_.empty()) return;
+    const auto age = auth_db.run([&](pqxx::connection& c) -> std::optional<long long> {
+        pqxx::read_transaction tx{c};
+        const auto oldest = tx.exec_params1(
+            std::string("SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM ") +
+                kind.items_table + " WHERE id = ANY($1::text[])",
+            pg_text_array(unaged_))[0];
+        if (oldest.is_null()) return std::nullopt; // deleted since it was found
+        return oldest.as<long long>();
+    });
+    unaged_.clear();
+    auto& oldest = tally.counts.oldest_missing_seconds;
+    if (age && (!oldest || *age > *oldest)) oldest = age;
 }
 
 } // namespace mana

@@ -118,6 +118,10 @@ class KindPass {
     // Judged missing: counts it, and says whether to write it (an orphan is
     // counted as such instead).
     bool note_missing(const std::string& id, const std::map<std::string, std::string>& writers);
+    // Ages the items note_missing counted since the last call, on an auth
+    // connection that is not streaming: the oldest's age becomes the
+    // kind's oldest_missing_seconds if it is older.
+    void age_missing(Database& auth_db);
     // How many note_missing counted as missing so far.
     long long found_missing() const { return found_missing_; }
     // Once every item is judged, before the first write: whether the run
@@ -126,6 +130,7 @@ class KindPass {
 
   private:
     long long found_missing_ = 0;
+    std::vector<std::string> unaged_; // counted missing, age not yet known
     WriteGate& gate_;
     const std::atomic<bool>& cancelled_;
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();

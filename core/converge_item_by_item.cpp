@@ -32,6 +32,7 @@ void check_items(KindPass& pass, const std::vector<std::string>& ids, long long&
         if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
         missing.emplace_back(next_n++, id, pass.kind.needs_writer ? writer_in(writers, id) : id);
     }
+    pass.age_missing(pass.auth);
     if (!pass.options.write || missing.empty()) return;
     pass.sync.transact([&](pqxx::work& tx) {
         pqxx::stream_to out{tx, pass.kind.write_table,

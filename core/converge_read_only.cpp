@@ -8,7 +8,6 @@
 #include "directory.hpp"
 #include "text.hpp"
 
-#include <optional>
 
 namespace mana {
 namespace {
@@ -46,13 +45,11 @@ class SortedLines {
 };
 
 // The missing found so far, judged a batch at a time once their writers are
-// known; a kind that needs writers looks them up on a connection of its
-// own, since the pass's auth connection is streaming the ids.
+// known, and aged; looked up on an auth connection of their own, since the
+// pass's is streaming the ids.
 class MissingBatches {
   public:
-    explicit MissingBatches(KindPass& pass) : pass_(pass) {
-        if (pass.kind.needs_writer) lookups_.emplace(pass.auth.another());
-    }
+    explicit MissingBatches(KindPass& pass) : pass_(pass), lookups_(pass.auth.another()) {}
 
     void add(const std::string& id) {
         batch_.push_back(id);
@@ -60,16 +57,17 @@ class MissingBatches {
     }
 
     void flush() {
-        const auto writers =
-            lookups_ ? writers_of(*lookups_, batch_) : std::map<std::string, std::string>{};
+        const auto writers = pass_.kind.needs_writer ? writers_of(lookups_, batch_)
+                                                     : std::map<std::string, std::string>{};
         for (const auto& id : batch_)
             pass_.note_missing(id, writers);
+        pass_.age_missing(lookups_);
         batch_.clear();
     }
 
   private:
     KindPass& pass_;
-    std::optional<Database> lookups_;
+    Database lookups_;
     std::vector<std::string> batch_;
 };
 

@@ -115,6 +115,7 @@ void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
         if (!pass.note_missing(id, writers)) continue;
         writable.emplace_back(id, pass.kind.needs_writer ? writer_in(writers, id) : id);
     }
+    pass.age_missing(pass.auth);
     if (!pass.options.write || writable.empty()) return;
     pass.sync.transact([&](pqxx::work& tx) {
         pqxx::stream_to out{tx, pass.kind.writable_table,

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -70,6 +71,17 @@ std::string reconcile_metrics(const RunMetrics& run) {
         if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
         for (const auto& [state, value] : states)
             f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind, state));
+    }
+    const auto kinds = by_kind(r);
+    if (std::any_of(kinds.begin(), kinds.end(),
+                    [](const NamedCounts& k) { return k.counts.oldest_missing_seconds; })) {
+        f.gauge("oldest_missing_seconds",
+                "Age of the oldest user or Space the last reconcile found without its singleton "
+                "(after --min-age); absent for a kind with nothing missing.");
+        for (const auto& [kind, counts] : kinds) {
+            if (counts.oldest_missing_seconds)
+                f.sample(*counts.oldest_missing_seconds, fmt::format(",kind=\"{}\"", kind));
+        }
     }
     f.gauge("orphan_spaces", "Spaces without a live member: reported, never written.");
     f.sample(r.orphans);

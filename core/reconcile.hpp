@@ -96,6 +96,10 @@ struct KindCounts {
     long long written = 0;
     long long failed = 0;
     std::vector<std::string> missing_sample;
+    // Staleness (SPEC §6): how long ago the oldest item found missing was
+    // created, in whole seconds of the auth database's clock; none when
+    // nothing was.
+    std::optional<long long> oldest_missing_seconds;
     // Items whose singleton was created more than once and not deleted since
     // (insert rows minus delete rows above 1): reported, never retracted.
     // None when not counted (item by item, or stopped before the audit).

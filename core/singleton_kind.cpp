@@ -67,26 +67,29 @@ const std::string space_ids_table = "pg_temp.mana_reconcile_spaces";
 
 } // namespace
 
-const SingletonKind user_context_kind{"users",
-                                      live_user_ids,
-                                      "pg_temp.mana_reconcile_users",
-                                      "pg_temp.mana_reconcile_audit_users",
-                                      "pg_temp.mana_reconcile_missing_users",
-                                      "pg_temp.mana_reconcile_writable_users",
-                                      "pg_temp.mana_reconcile_write_users",
-                                      "s.table_name = 'userContext' AND s.record_id = 'singleton'",
-                                      "user_id",
-                                      "",
-                                      user_context_locks,
-                                      false,
-                                      user_context_of,
-                                      ensure_user};
+const SingletonKind user_context_kind{
+    "users",
+    "auth.users",
+    live_user_ids,
+    "pg_temp.mana_reconcile_users",
+    "pg_temp.mana_reconcile_audit_users",
+    "pg_temp.mana_reconcile_missing_users",
+    "pg_temp.mana_reconcile_writable_users",
+    "pg_temp.mana_reconcile_write_users",
+    "s.table_name = 'userContext' AND s.record_id = 'singleton'",
+    "user_id",
+    "",
+    user_context_locks,
+    false,
+    user_context_of,
+    ensure_user};
 
 // No index leads with space_id: for few Spaces the Space-scoped index,
 // read whole but without the table, tells who wrote in each (user_id is NOT
 // NULL, SPEC §2.2, so no row escapes its pair).
 const SingletonKind kontext_doc_kind{
     "spaces",
+    "auth.organizations",
     space_ids,
     space_ids_table.c_str(),
     "pg_temp.mana_reconcile_audit_spaces",

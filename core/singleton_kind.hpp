@@ -27,6 +27,7 @@ struct Window {
 // dropped (a search_path that lists pg_temp after public would find it first).
 struct SingletonKind {
     const char* phase;          // "users" or "spaces": progress and logs
+    const char* items_table;    // where the items and their created_at are (auth database)
     // The ids of the window that must have the singleton (auth database),
     // reading its moments from the settings mana.since, mana.until and
     // mana.settled; with a settled moment, each id is followed by whether

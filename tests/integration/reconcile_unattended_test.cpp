@@ -290,3 +290,42 @@ TEST_CASE("reconcile --max-writes bounds each shard's run by its own share") {
     }
     check_exactly_once(db);
 }
+
+TEST_CASE("reconcile reports the age of the oldest item it found missing, in every strategy, and "
+          "none once converged") {
+    TempDatabases db;
+    add_users_with_spaces(db, 3);
+    age(db, 1, 1, "2 hours");
+    age(db, 2, 2, "10 minutes"); // u3 and s3: a moment ago, pending below
+    const auto in_range = [](const json& age, long long expected) {
+        INFO(age.dump());
+        // The run takes a few seconds at most; a minute is a generous margin.
+        return age.is_number_integer() && age.get<long long>() >= expected &&
+               age.get<long long>() < expected + 60;
+    };
+    const auto path = temp_path("staleness.prom");
+    const auto set_based = reconcile(db, {"--check", "--min-age", "1m", "--metrics-file", path}, 10);
+    CHECK(in_range(set_based["users"]["oldestMissingSeconds"], 7200));
+    CHECK(in_range(set_based["spaces"]["oldestMissingSeconds"], 7200));
+    const auto metrics = read_text(path);
+    CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_oldest_missing_seconds{scope=\"all\","
+                                        "kind=\"userContext\"} " +
+                                        set_based["users"]["oldestMissingSeconds"].dump() + "\n"));
+    CHECK(reconcile(db, {"--check", "--min-age", "1m"}, 10, true)["users"]["oldestMissingSeconds"] >=
+          7200);
+    sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on");
+    CHECK(in_range(reconcile(db, {"--check", "--since", "1d"}, 10)["spaces"]["oldestMissingSeconds"],
+                   7200));
+    sync_query(db, "ALTER DATABASE " + db.sync_name() + " RESET default_transaction_read_only");
+
+    // u1 written by someone else: the oldest missing user is now u2.
+    add_sync_row(db, "userContext", "singleton", "u1", "", "profile");
+    const auto item_by_item = reconcile(db, {"--min-age", "1m"}, 0, true);
+    CHECK(in_range(item_by_item["users"]["oldestMissingSeconds"], 600));
+
+    const auto converged = reconcile(db, {"--min-age", "1m", "--metrics-file", path}, 0);
+    CHECK(converged["users"]["oldestMissingSeconds"].is_null());
+    CHECK(converged["spaces"]["oldestMissingSeconds"].is_null());
+    CHECK_THAT(read_text(path), !Catch::Contains("oldest_missing_seconds"));
+    std::filesystem::remove(path);
+}
