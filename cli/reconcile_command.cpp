@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <spdlog/spdlog.h>
 #include <sstream>
 
@@ -28,6 +29,7 @@ struct ReconcileFlags {
     std::optional<std::string> until;
     std::optional<std::string> min_age;
     std::optional<std::string> max_writes;
+    std::optional<long long> max_rate;
     long long batch_size = 5000;
     bool wait = false;
     bool pooled_session_ok = false;
@@ -48,14 +50,34 @@ std::pair<int, int> parse_shard(const std::string& text) {
     return {k - 1, n};
 }
 
+// The pace of each kind's writing so far, " (N rows/s)", for progress.
+class WritePace {
+  public:
+    std::string operator()(const char* phase, const char* step, long long done) {
+        if (std::string(step) != "writing") return "";
+        const auto now = std::chrono::steady_clock::now();
+        // From the first report on: the rows before it took an unknown time.
+        const auto [at, rows] = first_.emplace(phase, std::pair{now, done}).first->second;
+        const auto seconds = std::chrono::duration<double>(now - at).count();
+        if (seconds < 1) return "";
+        return fmt::format(" ({:.0f} rows/s)", static_cast<double>(done - rows) / seconds);
+    }
+
+  private:
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, long long>> first_;
+};
+
 // Progress: a line rewritten on a terminal, else a log line every 10 s of a
-// long run (the summary says the rest).
+// long run (the summary says the rest); writing shows its pace.
 ReconcileProgress progress_reporter(const Context& ctx) {
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json;
     auto last =
         std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
-    return [terminal, last](const char* phase, const char* step, long long done, long long total) {
-        const auto total_text = total > 0 ? "/" + std::to_string(total) : std::string();
+    auto pace = std::make_shared<WritePace>();
+    return [terminal, last, pace](const char* phase, const char* step, long long done,
+                                  long long total) {
+        const auto total_text = (total > 0 ? "/" + std::to_string(total) : std::string()) +
+                                (*pace)(phase, step, done);
         if (terminal) {
             std::cerr << "\r\033[K" << phase << ": " << step << " " << done << total_text
                       << std::flush;
@@ -170,6 +192,9 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
                               "write nothing");
         options.max_writes = parse_write_bound(*f.max_writes);
     }
+    if (f.max_rate && !options.write)
+        throw usage_error("--max-rate paces what a run writes; --check and --dry-run write nothing");
+    options.max_rate = f.max_rate;
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.pooled_session_ok = f.pooled_session_ok;
@@ -353,6 +378,12 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
                     "N or P%: when the run would write more singletons than N, or than P% of the "
                     "users and Spaces it looks at, it writes none and exits 7 (a guard for "
                     "unattended runs against an empty or restored sync database)")
+        ->group(behaviour_group);
+    cmd->add_option("--max-rate", f->max_rate,
+                    "ROWS_PER_SECOND: the run's writes average no more than this (smaller "
+                    "batches, waits between them), so a backfill does not flood the change log, "
+                    "its replicas and every client's next pull")
+        ->check(CLI::Range(1LL, 100000000LL))
         ->group(behaviour_group);
     cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
         ->check(CLI::Range(1LL, 1000000LL))

@@ -5,7 +5,9 @@
 #include "locks.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <tuple>
 
 namespace mana {
@@ -73,12 +75,38 @@ std::optional<Refusal> WriteGate::refusal() const {
     return refusal_;
 }
 
+long long Pacer::batch_size(long long asked) const {
+    return rate_ ? std::min(asked, *rate_) : asked;
+}
+
+bool Pacer::admit(long long rows, const std::function<bool()>& stopping) {
+    if (!rate_) return !stopping();
+    std::chrono::steady_clock::time_point due;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!start_) start_ = std::chrono::steady_clock::now();
+        admitted_ += rows;
+        // Written by `due`, the rows so far average the rate at most.
+        due = *start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(static_cast<double>(admitted_) /
+                                                          static_cast<double>(*rate_)));
+    }
+    for (auto now = std::chrono::steady_clock::now(); now < due;
+         now = std::chrono::steady_clock::now()) {
+        if (stopping()) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            due - now, std::chrono::milliseconds(50)));
+    }
+    return !stopping();
+}
+
 bool KindPass::may_write() {
-    return gate_.open(found_missing_, tally.counts.scanned, [this] { return stopping(); });
+    return control_.gate.open(found_missing_, tally.counts.scanned,
+                              [this] { return stopping(); });
 }
 
 bool KindPass::stopping() const {
-    return stop_requested() || cancelled_;
+    return stop_requested() || control_.cancelled;
 }
 
 void KindPass::step_done(const char* what) {
@@ -157,13 +185,28 @@ void KindPass::load_ids() {
 
 bool KindPass::for_each_batch(const char* step, const char* table, const char* columns,
                               long long total, const std::function<void(const pqxx::result&)>& f) {
+    return batches(step, table, columns, total, options.batch_size, f);
+}
+
+bool KindPass::for_each_write_batch(const char* table, const char* columns, long long total,
+                                    const std::function<void(const pqxx::result&)>& f) {
+    return batches("writing", table, columns, total,
+                   control_.pacer.batch_size(options.batch_size), [&](const pqxx::result& rows) {
+                       if (control_.pacer.admit(static_cast<long long>(rows.size()),
+                                                [this] { return stopping(); }))
+                           f(rows);
+                   });
+}
+
+bool KindPass::batches(const char* step, const char* table, const char* columns, long long total,
+                       long long size, const std::function<void(const pqxx::result&)>& f) {
     long long done = 0;
-    for (long long first = 1; first <= total && !stopping(); first += options.batch_size) {
+    for (long long first = 1; first <= total && !stopping(); first += size) {
         const auto rows = sync.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             return tx.exec_params(std::string("SELECT ") + columns + " FROM " + table +
                                       " WHERE n BETWEEN $1 AND $2 ORDER BY n",
-                                  first, first + options.batch_size - 1);
+                                  first, first + size - 1);
         });
         f(rows);
         done += static_cast<long long>(rows.size());

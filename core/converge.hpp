@@ -72,15 +72,45 @@ class WriteGate {
     std::optional<Refusal> refusal_;
 };
 
+// --max-rate: the writes of every kind of the run average no more than
+// rate rows a second, counted from the first write.
+class Pacer {
+  public:
+    explicit Pacer(std::optional<long long> rows_per_second) : rate_(rows_per_second) {}
+
+    // The rows of one batch: at most a second's worth, so that the pace is
+    // even rather than a burst and a long wait.
+    long long batch_size(long long asked) const;
+    // Waits until `rows` more may be written without the run's average
+    // going above the rate; false when the run stops first (a signal cuts
+    // the wait short).
+    bool admit(long long rows, const std::function<bool()>& stopping);
+
+  private:
+    const std::optional<long long> rate_;
+    std::mutex mutex_;
+    std::optional<std::chrono::steady_clock::time_point> start_;
+    long long admitted_ = 0;
+};
+
+// What the kinds of one run share: whether one failed, the write bound and
+// the pace.
+struct RunControl {
+    RunControl(const ReconcileOptions& o, std::size_t kinds)
+        : gate(o.max_writes, kinds), pacer(o.max_rate) {}
+    std::atomic<bool> cancelled{false};
+    WriteGate gate;
+    Pacer pacer;
+};
+
 // One kind on its own pair of connections.
 class KindPass {
   public:
     KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
              const ReconcileOptions& run_options, Window run_window, KindProgress report,
-             WriteGate& gate, const std::atomic<bool>& cancelled)
+             RunControl& control)
         : kind(of), auth(auth_db), sync(sync_db), options(run_options),
-          window(std::move(run_window)), progress(std::move(report)), gate_(gate),
-          cancelled_(cancelled) {}
+          window(std::move(run_window)), progress(std::move(report)), control_(control) {}
 
     const SingletonKind& kind;
     Database& auth;
@@ -113,6 +143,10 @@ class KindPass {
     // whether it went through all of them.
     bool for_each_batch(const char* step, const char* table, const char* columns, long long total,
                         const std::function<void(const pqxx::result&)>& f);
+    // The same for writing: batches at the pace of --max-rate, each
+    // admitted before f writes it.
+    bool for_each_write_batch(const char* table, const char* columns, long long total,
+                              const std::function<void(const pqxx::result&)>& f);
     // The writer of each id that has one; none asked when the kind needs none.
     std::map<std::string, std::string> writers(const std::vector<std::string>& ids);
     // Judged missing: counts it, and says whether to write it (an orphan is
@@ -131,8 +165,9 @@ class KindPass {
   private:
     long long found_missing_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
-    WriteGate& gate_;
-    const std::atomic<bool>& cancelled_;
+    RunControl& control_;
+    bool batches(const char* step, const char* table, const char* columns, long long total,
+                 long long size, const std::function<void(const pqxx::result&)>& f);
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
 };
 

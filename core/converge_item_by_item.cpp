@@ -77,8 +77,8 @@ void converge_item_by_item(KindPass& pass) {
     pass.tally.counts.missing = pass.found_missing();
     pass.step_done("checked item by item");
     if (!pass.options.write || !pass.may_write()) return;
-    pass.for_each_batch("writing", kind.write_table, "id, user_id", next_n - 1,
-                        [&](const pqxx::result& batch) { write_items(pass, batch); });
+    pass.for_each_write_batch(kind.write_table, "id, user_id", next_n - 1,
+                              [&](const pqxx::result& batch) { write_items(pass, batch); });
     pass.step_done("wrote item by item");
 }
 

@@ -174,8 +174,8 @@ void converge_set_based(KindPass& pass) {
     pass.step_done("looked up the writers");
     if (!o.write || !looked_at_all || !pass.may_write()) return;
     number_for_writing(pass);
-    pass.for_each_batch("writing", kind.write_table, "id, user_id", pass.found_missing(),
-                        [&](const pqxx::result& batch) { write_batch(pass, batch); });
+    pass.for_each_write_batch(kind.write_table, "id, user_id", pass.found_missing(),
+                              [&](const pqxx::result& batch) { write_batch(pass, batch); });
     buckets.reset();
     pass.step_done("wrote the missing");
 }

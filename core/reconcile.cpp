@@ -74,7 +74,7 @@ struct Strategy {
 // Each kind in its own thread; the first error stops the other kind at its
 // next batch and is rethrown once both are done.
 void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
-                  std::atomic<bool>& cancelled) {
+                  RunControl& control) {
     std::vector<std::exception_ptr> errors(passes.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < passes.size(); ++i) {
@@ -87,7 +87,7 @@ void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
                 if (!passes[i]->stopping()) strategy.converge(*passes[i]);
             } catch (...) {
                 errors[i] = std::current_exception();
-                cancelled = true;
+                control.cancelled = true;
             }
         });
     }
@@ -185,19 +185,18 @@ class Run {
             space_auth.emplace(auth_.another()), space_sync.emplace(sync_.another());
             configure_session(*space_auth), configure_session(*space_sync);
         }
-        std::atomic<bool> cancelled{false};
-        WriteGate gate(o_.max_writes, (o_.users ? 1 : 0) + (o_.spaces ? 1 : 0));
+        RunControl control(o_, (o_.users ? 1 : 0) + (o_.spaces ? 1 : 0));
         KindPass users(user_context_kind, auth_, sync_, o_, window, reporter(user_context_kind),
-                       gate, cancelled);
+                       control);
         KindPass spaces(kontext_doc_kind, space_auth ? *space_auth : auth_,
                         space_sync ? *space_sync : sync_, o_, window, reporter(kontext_doc_kind),
-                        gate, cancelled);
+                        control);
         std::vector<KindPass*> passes;
         if (o_.users) passes.push_back(&users);
         if (o_.spaces) passes.push_back(&spaces);
-        converge_all(passes, strategy, cancelled);
+        converge_all(passes, strategy, control);
         merge(result, users.tally, spaces.tally);
-        result.refused = gate.refusal();
+        result.refused = control.gate.refusal();
         result.interrupted = stop_requested();
         result.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -82,6 +82,9 @@ struct ReconcileOptions {
     // The blast-radius bound (SPEC §6): a writing run that would write more
     // writes nothing.
     std::optional<WriteBound> max_writes;
+    // The pace (SPEC §6): the run's writes average at most this many rows a
+    // second.
+    std::optional<long long> max_rate;
 };
 
 struct KindCounts {

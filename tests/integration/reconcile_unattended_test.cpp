@@ -6,6 +6,8 @@
 #include "seed.hpp"
 #include "tempdb.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <set>
 
@@ -328,4 +330,53 @@ TEST_CASE("reconcile reports the age of the oldest item it found missing, in eve
     CHECK(converged["spaces"]["oldestMissingSeconds"].is_null());
     CHECK_THAT(read_text(path), !Catch::Contains("oldest_missing_seconds"));
     std::filesystem::remove(path);
+}
+
+TEST_CASE("reconcile --max-rate keeps a backfill's average write rate under the rate, and logs "
+          "its pace") {
+    TempDatabases db;
+    add_users_with_spaces(db, 10000); // 20,000 singletons
+    constexpr double rate = 1500;
+    const auto started = std::chrono::steady_clock::now();
+    const auto result =
+        cli({"reconcile", "--all", "--max-rate", "1500", "--batch-size", "5000"}, db.env());
+    const auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    const auto written = sync_count(db, "true");
+    CHECK(written == 20000);
+    // Paced from its first write, so measured from outside it can only be
+    // slower; unpaced, this machine writes them in about a second.
+    CHECK(static_cast<double>(written) / seconds <= rate * 1.02);
+    // Off a terminal, progress is a line every 10 s: writing, with its pace.
+    CHECK_THAT(result.err, Catch::Matches("(.|\n)*: writing [0-9]+/10000 \\([0-9]+ rows/s\\)\n(.|\n)*"));
+    check_exactly_once(db);
+
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--dry-run", "--max-rate", "10"}, db.env()), 2,
+                         "--max-rate paces what a run writes");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--max-rate", "0"}, db.env()), 2,
+                         "--max-rate");
+}
+
+TEST_CASE("a paced run stops at once on SIGTERM, keeps what it wrote, and the next run finishes") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2000);
+    // 4,000 rows at 100 a second: 40 s unless stopped.
+    Process run(cli_argv({"reconcile", "--all", "--json", "--max-rate", "100"}), db.env());
+    REQUIRE(eventually([&] { return sync_count(db, "true") > 0; }));
+    const auto signalled = std::chrono::steady_clock::now();
+    run.kill(SIGTERM);
+    const auto result = run.wait();
+    INFO(result.err);
+    CHECK(result.exit_code == 143);
+    // Not the 40 s the pace would take: the wait ends with the signal.
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(20));
+    const auto doc = json_out(result);
+    const auto written = sync_count(db, "true");
+    CHECK(written < 4000);
+    CHECK(doc["users"]["written"].get<long long>() + doc["spaces"]["written"].get<long long>() ==
+          written);
+    reconcile(db, {}, 0);
+    check_exactly_once(db);
 }
