@@ -30,6 +30,7 @@ struct ReconcileFlags {
     std::optional<std::string> min_age;
     std::optional<std::string> max_writes;
     std::optional<long long> max_rate;
+    std::optional<std::string> max_lag;
     long long batch_size = 5000;
     bool wait = false;
     bool pooled_session_ok = false;
@@ -195,6 +196,12 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     if (f.max_rate && !options.write)
         throw usage_error("--max-rate paces what a run writes; --check and --dry-run write nothing");
     options.max_rate = f.max_rate;
+    if (f.max_lag) {
+        if (!options.write)
+            throw usage_error("--max-lag waits before what a run writes; --check and --dry-run "
+                              "write nothing");
+        options.max_lag_seconds = parse_duration("--max-lag", *f.max_lag);
+    }
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.pooled_session_ok = f.pooled_session_ok;
@@ -385,6 +392,11 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
                     "its replicas and every client's next pull")
         ->check(CLI::Range(1LL, 100000000LL))
         ->group(behaviour_group);
+    cmd->add_option("--max-lag", f->max_lag,
+                    "DURATION (5s, 1m, ...): before each batch, wait while a streaming standby of "
+                    "the sync database is further behind than this (the sync role needs "
+                    "pg_monitor)")
+        ->group(behaviour_group);
     cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
         ->check(CLI::Range(1LL, 1000000LL))
         ->group(behaviour_group);
@@ -410,8 +422,13 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
          "/var/lib/node_exporter/mana.prom\n"
          "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
          "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n"
-         "  * * * * * mana-auth reconcile --all --since 15m --wait --quiet   # the new, each "
-         "minute\n"
+         "  * * * * * mana-auth reconcile --all --since 15m --min-age 1m --max-writes 1000 --wait "
+         "--quiet\n"
+         "                        # the new each minute, the last minute left to the service, "
+         "at most 1000 rows (else exit 7)\n"
+         "  mana-auth reconcile --all --since 2026-11-25T03:10:00Z --until 2026-11-25T04:40:00Z "
+         "--max-rate 2000 --max-lag 10s\n"
+         "                        # an outage's backfill, paced, waiting for the replicas\n"
          "  systemctl enable --now mana-auth-reconcile.timer mana-auth-reconcile-since.timer\n"
          "                        # as packaged: everything hourly, what is new each minute\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::max_writes,

@@ -7,7 +7,7 @@ _mana_auth() {
     local connection="--auth-db --sync-db"
     local output="--json -q --quiet --log-level --log-format --help --help-all"
     # Options that take a value: the word after one is not a command.
-    local valued=" --auth-db --sync-db --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --batch-size --list --metrics-file --dir "
+    local valued=" --auth-db --sync-db --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --list --metrics-file --dir "
 
     case $prev in
         --tier) COMPREPLY=($(compgen -W "guest public beta alpha founder" -- "$cur")); return ;;
@@ -19,7 +19,7 @@ _mana_auth() {
         --format) COMPREPLY=($(compgen -W "jsonl csv" -- "$cur")); return ;;
         --from | --password-file | --metrics-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --auth-db | --sync-db | --name | --jobs | --email | --slug | --owner | --shard | --since | --until | --min-age | --max-writes | --max-rate | --batch-size | --list) return ;;
+        --auth-db | --sync-db | --name | --jobs | --email | --slug | --owner | --shard | --since | --until | --min-age | --max-writes | --max-rate | --max-lag | --batch-size | --list) return ;;
     esac
 
     # The command path so far: up to two words that are neither options nor their values.
@@ -41,7 +41,7 @@ _mana_auth() {
         bootstrap) commands="user space"; options="--help --help-all" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
-        reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --since --until --min-age --max-writes --max-rate --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
+        reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
         doctor) options="$connection $output" ;;
         dev) commands="up down status env"; options="--help --help-all" ;;
         "dev "*) options="--dir $output" ;;

@@ -57,6 +57,7 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l until -x -d 
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l min-age -x -d 'Leave what is younger than DURATION to a later run'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l max-writes -x -d 'Write nothing if more than N or P% would be written (exit 7)'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l max-rate -x -d 'Average at most this many rows written a second'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l max-lag -x -d 'Wait while a standby is further behind than DURATION'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l batch-size -x -d 'Rows per committed batch'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l wait -d 'Wait for a running reconcile'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l pooled-session-ok -d 'The sync pooler is in session mode'

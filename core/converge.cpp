@@ -190,12 +190,26 @@ bool KindPass::for_each_batch(const char* step, const char* table, const char* c
 
 bool KindPass::for_each_write_batch(const char* table, const char* columns, long long total,
                                     const std::function<void(const pqxx::result&)>& f) {
+    const auto stop = [this] { return stopping(); };
     return batches("writing", table, columns, total,
                    control_.pacer.batch_size(options.batch_size), [&](const pqxx::result& rows) {
-                       if (control_.pacer.admit(static_cast<long long>(rows.size()),
-                                                [this] { return stopping(); }))
+                       if (!control_.standbys.wait_until_caught_up(
+                               sync, stop, [this](const StandbyLag& lag) { wait_for(lag); }))
+                           return;
+                       lag_logged_.reset();
+                       if (control_.pacer.admit(static_cast<long long>(rows.size()), stop))
                            f(rows);
                    });
+}
+
+void KindPass::wait_for(const StandbyLag& lag) {
+    const auto now = std::chrono::steady_clock::now();
+    progress("waiting for a standby", tally.counts.written, found_missing_);
+    if (lag_logged_ && now - *lag_logged_ < std::chrono::seconds(10)) return;
+    lag_logged_ = now;
+    spdlog::info("{}: the standby {} is {:.1f} s behind, more than --max-lag {} s: waiting before "
+                 "the next batch",
+                 kind.phase, lag.standby, lag.seconds, *options.max_lag_seconds);
 }
 
 bool KindPass::batches(const char* step, const char* table, const char* columns, long long total,

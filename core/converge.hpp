@@ -7,6 +7,7 @@
 #include "error.hpp"
 #include "reconcile.hpp"
 #include "singleton_kind.hpp"
+#include "standby_lag.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -93,14 +94,15 @@ class Pacer {
     long long admitted_ = 0;
 };
 
-// What the kinds of one run share: whether one failed, the write bound and
-// the pace.
+// What the kinds of one run share: whether one failed, the write bound,
+// the pace and the standbys' lag.
 struct RunControl {
     RunControl(const ReconcileOptions& o, std::size_t kinds)
-        : gate(o.max_writes, kinds), pacer(o.max_rate) {}
+        : gate(o.max_writes, kinds), pacer(o.max_rate), standbys(o.max_lag_seconds) {}
     std::atomic<bool> cancelled{false};
     WriteGate gate;
     Pacer pacer;
+    StandbyWatch standbys;
 };
 
 // One kind on its own pair of connections.
@@ -144,7 +146,7 @@ class KindPass {
     bool for_each_batch(const char* step, const char* table, const char* columns, long long total,
                         const std::function<void(const pqxx::result&)>& f);
     // The same for writing: batches at the pace of --max-rate, each
-    // admitted before f writes it.
+    // admitted before f writes it, once no standby lags more than --max-lag.
     bool for_each_write_batch(const char* table, const char* columns, long long total,
                               const std::function<void(const pqxx::result&)>& f);
     // The writer of each id that has one; none asked when the kind needs none.
@@ -166,6 +168,10 @@ class KindPass {
     long long found_missing_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
     RunControl& control_;
+    std::optional<std::chrono::steady_clock::time_point> lag_logged_;
+    // Says that the run waits for a standby: in progress, and in the log
+    // when it begins to wait and every 10 s while it does.
+    void wait_for(const StandbyLag& lag);
     bool batches(const char* step, const char* table, const char* columns, long long total,
                  long long size, const std::function<void(const pqxx::result&)>& f);
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include "pooler.hpp"
 #include "privileges.hpp"
 #include "schema.hpp"
+#include "standby_lag.hpp"
 #include "sync_log.hpp"
 
 #include <algorithm>
@@ -155,6 +156,22 @@ void sync_write_check(Database& sync, std::vector<Check>& checks) {
     }
 }
 
+// Whether reconcile --max-lag could watch the standbys: a warning when the
+// role cannot see their lag (only that option needs it).
+void standby_lag_check(Database& sync, std::vector<Check>& checks) {
+    constexpr const char* name = "standby lag (--max-lag)";
+    if (const auto role = role_blind_to_standbys(sync)) {
+        checks.push_back({name, CheckStatus::warn,
+                          "the sync role " + *role +
+                              " cannot see its standbys' lag: reconcile --max-lag would be "
+                              "refused (GRANT pg_monitor TO " + *role + ")"});
+        return;
+    }
+    checks.push_back({name, CheckStatus::ok,
+                      "visible to the sync role; " + std::to_string(streaming_standbys(sync)) +
+                          " standbys streaming from this server"});
+}
+
 // A privilege the commands need, and how doctor rates its absence.
 struct Required {
     const Privilege& privilege;
@@ -219,6 +236,7 @@ std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::strin
             index_check(*sync, checks);
             privilege_check(*sync, sync_privileges, checks);
             sync_write_check(*sync, checks);
+            standby_lag_check(*sync, checks);
         }
     }
     return checks;

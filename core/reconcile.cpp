@@ -6,6 +6,7 @@
 #include "locks.hpp"
 #include "pooler.hpp"
 #include "privileges.hpp"
+#include "standby_lag.hpp"
 #include "text.hpp"
 
 #include <atomic>
@@ -211,6 +212,7 @@ class Run {
         if (o_.write) {
             require_writable(sync_, "reconcile writes singletons (--check and --dry-run only "
                                     "look, and run on it)");
+            if (o_.max_lag_seconds) require_standbys_visible(sync_);
         } else if (read_only_reason(sync_)) {
             // A look needs no temporary table there: the ids are merged
             // with the change log in this process.

@@ -85,6 +85,9 @@ struct ReconcileOptions {
     // The pace (SPEC §6): the run's writes average at most this many rows a
     // second.
     std::optional<long long> max_rate;
+    // Replicas (SPEC §6): before each batch, wait while a streaming standby
+    // of the sync database lags more than this many seconds.
+    std::optional<long long> max_lag_seconds;
 };
 
 struct KindCounts {

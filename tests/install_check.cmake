@@ -30,17 +30,20 @@ foreach(path ${expected})
         message(FATAL_ERROR "not installed: ${path}")
     endif()
 endforeach()
-# The pair: the full run and the --since run, each into its own metrics file.
+# The pair: the full run and the --since run, each settled, bounded (a
+# default the environment file may override) and into its own metrics file.
 foreach(unit_and_run
-        "mana-auth-reconcile|reconcile --all --wait --quiet --metrics-file /run/mana-auth/mana_auth.prom"
-        "mana-auth-reconcile-since|reconcile --all --since 15m --wait --quiet --metrics-file /run/mana-auth/mana_auth_since.prom")
+        "mana-auth-reconcile|reconcile --all --min-age 1m --max-writes \${MANA_AUTH_MAX_WRITES} --wait --quiet --metrics-file /run/mana-auth/mana_auth.prom|MANA_AUTH_MAX_WRITES=5%%"
+        "mana-auth-reconcile-since|reconcile --all --since 15m --min-age 1m --max-writes \${MANA_AUTH_SINCE_MAX_WRITES} --wait --quiet --metrics-file /run/mana-auth/mana_auth_since.prom|MANA_AUTH_SINCE_MAX_WRITES=1000")
     string(REPLACE "|" ";" unit_and_run "${unit_and_run}")
     list(GET unit_and_run 0 unit)
     list(GET unit_and_run 1 run)
+    list(GET unit_and_run 2 bound)
     file(READ ${STAGE}${UNIT_DIR}/${unit}.service text)
     string(FIND "${text}" "ExecStart=${PREFIX}/bin/mana-auth ${run}\n" at)
-    if(at EQUAL -1 OR NOT text MATCHES "EnvironmentFile=${ENV_FILE}")
-        message(FATAL_ERROR "${unit}.service does not run '${run}' with ${ENV_FILE}")
+    string(FIND "${text}" "\nEnvironment=${bound}\n" bound_at)
+    if(at EQUAL -1 OR bound_at EQUAL -1 OR NOT text MATCHES "EnvironmentFile=${ENV_FILE}")
+        message(FATAL_ERROR "${unit}.service does not run '${run}' with ${bound} and ${ENV_FILE}")
     endif()
 endforeach()
 execute_process(COMMAND stat -c %a ${STAGE}${ENV_FILE} OUTPUT_VARIABLE mode OUTPUT_STRIP_TRAILING_WHITESPACE)

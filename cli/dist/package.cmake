@@ -22,11 +22,16 @@ endif()
 set(RECONCILE_WHAT "every user and Space")
 set(RECONCILE_SCOPE "")
 set(RECONCILE_METRICS mana_auth.prom)
+set(RECONCILE_BOUND_VARIABLE MANA_AUTH_MAX_WRITES)
+# A unit file doubles % (systemd specifiers).
+set(RECONCILE_BOUND 5%%)
 configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
                ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile.service @ONLY)
 set(RECONCILE_WHAT "the users and Spaces new in the last 15 minutes")
 set(RECONCILE_SCOPE "--since 15m ")
 set(RECONCILE_METRICS mana_auth_since.prom)
+set(RECONCILE_BOUND_VARIABLE MANA_AUTH_SINCE_MAX_WRITES)
+set(RECONCILE_BOUND 1000)
 configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
                ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile-since.service @ONLY)
 configure_file(${MANA_DIST}/mana-auth-check.service.in

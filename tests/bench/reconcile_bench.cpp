@@ -346,9 +346,9 @@ bool unattended_step(Database& sync, const std::vector<std::string>& command, lo
     const auto span = sync.run([](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         return tx.exec1(
-            "SELECT count(*), count(*) FILTER (WHERE created_at = last), extract(epoch FROM last - "
-            "first) FROM (SELECT created_at, min(created_at) OVER () AS first, max(created_at) "
-            "OVER () AS last FROM sync_changes WHERE client_id = 'system:bootstrap') b");
+            "WITH b AS (SELECT created_at FROM sync_changes WHERE client_id = 'system:bootstrap') "
+            "SELECT count(*), count(*) FILTER (WHERE created_at = (SELECT max(created_at) FROM "
+            "b)), extract(epoch FROM max(created_at) - min(created_at)) FROM b");
     });
     const auto rows = span[0].as<long long>();
     const auto seconds = span[2].as<double>(0);

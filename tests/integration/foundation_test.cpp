@@ -68,7 +68,7 @@ TEST_CASE("doctor passes on databases made from sql/") {
                        "sync database connection", "sync database pooler", "sync database schema",
                        "sync role and row-level security", "sync_changes row-level security",
                        "sync_changes indexes", "sync database privileges",
-                       "sync database write permission"});
+                       "sync database write permission", "standby lag (--max-lag)"});
     // The write check rolled back.
     CHECK(sync_count(db, "true") == 0);
 }

@@ -8,6 +8,7 @@
 #include "test_server.hpp"
 
 #include <algorithm>
+#include <set>
 
 using namespace mana::test;
 
@@ -111,6 +112,9 @@ TEST_CASE("check and dry run against a sync hot standby give the primary's exact
         for (const char* kind : {"users", "spaces"}) {
             sort(doc[kind]["missingSample"]);
             sort(doc[kind]["duplicateSample"]);
+            // A moment older at each run: there, and compared apart.
+            CHECK(doc[kind]["oldestMissingSeconds"].is_number_integer());
+            doc[kind].erase("oldestMissingSeconds");
         }
         doc.erase("seconds");
         doc.erase("since"); // now - 1d, a moment later
@@ -130,4 +134,60 @@ TEST_CASE("check and dry run against a sync hot standby give the primary's exact
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, on_standby), 1,
                          "is read-only (a hot standby, in recovery): reconcile writes singletons");
     CHECK(count(primary.sync_url(), "SELECT count(*) FROM sync_changes") == expected_rows);
+}
+
+TEST_CASE("reconcile --max-lag writes no batch while a standby whose replay is paused lags more "
+          "than the bound, and finishes once replay resumes") {
+    TestServer primary;
+    pqxx::connection primary_auth{primary.auth_url()};
+    add_users_with_spaces(primary_auth, 1, 3000);
+    Standby standby(primary);
+    pqxx::connection replica{standby.conninfo(primary.sync_name())};
+    pqxx::nontransaction(replica).exec("SELECT pg_wal_replay_pause()");
+    const EnvChanges env{{"DATABASE_URL", primary.auth_url()},
+                         {"SYNC_DATABASE_URL", primary.sync_url()}};
+    // 3,000 rows in batches of 100, five a second: a run of six seconds
+    // unless it waits.
+    Process run(cli_argv({"reconcile", "--all", "--users-only", "--json", "--max-lag", "1s",
+                          "--max-rate", "500", "--batch-size", "100"}),
+                env);
+    pqxx::connection watch{primary.sync_url()};
+    const auto written = [&] {
+        return pqxx::nontransaction(watch).exec1("SELECT count(*) FROM sync_changes")[0].as<long long>();
+    };
+    // The run's last statement is its look at the standbys, repeated while
+    // it waits (between batches, a batch follows each look).
+    const auto last_look = [&] {
+        const auto rows = pqxx::nontransaction(watch).exec(
+            "SELECT query_start::text FROM pg_stat_activity WHERE application_name = 'mana-auth' "
+            "AND datname = current_database() AND state = 'idle' AND query LIKE "
+            "'%pg_stat_replication%'");
+        return rows.empty() ? std::string() : rows[0][0].as<std::string>();
+    };
+    // Waiting: three looks in a row with no batch between them.
+    std::set<std::string> looks;
+    long long held = -1;
+    REQUIRE(eventually([&] {
+        const auto count = written();
+        const auto look = last_look();
+        if (count != held) looks.clear(), held = count;
+        if (!look.empty()) looks.insert(look);
+        return looks.size() >= 3 && written() == held;
+    }));
+    CHECK(held < 3000);
+    // Waiting it stays: three more looks, and the count does not move.
+    const auto seen = looks.size();
+    REQUIRE(eventually([&] {
+        CHECK(written() == held);
+        looks.insert(last_look());
+        return looks.size() >= seen + 3;
+    }));
+    CHECK(written() == held);
+
+    pqxx::nontransaction(replica).exec("SELECT pg_wal_replay_resume()");
+    const auto result = run.wait();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(json_out(result)["users"]["written"] == 3000);
+    CHECK(written() == 3000);
 }
