@@ -21,6 +21,7 @@
 #include "sync_log.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -331,8 +332,10 @@ long long bootstrap_rows(Database& sync) {
 
 // On converged data: a re-run with and without --min-age (the pending flag
 // rides along the same scan). Then the drift again, written at --max-rate:
-// the pace between the first and the last batch (each batch's rows carry
-// its transaction's start), against the rate asked.
+// the rows over the whole run (at most the rate), and the pace between the
+// first and the last batch (each batch's rows carry its transaction's
+// start), which is the pacer's schedule: the rate, give or take when each
+// transaction began.
 bool unattended_step(Database& sync, const std::vector<std::string>& command, long long missing) {
     const auto plain = median_of_three(command);
     const auto settled = median_of_three(with(command, {"--min-age", "1m"}));
@@ -341,7 +344,9 @@ bool unattended_step(Database& sync, const std::vector<std::string>& command, lo
         plain.exit_code, plain.seconds, settled.exit_code, settled.seconds,
         settled.seconds / plain.seconds);
     remove_written(sync);
-    constexpr long long rate = 20000;
+    // Below what this machine writes unpaced (about 13,000 rows/s at a
+    // million users), so that the pace, not the server, sets the rate.
+    constexpr long long rate = 5000;
     const auto paced = run_timed(with(command, {"--max-rate", std::to_string(rate)}));
     const auto span = sync.run([](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
@@ -354,12 +359,14 @@ bool unattended_step(Database& sync, const std::vector<std::string>& command, lo
     const auto seconds = span[2].as<double>(0);
     const double achieved =
         seconds > 0 ? static_cast<double>(rows - span[1].as<long long>()) / seconds : 0;
+    const double overall = static_cast<double>(rows) / paced.seconds;
     std::cout << fmt::format(
-        "  --max-rate {} (exit {}): wrote {} rows in {:.2f} s, {:.0f} rows/s between the first "
-        "and the last batch = {:.3f}x the rate (target <= 1x)\n",
-        rate, paced.exit_code, rows, paced.seconds, achieved, achieved / rate);
+        "  --max-rate {} (exit {}): wrote {} rows in {:.2f} s = {:.3f}x the rate over the run "
+        "(target <= 1x); {:.0f} rows/s between the first and the last batch = {:.3f}x (the "
+        "schedule, target 1x within 2%)\n",
+        rate, paced.exit_code, rows, paced.seconds, overall / rate, achieved, achieved / rate);
     return plain.exit_code == 0 && settled.exit_code == 0 && paced.exit_code == 0 &&
-           rows == missing && achieved <= rate;
+           rows == missing && overall <= rate && std::abs(achieved / rate - 1) <= 0.02;
 }
 
 // 1,000 sign-ups of the last minutes without their singletons, on converged
