@@ -14,6 +14,7 @@
 #include <map>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <tuple>
 
 namespace mana::cli {
 namespace {
@@ -187,21 +188,20 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
     if (f.since) options.since = parse_moment("--since", *f.since);
     if (f.until) options.until = parse_moment("--until", *f.until);
     if (f.min_age) options.min_age_seconds = parse_duration("--min-age", *f.min_age);
-    if (f.max_writes) {
-        if (!options.write)
-            throw usage_error("--max-writes bounds what a run writes; --check and --dry-run "
-                              "write nothing");
-        options.max_writes = parse_write_bound(*f.max_writes);
+    // What bounds, paces or holds back writes means nothing to a look.
+    const std::tuple<bool, const char*, const char*> about_writes[] = {
+        {f.max_writes.has_value(), "--max-writes", "bounds"},
+        {f.max_rate.has_value(), "--max-rate", "paces"},
+        {f.max_lag.has_value(), "--max-lag", "waits before"}};
+    for (const auto& [given, flag, does] : about_writes) {
+        if (given && !options.write) {
+            throw usage_error(std::string(flag) + " " + does +
+                              " what a run writes; --check and --dry-run write nothing");
+        }
     }
-    if (f.max_rate && !options.write)
-        throw usage_error("--max-rate paces what a run writes; --check and --dry-run write nothing");
+    if (f.max_writes) options.max_writes = parse_write_bound(*f.max_writes);
     options.max_rate = f.max_rate;
-    if (f.max_lag) {
-        if (!options.write)
-            throw usage_error("--max-lag waits before what a run writes; --check and --dry-run "
-                              "write nothing");
-        options.max_lag_seconds = parse_duration("--max-lag", *f.max_lag);
-    }
+    if (f.max_lag) options.max_lag_seconds = parse_duration("--max-lag", *f.max_lag);
     options.batch_size = f.batch_size;
     options.wait_for_lock = f.wait;
     options.pooled_session_ok = f.pooled_session_ok;

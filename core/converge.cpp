@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
-#include <thread>
 #include <tuple>
 
 namespace mana {
@@ -91,13 +90,7 @@ bool Pacer::admit(long long rows, const std::function<bool()>& stopping) {
                             std::chrono::duration<double>(static_cast<double>(admitted_) /
                                                           static_cast<double>(*rate_)));
     }
-    for (auto now = std::chrono::steady_clock::now(); now < due;
-         now = std::chrono::steady_clock::now()) {
-        if (stopping()) return false;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            due - now, std::chrono::milliseconds(50)));
-    }
-    return !stopping();
+    return sleep_until_unless(due, stopping);
 }
 
 bool KindPass::may_write() {

@@ -8,6 +8,8 @@
 #include "directory.hpp"
 #include "text.hpp"
 
+#include <optional>
+
 
 namespace mana {
 namespace {
@@ -46,10 +48,10 @@ class SortedLines {
 
 // The missing found so far, judged a batch at a time once their writers are
 // known, and aged; looked up on an auth connection of their own, since the
-// pass's is streaming the ids.
+// pass's is streaming the ids, opened when the first is found.
 class MissingBatches {
   public:
-    explicit MissingBatches(KindPass& pass) : pass_(pass), lookups_(pass.auth.another()) {}
+    explicit MissingBatches(KindPass& pass) : pass_(pass) {}
 
     void add(const std::string& id) {
         batch_.push_back(id);
@@ -57,17 +59,19 @@ class MissingBatches {
     }
 
     void flush() {
-        const auto writers = pass_.kind.needs_writer ? writers_of(lookups_, batch_)
+        if (batch_.empty()) return;
+        if (!lookups_) lookups_.emplace(pass_.auth.another());
+        const auto writers = pass_.kind.needs_writer ? writers_of(*lookups_, batch_)
                                                      : std::map<std::string, std::string>{};
         for (const auto& id : batch_)
             pass_.note_missing(id, writers);
-        pass_.age_missing(lookups_);
+        pass_.age_missing(*lookups_);
         batch_.clear();
     }
 
   private:
     KindPass& pass_;
-    Database lookups_;
+    std::optional<Database> lookups_;
     std::vector<std::string> batch_;
 };
 

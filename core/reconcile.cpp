@@ -128,16 +128,15 @@ std::optional<std::string> timestamp(const std::optional<Moment>& moment) {
 // as ISO-8601 UTC to the microsecond. A --since still to come, or an
 // --until not after --since, is a usage error.
 Window resolve_window(Database& auth, const ReconcileOptions& o) {
-    constexpr const char* iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+    const auto iso_utc = [](const char* moment) {
+        return std::string("to_char(") + moment +
+               " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ";
+    };
     const auto row = auth.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
         return tx.exec_params1(
-            std::string("SELECT to_char(s AT TIME ZONE 'UTC', ") + iso +
-                "), to_char(u AT TIME ZONE 'UTC', " + iso +
-                "), to_char(settled AT TIME ZONE "
-                "'UTC', " +
-                iso +
-                "), s > now(), u <= s, to_char(now() AT TIME ZONE 'UTC', "
+            "SELECT " + iso_utc("s") + iso_utc("u") + iso_utc("settled") +
+                "s > now(), u <= s, to_char(now() AT TIME ZONE 'UTC', "
                 "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT coalesce($1::timestamptz, now() - "
                 "make_interval(secs => $2)) AS s, coalesce($3::timestamptz, now() - "
                 "make_interval(secs => $4)) AS u, now() - make_interval(secs => $5) AS settled) m",

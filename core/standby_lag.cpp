@@ -1,9 +1,9 @@
 #include "standby_lag.hpp"
 
 #include "error.hpp"
+#include "interrupt.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace mana {
 namespace {
@@ -89,11 +89,9 @@ bool StandbyWatch::wait_until_caught_up(Database& sync, const std::function<bool
             return !stopping();
         waiting(*furthest);
         // Looks again in half a second; a signal ends the wait at once.
-        const auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-        while (std::chrono::steady_clock::now() < next) {
-            if (stopping()) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
+        if (!sleep_until_unless(std::chrono::steady_clock::now() + std::chrono::milliseconds(500),
+                                stopping))
+            return false;
     }
 }
 
