@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
     }
     try {
         return static_cast<int>(ctx.action());
-    } catch (const Error& e) {
+    } catch (const ErrorBase& e) {
         report_error(ctx, e.code(), e.what(), command);
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {

@@ -223,7 +223,9 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
             report = write_sign_up_singletons(auth, *sync, registration);
         else
             report.error = sync_error;
-    } catch (const Error& e) { // the auth database's, after the commit
+    } catch (const ErrorBase& e) {
+        // After the commit, a lost connection too: the registration stands
+        // and there is no next item to stop.
         report.error = e.what();
     }
     return render_singletons(ctx, o, report, doc);

@@ -115,7 +115,7 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
 void Database::require_transactions() {
     try {
         server_pid_in_transaction();
-    } catch (const Error& e) {
+    } catch (const ErrorBase& e) { // the closed connection's Fatal among them
         spdlog::debug("{}: the first transaction failed: {}", label(), e.what());
         throw failure(named() +
                       ": reached through a connection pooler that closed the connection at its "
@@ -134,7 +134,7 @@ void Database::rethrow_as_error() const {
     const std::string name = label();
     try {
         throw;
-    } catch (const Error&) {
+    } catch (const ErrorBase&) {
         throw;
     } catch (const pqxx::in_doubt_error&) {
         throw Fatal(Exit::failure, name + ": connection lost while committing (the last batch "

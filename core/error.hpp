@@ -1,6 +1,5 @@
-// The one exception type of the tool: a one-line message for the operator
-// and the exit code that goes with it. Thrown anywhere in core, caught once
-// in cli/main.cpp.
+// The tool's exceptions: a one-line message for the operator and the exit
+// code that goes with it. Thrown anywhere in core, caught in cli/main.cpp.
 #pragma once
 
 #include <optional>
@@ -24,21 +23,32 @@ enum class Exit : int {
     terminated = 143,  // SIGTERM
 };
 
-class Error : public std::runtime_error {
+// What every error of the tool carries: one line and its exit code. Error
+// and Fatal are siblings (ccache's layout), so a site that catches the one
+// can never swallow the other; the few that mean both catch this and say
+// why.
+class ErrorBase : public std::runtime_error {
   public:
-    Error(Exit code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    ErrorBase(Exit code, const std::string& message)
+        : std::runtime_error(message), code_(code) {}
     Exit code() const { return code_; }
 
   private:
     Exit code_;
 };
 
+// An error of one item or one step: the caller may report it and go on.
+class Error : public ErrorBase {
+  public:
+    using ErrorBase::ErrorBase;
+};
+
 // An error after which the rest of a run or batch would fail the same way
 // (its connection is gone): loops over many items stop on it instead of
 // charging it to every item that follows.
-class Fatal : public Error {
+class Fatal : public ErrorBase {
   public:
-    using Error::Error;
+    using ErrorBase::ErrorBase;
 };
 
 // Why one item of many failed while the others went on: the one shape of
@@ -50,14 +60,12 @@ struct ItemFailure {
 };
 
 // Runs one item's work: its Error becomes the item's failure and the
-// others go on; a Fatal one still ends them all.
+// others go on; a Fatal one is not caught and ends them all.
 template <class Work>
 std::optional<ItemFailure> attempt(const std::string& item, Work&& work) {
     try {
         work();
         return std::nullopt;
-    } catch (const Fatal&) {
-        throw;
     } catch (const Error& e) {
         return ItemFailure{item, e.what()};
     }

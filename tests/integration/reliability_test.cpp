@@ -177,6 +177,39 @@ TEST_CASE("the auth connection terminated mid batch register ends clearly and a 
     check_exactly_once(db);
 }
 
+TEST_CASE("a batch register whose sync connection is terminated stops at once, not row after "
+          "row") {
+    TempDatabases db;
+    const auto file = write_users_file("sync-lost.jsonl", 200, "sl");
+    // --quiet: no progress line of a slow machine among the error lines.
+    Process run(cli_argv({"register", "--from", file, "--json", "--quiet"}), db.env());
+    REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") >= 5; }));
+    CHECK(terminate_backends(db, db.sync_name()) > 0);
+    const auto result = run.wait();
+    INFO(result.err);
+    std::filesystem::remove(file);
+    // Hashing 200 passwords outlasts the terminate by far.
+    const auto registered = auth_count(db, "auth.users");
+    REQUIRE(registered < 200);
+    CHECK(result.exit_code == 1);
+    const auto doc = json_out(result);
+    REQUIRE(doc["stopped"].is_object());
+    CHECK_THAT(doc["stopped"]["error"].get<std::string>(),
+               Catch::StartsWith("sync database: connection lost"));
+    // It stopped at the row that found the connection gone: nothing after
+    // it was registered, and no row was charged with the lost connection.
+    CHECK(doc["stopped"]["line"].get<long long>() == registered);
+    CHECK(doc["created"].get<long long>() == registered);
+    CHECK(doc["failed"] == 0);
+    REQUIRE(doc["halfDone"].size() == 1);
+    CHECK(doc["halfDone"][0]["line"] == registered);
+    // Two lines: the half-done user and the stop.
+    CHECK(line_count(result.err) == 2);
+    // The terminate may fall between its two singletons.
+    const auto contexts = sync_count(db, "table_name = 'userContext'");
+    CHECK((contexts == registered - 1 || contexts == registered));
+}
+
 TEST_CASE("a batch whose auth server crashes reports its counts and any half-done user, and a "
           "re-run with skip finishes it") {
     TempDatabases db; // the sync database

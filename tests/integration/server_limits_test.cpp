@@ -97,7 +97,7 @@ TEST_CASE("a limit the tool does not lift ends the statement with one line namin
     const auto error_of = [&](auto&& work) -> std::string {
         try {
             sync.run(work);
-        } catch (const Error& e) {
+        } catch (const ErrorBase& e) { // a lost session is a Fatal
             CHECK(e.code() == Exit::failure);
             return e.what();
         }
