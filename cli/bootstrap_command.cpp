@@ -1,6 +1,6 @@
 // mana-auth bootstrap user|space: write the missing singletons of one user
 // (and its Spaces) or of one Space.
-#include "bootstrap.hpp"
+#include "sync/bootstrap.hpp"
 #include "common.hpp"
 
 namespace mana::cli {

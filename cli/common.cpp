@@ -1,7 +1,7 @@
 #include "common.hpp"
 
-#include "schema.hpp"
-#include "secrets.hpp"
+#include "pg/schema.hpp"
+#include "util/secrets.hpp"
 
 #include <cstdio>
 #include <cstdlib>

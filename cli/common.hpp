@@ -2,9 +2,9 @@
 // and output (text for people on stdout, or one JSON document).
 #pragma once
 
-#include "db.hpp"
-#include "error.hpp"
-#include "sync_log.hpp"
+#include "pg/db.hpp"
+#include "util/error.hpp"
+#include "sync/sync_log.hpp"
 
 #include <CLI/CLI.hpp>
 #include <functional>

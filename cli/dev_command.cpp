@@ -1,6 +1,6 @@
 // mana-auth dev up|down|status|env: a throwaway local cluster for development.
 #include "common.hpp"
-#include "dev_cluster.hpp"
+#include "ops/dev_cluster.hpp"
 
 #include <iostream>
 

@@ -1,6 +1,6 @@
 // mana-auth doctor: are both databases reachable and fit for the tool?
 #include "common.hpp"
-#include "doctor.hpp"
+#include "ops/doctor.hpp"
 
 namespace mana::cli {
 

@@ -1,8 +1,8 @@
 // mana-auth: builds the command line, runs the chosen command, and turns
 // every error into one line on stderr and an exit code (SPEC §4).
 #include "common.hpp"
-#include "logging.hpp"
-#include "secrets.hpp"
+#include "util/logging.hpp"
+#include "util/secrets.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 // mana-auth reconcile --all: converge every user and Space, from cron or by
 // hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
-#include "locks.hpp"
-#include "metrics.hpp"
-#include "reconcile.hpp"
+#include "pg/locks.hpp"
+#include "jobs/metrics.hpp"
+#include "jobs/reconcile.hpp"
 #include "signals.hpp"
 
 #include <chrono>

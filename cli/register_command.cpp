@@ -1,11 +1,11 @@
 // mana-auth register: one user (password from stdin, a file, the
 // environment or a prompt) or many from a file.
-#include "batch_register.hpp"
+#include "jobs/batch_register.hpp"
 #include "common.hpp"
-#include "directory.hpp"
-#include "identity.hpp"
-#include "privileges.hpp"
-#include "secrets.hpp"
+#include "auth/directory.hpp"
+#include "auth/identity.hpp"
+#include "pg/privileges.hpp"
+#include "util/secrets.hpp"
 #include "signals.hpp"
 
 #include <cerrno>
@@ -174,21 +174,21 @@ Exit render_singletons(const Context& ctx, const RegisterOptions& o, const Singl
                        nlohmann::json& doc) {
     doc["singletons"] = {{"userContext", outcome_token(report.user_context)},
                          {"kontextDoc", outcome_token(report.kontext_doc)}};
-    if (report.error.empty()) {
+    if (!report.error) {
         say(ctx, "userContext " + outcome_token(report.user_context) + ", kontextDoc " +
                      outcome_token(report.kontext_doc));
     } else {
-        doc["syncError"] = report.error;
+        doc["syncError"] = *report.error;
         doc["ok"] = !o.require_sync;
         // An error, not a warning: it must show under --quiet too.
         spdlog::error("the registration stands, but its singletons were not written: {}; "
                       "`mana-auth reconcile --all` will write them",
-                      report.error);
+                      *report.error);
         say(ctx, "singletons NOT written (the sync database failed); `mana-auth reconcile --all` "
                  "repairs this");
     }
     if (ctx.global.json) emit_json(doc);
-    return report.error.empty() || !o.require_sync ? Exit::ok : Exit::failure;
+    return !report.error || !o.require_sync ? Exit::ok : Exit::failure;
 }
 
 // A standby or a read-only default is refused before anything is checked
@@ -203,13 +203,12 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     const auto sign_up = sign_up_from(o);
     check_sign_up(sign_up); // bad input stops before any connection
     auto auth = open_auth_for_writing(ctx);
-    std::string sync_error;
     // Checked before anything is written; not configured is a usage error.
-    const auto sync =
-        o.no_bootstrap
-            ? nullptr
-            : open_sync_for_registration(
-                  required_connection_string(DbRole::sync, ctx.global.sync_db), sync_error);
+    RegistrationSync sync;
+    if (!o.no_bootstrap) {
+        sync = open_sync_for_registration(
+            required_connection_string(DbRole::sync, ctx.global.sync_db));
+    }
     const auto registration = register_in_auth_db(auth, o, sign_up);
     auto doc = render_registration(ctx, registration);
     // A skipped live user's singletons are finished as a sign-up's are.
@@ -218,11 +217,9 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
         return Exit::ok;
     }
     SingletonReport report;
+    report.error = sync.outage;
     try {
-        if (sync)
-            report = write_sign_up_singletons(auth, *sync, registration);
-        else
-            report.error = sync_error;
+        if (sync.db) report = write_sign_up_singletons(auth, *sync.db, registration);
     } catch (const ErrorBase& e) {
         // After the commit, a lost connection too: the registration stands
         // and there is no next item to stop.
@@ -281,11 +278,11 @@ BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal)
 
 Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSummary& summary,
                   const BatchLog& log) {
-    if (!summary.sync_error.empty()) {
+    if (summary.sync_error) {
         // An error, not a warning: it must show under --quiet too.
         spdlog::error("singletons not written for some users: {}; `mana-auth reconcile --all` "
                       "will write them",
-                      summary.sync_error);
+                      *summary.sync_error);
     }
     say(ctx, std::to_string(summary.created) + " created, " + std::to_string(summary.updated) +
                  " updated, " + std::to_string(summary.skipped) + " skipped, " +
@@ -305,7 +302,7 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                       "again with --if-exists skip",
                       summary.stopped->line, summary.stopped->error);
     }
-    const bool sync_failed = !summary.sync_error.empty() && o.require_sync;
+    const bool sync_failed = summary.sync_error && o.require_sync;
     if (ctx.global.json) {
         auto half_done = nlohmann::json::array();
         for (const auto& half : summary.half_done)
@@ -328,7 +325,7 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                                                                {"error", summary.stopped->error}}
                                               : nlohmann::json()},
                               {"halfDone", half_done}};
-        if (!summary.sync_error.empty()) doc["syncError"] = summary.sync_error;
+        if (summary.sync_error) doc["syncError"] = *summary.sync_error;
         emit_json(doc);
     }
     if (summary.stopped) return Exit::failure;

@@ -1,6 +1,6 @@
 #include "signals.hpp"
 
-#include "interrupt.hpp"
+#include "util/interrupt.hpp"
 
 #include <csignal>
 #include <iostream>

@@ -3,7 +3,7 @@
 // process dies of one.
 #pragma once
 
-#include "error.hpp"
+#include "util/error.hpp"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #include "bench_support.hpp"
 
-#include "subprocess.hpp"
+#include "util/subprocess.hpp"
 
 #include <fcntl.h>
 #include <stdexcept>

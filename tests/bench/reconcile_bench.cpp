@@ -15,10 +15,11 @@
 // except a fraction F. The default run ends with --since: 1,000 sign-ups of
 // the last minutes, without their singletons.
 #include "bench_support.hpp"
-#include "db.hpp"
-#include "schema.hpp"
-#include "singletons.hpp"
-#include "sync_log.hpp"
+#include "pg/db.hpp"
+#include "pg/schema.hpp"
+#include "sync/singletons.hpp"
+#include "sync/sync_log.hpp"
+#include "util/time.hpp"
 
 #include <algorithm>
 #include <cmath>

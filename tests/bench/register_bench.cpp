@@ -7,7 +7,7 @@
 // DATABASE_URL and SYNC_DATABASE_URL name databases made from sql/
 // (tests/bench/run sets up a local cluster).
 #include "bench_support.hpp"
-#include "password.hpp"
+#include "auth/password.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
 // libFuzzer target: the sign-up's email and slug rules and the text
 // helpers, with connection-string masking along. Each either accepts its
 // input or throws a usage Error; what it returns keeps its promises.
-#include "conninfo.hpp"
-#include "error.hpp"
-#include "identity.hpp"
-#include "text.hpp"
+#include "util/conninfo.hpp"
+#include "util/error.hpp"
+#include "auth/identity.hpp"
+#include "util/text.hpp"
 
 #include <cstdlib>
 

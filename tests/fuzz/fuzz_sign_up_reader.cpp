@@ -2,8 +2,8 @@
 // The first byte picks the format; whatever the rest is, reading must end,
 // every row must carry a line number that grows, and an unusable CSV header
 // must be a usage Error, never anything else.
-#include "error.hpp"
-#include "sign_up_reader.hpp"
+#include "util/error.hpp"
+#include "auth/sign_up_reader.hpp"
 
 #include <cstdlib>
 #include <sstream>

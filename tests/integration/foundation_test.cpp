@@ -1,7 +1,7 @@
 // The foundation: global surface, connection errors, doctor, dev.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "locks.hpp"
+#include "pg/locks.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"

@@ -3,9 +3,9 @@
 // error names its database.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "db.hpp"
-#include "error.hpp"
-#include "locks.hpp"
+#include "pg/db.hpp"
+#include "util/error.hpp"
+#include "pg/locks.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 

@@ -2,8 +2,8 @@
 // one- and two-database setups.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "locks.hpp"
-#include "schema.hpp"
+#include "pg/locks.hpp"
+#include "pg/schema.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 

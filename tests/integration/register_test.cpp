@@ -2,7 +2,7 @@
 // password sources, --if-exists, sync outages, batches, interoperability.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "password.hpp"
+#include "auth/password.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 #include "terminal.hpp"

@@ -3,7 +3,7 @@
 // strings, and known secrets at every log level.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "password.hpp"
+#include "auth/password.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 #include "test_server.hpp"

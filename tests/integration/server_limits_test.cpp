@@ -5,9 +5,9 @@
 // names the setting.
 #include "checks.hpp"
 #include "database_checks.hpp"
-#include "db.hpp"
-#include "error.hpp"
-#include "locks.hpp"
+#include "pg/db.hpp"
+#include "util/error.hpp"
+#include "pg/locks.hpp"
 #include "pgbouncer.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"

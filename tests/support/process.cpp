@@ -1,6 +1,6 @@
 #include "process.hpp"
 
-#include "subprocess.hpp"
+#include "util/subprocess.hpp"
 
 #include <cerrno>
 #include <csignal>

@@ -1,6 +1,6 @@
 #include "terminal.hpp"
 
-#include "subprocess.hpp"
+#include "util/subprocess.hpp"
 
 #include <chrono>
 #include <csignal>

@@ -1,7 +1,7 @@
 #include "test_server.hpp"
 
 #include "checks.hpp"
-#include "dev_cluster.hpp"
+#include "ops/dev_cluster.hpp"
 #include "process.hpp"
 
 #include <cstdlib>

@@ -1,5 +1,5 @@
-#include "conninfo.hpp"
-#include "secrets.hpp"
+#include "util/conninfo.hpp"
+#include "util/secrets.hpp"
 
 #include <catch2/catch.hpp>
 

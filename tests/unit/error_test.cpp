@@ -1,6 +1,6 @@
 // The one per-item failure shape: an item's Error is its failure and the
 // others go on; a Fatal error ends them all.
-#include "error.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 #include <type_traits>

@@ -1,4 +1,4 @@
-#include "identity.hpp"
+#include "auth/identity.hpp"
 
 #include <catch2/catch.hpp>
 #include <regex>

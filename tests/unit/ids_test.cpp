@@ -1,5 +1,5 @@
-#include "ids.hpp"
-#include "locks.hpp"
+#include "util/ids.hpp"
+#include "pg/locks.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>

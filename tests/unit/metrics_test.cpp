@@ -1,4 +1,4 @@
-#include "metrics.hpp"
+#include "jobs/metrics.hpp"
 
 #include <catch2/catch.hpp>
 #include <sstream>

@@ -1,7 +1,7 @@
 // Known answers computed independently with Node's crypto.scryptSync over
 // String.prototype.normalize("NFKC"), as Better Auth does.
-#include "error.hpp"
-#include "password.hpp"
+#include "util/error.hpp"
+#include "auth/password.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include "error.hpp"
-#include "sign_up_reader.hpp"
+#include "util/error.hpp"
+#include "auth/sign_up_reader.hpp"
 
 #include <catch2/catch.hpp>
 #include <sstream>

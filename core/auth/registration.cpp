@@ -1,0 +1,258 @@
+#include "auth/registration.hpp"
+
+#include "auth/directory.hpp"
+#include "util/error.hpp"
+#include "auth/identity.hpp"
+#include "util/ids.hpp"
+#include "auth/password.hpp"
+#include "util/text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
+
+namespace mana {
+namespace {
+
+// Two registrations raced for the same email or slug: run the transaction again.
+struct UniqueConflict {};
+
+constexpr int attempts = 3;
+
+const std::string event_metadata =
+    nlohmann::json{{"source", "mana-auth"}, {"version", MANA_AUTH_VERSION}}.dump();
+const std::string user_agent = "mana-auth/" MANA_AUTH_VERSION;
+
+// The defaults of a new user (SPEC §3.6).
+constexpr const char* default_tier = "public";
+constexpr const char* default_role = "user";
+constexpr const char* default_kind = "human";
+
+std::string space_name(const std::string& user_name, const std::string& local_part) {
+    if (const auto name = trim(user_name); !name.empty()) return name;
+    if (const auto local = trim(local_part); !local.empty()) return local;
+    return "Personal";
+}
+
+struct PersonalSpace {
+    std::string id;
+    std::string slug;
+    bool created;
+};
+
+// What a personal Space is made from: the user as it now stands.
+struct SpaceOwner {
+    std::string user_id;
+    std::string email;
+    std::string name;
+    std::string local_part;
+    std::string tier;
+};
+
+// The personal Space the user owns, if any (the earliest).
+std::optional<PersonalSpace> owned_personal_space(pqxx::work& tx, const std::string& user_id) {
+    const auto owned = tx.exec_params(
+        "SELECT o.id, coalesce(o.slug, '') FROM auth.organizations o "
+        "JOIN auth.members m ON m.organization_id = o.id "
+        "WHERE m.user_id = $1 AND m.role = 'owner' AND o.metadata->>'type' = 'personal' "
+        "ORDER BY m.created_at LIMIT 1",
+        user_id);
+    if (owned.empty()) return std::nullopt;
+    return PersonalSpace{owned[0][0].as<std::string>(), owned[0][1].as<std::string>(), false};
+}
+
+// The user's personal Space: the one it owns already, or a new one.
+PersonalSpace ensure_personal_space(pqxx::work& tx, const SpaceOwner& s) {
+    if (const auto owned = owned_personal_space(tx, s.user_id)) return *owned;
+
+    const auto base = slug_base(email_local_part(s.email));
+    std::set<std::string> taken;
+    if (!base.empty()) {
+        std::vector<std::string> candidates{base};
+        for (int n = 2; n <= 999; ++n)
+            candidates.push_back(base + "-" + std::to_string(n));
+        for (const auto& row :
+             tx.exec_params("SELECT slug FROM auth.organizations WHERE slug = ANY($1::text[])",
+                            pg_text_array(candidates))) {
+            taken.insert(row[0].as<std::string>());
+        }
+    }
+    PersonalSpace space{nanoid(), choose_slug(base, taken), true};
+    const auto metadata = nlohmann::json{{"type", "personal"}, {"tier", s.tier}}.dump();
+    tx.exec_params(
+        "INSERT INTO auth.organizations (id, name, slug, metadata, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4::jsonb, now(), now())",
+        space.id, space_name(s.name, s.local_part), space.slug, metadata);
+    tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role, created_at) "
+                   "VALUES ($1, $2, $3, 'owner', now())",
+                   nanoid(), space.id, s.user_id);
+    return space;
+}
+
+void record_event(pqxx::work& tx, const std::string& user_id, const char* event_type) {
+    tx.exec_params("INSERT INTO auth.security_events (user_id, event_type, user_agent, metadata) "
+                   "VALUES ($1, $2, $3, $4::jsonb)",
+                   user_id, std::string(event_type), user_agent, event_metadata);
+}
+
+void set_password(pqxx::work& tx, const std::string& user_id, const std::string& hash) {
+    const auto updated =
+        tx.exec_params("UPDATE auth.accounts SET password = $2, updated_at = now() "
+                       "WHERE user_id = $1 AND provider_id = 'credential'",
+                       user_id, hash);
+    if (updated.affected_rows() > 0) return;
+    tx.exec_params("INSERT INTO auth.accounts (id, account_id, provider_id, user_id, password, "
+                   "created_at, updated_at) VALUES ($1, $2, 'credential', $2, $3, now(), now())",
+                   better_auth_id(), user_id, hash);
+}
+
+Registration create_user(pqxx::work& tx, const PreparedSignUp& s) {
+    if (!s.password_hash) throw usage_error(s.email + ": a new user needs a password");
+    const auto user_id = better_auth_id();
+    const SpaceOwner owner{user_id, s.email, s.name.value_or(s.local_part), s.local_part,
+                           s.tier.value_or(default_tier)};
+    tx.exec_params(
+        "INSERT INTO auth.users (id, name, email, email_verified, role, access_tier, "
+        "kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())",
+        user_id, owner.name, s.email, s.verified.value_or(false), s.role.value_or(default_role),
+        owner.tier, s.kind.value_or(default_kind));
+    set_password(tx, user_id, *s.password_hash);
+    record_event(tx, user_id, "REGISTER");
+    const auto space = ensure_personal_space(tx, owner);
+    return {RegisterAction::created, user_id, s.email, space.id, space.slug, space.created, {}};
+}
+
+// Only the fields the sign-up gives, and only where they differ; each
+// change is named, a password's without its values.
+Registration update_user(pqxx::work& tx, const std::string& user_id, const PreparedSignUp& s) {
+    struct Field {
+        const char* name;   // as the command line calls it
+        const char* column; // a fixed name, never input
+        std::optional<std::string> given;
+        std::string stored;
+    };
+    const auto verified =
+        s.verified ? std::optional<std::string>(*s.verified ? "true" : "false") : std::nullopt;
+    std::vector<Field> fields = {{"name", "name", s.name, ""},
+                                 {"tier", "access_tier", s.tier, ""},
+                                 {"role", "role", s.role, ""},
+                                 {"kind", "kind", s.kind, ""},
+                                 {"verified", "email_verified", verified, ""}};
+    const auto stored = tx.exec_params1("SELECT coalesce(name, ''), access_tier::text, role::text, "
+                                        "kind::text, email_verified::text FROM auth.users "
+                                        "WHERE id = $1",
+                                        user_id);
+    std::vector<FieldChange> changes;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        auto& field = fields[i];
+        field.stored = stored[static_cast<int>(i)].as<std::string>();
+        if (!field.given || *field.given == field.stored) continue;
+        changes.push_back({field.name, field.stored, *field.given});
+        // The server reads the value as the column's type (enum, boolean).
+        tx.exec_params(std::string("UPDATE auth.users SET ") + field.column +
+                           " = $2, updated_at = now() WHERE id = $1",
+                       user_id, *field.given);
+    }
+    if (s.password_hash) {
+        set_password(tx, user_id, *s.password_hash);
+        changes.push_back({"password", "", ""});
+    }
+    if (!changes.empty()) record_event(tx, user_id, "USER_UPDATED");
+    const auto now = [](const Field& f) { return f.given.value_or(f.stored); };
+    const auto space =
+        ensure_personal_space(tx, {user_id, s.email, now(fields[0]), s.local_part, now(fields[1])});
+    return {RegisterAction::updated, user_id, s.email, space.id, space.slug,
+            space.created,           changes};
+}
+
+Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_exists,
+                           const IrregularEmails& irregular) {
+    // The unique index for the email as sign-up stores it, and the users
+    // stored with another case or surrounding spaces.
+    const auto existing = tx.exec_params("SELECT id, deleted_at IS NOT NULL FROM auth.users WHERE "
+                                         "email = $1 OR id = ANY($2::text[]) "
+                                         "ORDER BY email = $1 DESC, id FOR UPDATE",
+                                         s.email, pg_text_array(irregular.ids_for(s.email)));
+    if (existing.empty()) return create_user(tx, s);
+    if (existing.size() > 1) {
+        std::vector<std::string> ids;
+        for (const auto& row : existing)
+            ids.push_back(row[0].as<std::string>());
+        throw ambiguous_email(s.email, ids);
+    }
+    const auto user_id = existing[0][0].as<std::string>();
+    const bool soft_deleted = existing[0][1].as<bool>();
+    Registration skipped{RegisterAction::skipped, user_id, s.email, "", "", false, {},
+                         soft_deleted};
+    if (soft_deleted) {
+        if (if_exists == IfExists::skip) return skipped;
+        throw Error(Exit::already_exists,
+                    s.email + " belongs to a soft-deleted user (user " + user_id +
+                        "): it is never updated or bootstrapped; restore it in the service first");
+    }
+    switch (if_exists) {
+    case IfExists::error:
+        throw Error(Exit::already_exists, s.email + " is already registered (user " + user_id +
+                                              "): pass --if-exists skip or --if-exists update");
+    case IfExists::skip:
+        // Its personal Space, whose singleton a skip finishes as a sign-up
+        // writes it (an earlier run may have stopped before).
+        if (const auto space = owned_personal_space(tx, user_id))
+            skipped.space_id = space->id, skipped.space_slug = space->slug;
+        return skipped;
+    case IfExists::update:
+        return update_user(tx, user_id, s);
+    }
+    throw failure("unreachable");
+}
+
+} // namespace
+
+void check_sign_up(const SignUp& s) {
+    normalize_email(s.email);
+    if (s.name) check_name(*s.name);
+    if (s.tier) check_tier(*s.tier);
+    if (s.role) check_role(*s.role);
+    if (s.kind) check_kind(*s.kind);
+    if (s.password && s.password_hash)
+        throw usage_error("give a password or a password hash, not both");
+    if (s.password) check_password_policy(*s.password);
+    if (s.password_hash && !is_password_hash(*s.password_hash)) {
+        throw usage_error("the password hash is not a Better Auth scrypt hash "
+                          "(32 hex characters, ':', 128 hex characters)");
+    }
+}
+
+PreparedSignUp prepare_sign_up(const SignUp& s) {
+    check_sign_up(s);
+    PreparedSignUp prepared{normalize_email(s.email),
+                            s.name && !trim(*s.name).empty() ? s.name : std::nullopt,
+                            email_local_part(s.email),
+                            s.password_hash,
+                            s.tier,
+                            s.role,
+                            s.kind,
+                            s.verified};
+    if (s.password) prepared.password_hash = hash_password(*s.password);
+    return prepared;
+}
+
+Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists if_exists,
+                              const IrregularEmails& irregular) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return auth.transact([&](pqxx::work& tx) {
+                try {
+                    return register_once(tx, s, if_exists, irregular);
+                } catch (const pqxx::unique_violation&) {
+                    if (attempt == attempts) throw;
+                    throw UniqueConflict{};
+                }
+            });
+        } catch (const UniqueConflict&) {
+            // A concurrent registration took the email or the slug: look again.
+        }
+    }
+}
+
+} // namespace mana

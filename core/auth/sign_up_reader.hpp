@@ -1,0 +1,48 @@
+// Sign-ups from a file (`register --from`): JSON Lines or CSV with a header.
+// A row that cannot be read carries its error and line number; the reader
+// goes on with the next one.
+#pragma once
+
+#include "auth/registration.hpp"
+
+#include <istream>
+#include <string>
+
+namespace mana {
+
+enum class InputFormat { jsonl, csv };
+
+// .csv is CSV; anything else (and stdin) JSON Lines.
+InputFormat format_for_path(const std::string& path);
+
+struct InputRow {
+    std::size_t line = 0; // where the row starts, 1-based
+    SignUp sign_up;
+    std::string error; // non-empty: the row is unusable, and why
+};
+
+class SignUpReader {
+  public:
+    // Rows start from defaults (the command line's flags). For CSV the
+    // header is read here: a usage Error if it is unusable.
+    SignUpReader(std::istream& in, InputFormat format, SignUp defaults);
+
+    // The next non-blank row; false at the end of the input.
+    bool next(InputRow& row);
+
+    // Longest row accepted (bytes).
+    static constexpr std::size_t max_row_bytes = 64 * 1024;
+
+  private:
+    bool read_line(std::string& line, bool& too_long);
+    void parse_json(const std::string& text, InputRow& row) const;
+    void parse_csv(const std::string& text, InputRow& row) const;
+
+    std::istream& in_;
+    InputFormat format_;
+    SignUp defaults_;
+    std::vector<std::string> columns_; // CSV header, lower-cased
+    std::size_t line_ = 0;
+};
+
+} // namespace mana

@@ -1,0 +1,77 @@
+// `register --from`: many sign-ups, hashed on every core while the
+// registrations commit one by one. A bad row is reported and the rest go on.
+#pragma once
+
+#include "util/error.hpp"
+#include "auth/registration.hpp"
+#include "auth/sign_up_reader.hpp"
+#include "sync/sign_up_singletons.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+struct BatchOptions {
+    IfExists if_exists = IfExists::error;
+    bool bootstrap = true; // write the singletons after each user
+    unsigned jobs = 1;     // hashing threads
+};
+
+struct RowFailure {
+    std::size_t line;
+    ItemFailure failure; // the item is the row's email
+};
+
+// A registration committed whose singletons were not all written.
+struct HalfDone {
+    std::size_t line;
+    std::string email;
+    std::string user_id;
+};
+
+// Where a batch stopped on a failure that every row after it would share
+// (a lost connection), and why.
+struct BatchStop {
+    std::size_t line;
+    std::string error;
+};
+
+struct BatchSummary {
+    long long created = 0;
+    long long updated = 0;
+    long long skipped = 0;
+    long long failed = 0;
+    long long singletons_written = 0;
+    long long singletons_present = 0;
+    long long singletons_not_written = 0;
+    std::optional<std::string> sync_error; // the first sync failure
+    bool interrupted = false; // stopped by SIGINT/SIGTERM
+    std::optional<BatchStop> stopped; // the lines after it were not read
+    std::vector<HalfDone> half_done;
+    long long rows() const { return created + updated + skipped + failed; }
+};
+
+// A row that updated a user (--if-exists update): what it changed.
+struct RowUpdate {
+    std::size_t line;
+    std::string email;
+    std::vector<FieldChange> changes;
+};
+
+struct BatchCallbacks {
+    std::function<void(const RowFailure&)> on_failure;
+    std::function<void(const RowUpdate&)> on_update;
+    std::function<void(const BatchSummary&)> on_progress; // after every row
+};
+
+// sync_conninfo: where the singletons go (opened once; when it cannot be
+// reached every registration still stands and the singletons are counted
+// as not written).
+BatchSummary register_batch(Database& auth, const std::optional<std::string>& sync_conninfo,
+                            SignUpReader& reader, const BatchOptions& options,
+                            const BatchCallbacks& callbacks);
+
+} // namespace mana

@@ -1,0 +1,258 @@
+#include "jobs/converge.hpp"
+
+#include "auth/directory.hpp"
+#include "util/interrupt.hpp"
+#include "pg/locks.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <spdlog/spdlog.h>
+#include <tuple>
+
+namespace mana {
+namespace {
+
+// A line of COPY's text format, written to a stream_to as it is. libpqxx 6.4
+// has no public raw writer, and its per-field escaper is the one hook: the
+// ids come from COPY TO in the same format, and unescaping then escaping them
+// again was half of this process's CPU while loading them.
+struct CopyLine {
+    std::string text;
+};
+
+} // namespace
+} // namespace mana
+
+template <>
+inline std::string
+pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLine* line) const {
+    return line->text;
+}
+
+namespace mana {
+
+std::string weighted_rows(const SingletonKind& kind, const std::string& rows) {
+    return std::string("SELECT s.") + kind.id_column +
+           " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
+           rows + " WHERE " + kind.rows_sql;
+}
+
+std::vector<std::string> first_column(const pqxx::result& rows) {
+    std::vector<std::string> values;
+    values.reserve(rows.size());
+    for (const auto& row : rows)
+        values.push_back(row[0].as<std::string>());
+    return values;
+}
+
+std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id) {
+    const auto writer = writers.find(id);
+    return writer == writers.end() ? "" : writer->second;
+}
+
+bool WriteGate::open(long long would_write, long long looked_at,
+                     const std::function<bool()>& stopping) {
+    if (!bound_) return true;
+    std::unique_lock<std::mutex> lock(mutex_);
+    would_write_ += would_write;
+    looked_at_ += looked_at;
+    if (++arrived_ == kinds_) {
+        const auto bound = bound_->limit(looked_at_);
+        if (would_write_ > bound) refusal_ = Refusal{would_write_, bound, looked_at_};
+        all_arrived_.notify_all();
+    }
+    // A kind that fails or is stopped never arrives: the run stops then.
+    while (arrived_ < kinds_) {
+        if (stopping()) return false;
+        all_arrived_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    return !refusal_;
+}
+
+std::optional<Refusal> WriteGate::refusal() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return refusal_;
+}
+
+long long Pacer::batch_size(long long asked) const {
+    return rate_ ? std::min(asked, *rate_) : asked;
+}
+
+bool Pacer::admit(long long rows, const std::function<bool()>& stopping) {
+    if (!rate_) return !stopping();
+    std::chrono::steady_clock::time_point due;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!start_) start_ = std::chrono::steady_clock::now();
+        admitted_ += rows;
+        // Written by `due`, the rows so far average the rate at most.
+        due = *start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(static_cast<double>(admitted_) /
+                                                          static_cast<double>(*rate_)));
+    }
+    return sleep_until_unless(due, stopping);
+}
+
+bool KindPass::may_write() {
+    return control_.gate.open(found_missing_, tally.counts.scanned,
+                              [this] { return stopping(); });
+}
+
+bool KindPass::stopping() const {
+    return stop_requested() || control_.cancelled;
+}
+
+void KindPass::step_done(const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("{}: {} in {:.2f} s", kind.phase, what,
+                  std::chrono::duration<double>(now - step_start_).count());
+    step_start_ = now;
+}
+
+std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
+    // COPY takes no parameters: the query reads the moments from settings
+    // of the transaction.
+    for (const auto& [setting, value] : {std::pair{"mana.since", &window.since},
+                                         {"mana.until", &window.until},
+                                         {"mana.settled", &window.settled}}) {
+        if (!value->empty())
+            auth_tx.exec_params("SELECT set_config($1, $2, true)", std::string(setting), *value);
+    }
+    return kind.ids_sql(window);
+}
+
+bool KindPass::is_pending(std::string& line) const {
+    if (window.settled.empty()) return false;
+    // The line ends in a tab and t or f (SingletonKind::ids_sql).
+    const bool young = line.back() == 't';
+    line.resize(line.size() - 2);
+    return young;
+}
+
+void KindPass::load_ids() {
+    sync.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        tx.exec(std::string("DROP TABLE IF EXISTS ") + kind.ids_table + ", " + kind.audit_table +
+                ", " + kind.missing_table + ", " + kind.writable_table + ", " + kind.write_table);
+        tx.exec(std::string("CREATE TEMP TABLE ") + kind.ids_table + " (n bigint, id text)");
+    });
+    auto& counts = tally.counts;
+    auth.run([&](pqxx::connection& a) {
+        pqxx::read_transaction read{a};
+        sync.run([&](pqxx::connection& s) {
+            pqxx::work write{s};
+            pqxx::stream_from in{read, "(" + ids_query(read) + ")"};
+            pqxx::stream_to out{write, kind.ids_table, std::vector<std::string>{"n", "id"}};
+            // Read raw, numbered and counted here: parsing tuples, and a
+            // serial column's nextval per row, cost a third of the load.
+            // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
+            std::string line;
+            std::string id;
+            long long n = 0;
+            while (in.get_raw_line(line)) {
+                if (!line.empty() && line.back() == '\n') line.pop_back();
+                const bool young = is_pending(line);
+                if (options.shards > 1) {
+                    id = line;
+                    copy_line_to_value(id);
+                    if (lock_bucket(id) % options.shards != options.shard) continue;
+                }
+                if (young) {
+                    ++counts.pending;
+                    continue;
+                }
+                out << std::make_tuple(CopyLine{std::to_string(++n) + '\t' + line});
+            }
+            in.complete();
+            out.complete();
+            counts.scanned = n;
+            // The plans need the row count and that the ids are distinct: a
+            // sample of 3,000 rows tells that in a tenth of the default's time.
+            write.exec("SET LOCAL default_statistics_target = 10");
+            write.exec(std::string("ANALYZE ") + kind.ids_table);
+            write.commit();
+        });
+    });
+    progress("loading", counts.scanned, counts.scanned);
+}
+
+bool KindPass::for_each_batch(const char* step, const char* table, const char* columns,
+                              long long total, const std::function<void(const pqxx::result&)>& f) {
+    return batches(step, table, columns, total, options.batch_size, f);
+}
+
+bool KindPass::for_each_write_batch(const char* table, const char* columns, long long total,
+                                    const std::function<void(const pqxx::result&)>& f) {
+    const auto stop = [this] { return stopping(); };
+    return batches("writing", table, columns, total,
+                   control_.pacer.batch_size(options.batch_size), [&](const pqxx::result& rows) {
+                       if (!control_.standbys.wait_until_caught_up(
+                               sync, stop, [this](const StandbyLag& lag) { wait_for(lag); }))
+                           return;
+                       lag_logged_.reset();
+                       if (control_.pacer.admit(static_cast<long long>(rows.size()), stop))
+                           f(rows);
+                   });
+}
+
+void KindPass::wait_for(const StandbyLag& lag) {
+    const auto now = std::chrono::steady_clock::now();
+    progress("waiting for a standby", tally.counts.written, found_missing_);
+    if (lag_logged_ && now - *lag_logged_ < std::chrono::seconds(10)) return;
+    lag_logged_ = now;
+    spdlog::info("{}: the standby {} is {:.1f} s behind, more than --max-lag {} s: waiting before "
+                 "the next batch",
+                 kind.phase, lag.standby, lag.seconds, *options.max_lag_seconds);
+}
+
+bool KindPass::batches(const char* step, const char* table, const char* columns, long long total,
+                       long long size, const std::function<void(const pqxx::result&)>& f) {
+    long long done = 0;
+    for (long long first = 1; first <= total && !stopping(); first += size) {
+        const auto rows = sync.run([&](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            return tx.exec_params(std::string("SELECT ") + columns + " FROM " + table +
+                                      " WHERE n BETWEEN $1 AND $2 ORDER BY n",
+                                  first, first + size - 1);
+        });
+        f(rows);
+        done += static_cast<long long>(rows.size());
+        progress(step, done, total);
+    }
+    return done == total;
+}
+
+std::map<std::string, std::string> KindPass::writers(const std::vector<std::string>& ids) {
+    return kind.needs_writer ? writers_of(auth, ids) : std::map<std::string, std::string>{};
+}
+
+bool KindPass::note_missing(const std::string& id,
+                            const std::map<std::string, std::string>& writers) {
+    if (kind.needs_writer && !writers.count(id)) {
+        ++tally.orphans;
+        add_sample(tally.orphan_sample, id, options.sample_size);
+        return false;
+    }
+    ++found_missing_;
+    add_sample(tally.counts.missing_sample, id, options.sample_size);
+    unaged_.push_back(id);
+    return true;
+}
+
+void KindPass::age_missing(Database& auth_db) {
+    if (unaged_.empty()) return;
+    const auto age = auth_db.run([&](pqxx::connection& c) -> std::optional<long long> {
+        pqxx::read_transaction tx{c};
+        const auto oldest = tx.exec_params1(
+            std::string("SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM ") +
+                kind.items_table + " WHERE id = ANY($1::text[])",
+            pg_text_array(unaged_))[0];
+        if (oldest.is_null()) return std::nullopt; // deleted since it was found
+        return oldest.as<long long>();
+    });
+    unaged_.clear();
+    auto& oldest = tally.counts.oldest_missing_seconds;
+    if (age && (!oldest || *age > *oldest)) oldest = age;
+}
+
+} // namespace mana

@@ -1,0 +1,187 @@
+// One kind converged by one of reconcile's two strategies: set-based (one
+// aggregate, then COPY in batches under the kind's bucket locks) for a role
+// that bypasses row-level security, item by item (each scoped and locked as
+// bootstrap does) for one bound by it. What both share is here.
+#pragma once
+
+#include "util/error.hpp"
+#include "jobs/reconcile_types.hpp"
+#include "sync/singleton_kind.hpp"
+#include "pg/standby_lag.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+// What a strategy found and did.
+struct Tally {
+    KindCounts counts;
+    long long orphans = 0; // needed a writer and had none
+    std::vector<std::string> orphan_sample;
+    std::vector<ItemFailure> failures;
+};
+
+// step ("loading", "checking", "writing"), done, total.
+using KindProgress = std::function<void(const char*, long long, long long)>;
+
+template <class T>
+void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
+    if (sample.size() < limit) sample.push_back(item);
+}
+
+// The kind's rows among `rows` (sync_changes s, or a subset named s) as
+// (id, w): w is what the row adds to its item's copies, 1 an insert, -1 a
+// delete, 0 an edit. The sum of w over an item is NULL when it has no row at
+// all (missing), above 1 when written more than once.
+std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "sync_changes s");
+
+// The first column of rows (a batch's ids).
+std::vector<std::string> first_column(const pqxx::result& rows);
+
+// The writer of id in writers, or "" when it has none.
+std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);
+
+// --max-writes, decided before the run's first write: each kind says how
+// many singletons it would write and how many items it looked at, and
+// waits for the others; past the bound, no kind writes.
+class WriteGate {
+  public:
+    WriteGate(std::optional<WriteBound> bound, std::size_t kinds)
+        : bound_(std::move(bound)), kinds_(kinds) {}
+
+    // Whether the kind may write: at once without a bound, else once every
+    // kind has said; false when the run stops first.
+    bool open(long long would_write, long long looked_at, const std::function<bool()>& stopping);
+    std::optional<Refusal> refusal() const;
+
+  private:
+    const std::optional<WriteBound> bound_;
+    const std::size_t kinds_;
+    mutable std::mutex mutex_;
+    std::condition_variable all_arrived_;
+    std::size_t arrived_ = 0;
+    long long would_write_ = 0;
+    long long looked_at_ = 0;
+    std::optional<Refusal> refusal_;
+};
+
+// --max-rate: the writes of every kind of the run average no more than
+// rate rows a second, counted from the first write.
+class Pacer {
+  public:
+    explicit Pacer(std::optional<long long> rows_per_second) : rate_(rows_per_second) {}
+
+    // The rows of one batch: at most a second's worth, so that the pace is
+    // even rather than a burst and a long wait.
+    long long batch_size(long long asked) const;
+    // Waits until `rows` more may be written without the run's average
+    // going above the rate; false when the run stops first (a signal cuts
+    // the wait short).
+    bool admit(long long rows, const std::function<bool()>& stopping);
+
+  private:
+    const std::optional<long long> rate_;
+    std::mutex mutex_;
+    std::optional<std::chrono::steady_clock::time_point> start_;
+    long long admitted_ = 0;
+};
+
+// What the kinds of one run share: whether one failed, the write bound,
+// the pace and the standbys' lag.
+struct RunControl {
+    RunControl(const ReconcileOptions& o, std::size_t kinds)
+        : gate(o.max_writes, kinds), pacer(o.max_rate), standbys(o.max_lag_seconds) {}
+    std::atomic<bool> cancelled{false};
+    WriteGate gate;
+    Pacer pacer;
+    StandbyWatch standbys;
+};
+
+// One kind on its own pair of connections.
+class KindPass {
+  public:
+    KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
+             const ReconcileOptions& run_options, Window run_window, KindProgress report,
+             RunControl& control)
+        : kind(of), auth(auth_db), sync(sync_db), options(run_options),
+          window(std::move(run_window)), progress(std::move(report)), control_(control) {}
+
+    const SingletonKind& kind;
+    Database& auth;
+    Database& sync;
+    const ReconcileOptions& options;
+    const Window window;
+    const KindProgress progress;
+    Tally tally;
+
+    // A signal, or the other kind failed.
+    bool stopping() const;
+    // Where the time goes, for --log-level debug.
+    void step_done(const char* what);
+
+    // The query of the window's ids that must have the singleton (with
+    // whether each is pending, when there is a settle window), in an auth
+    // transaction that it prepares for it.
+    std::string ids_query(pqxx::transaction_base& auth_tx) const;
+    // Whether a line of the ids query's COPY names a pending item; strips
+    // the line of that flag.
+    bool is_pending(std::string& line) const;
+    // Whether the ids are those new since a moment, not all of them.
+    bool only_new() const { return !window.since.empty(); }
+    // The ids of the window's shard that are not pending, streamed from the
+    // auth database into the sync session's kind.ids_table; counts them as
+    // scanned, and the pending ones as such.
+    void load_ids();
+    // f(rows) for the rows of table in the order of its column n, with the
+    // columns asked, batch_size at a time, until stopped, reported as step;
+    // whether it went through all of them.
+    bool for_each_batch(const char* step, const char* table, const char* columns, long long total,
+                        const std::function<void(const pqxx::result&)>& f);
+    // The same for writing: batches at the pace of --max-rate, each
+    // admitted before f writes it, once no standby lags more than --max-lag.
+    bool for_each_write_batch(const char* table, const char* columns, long long total,
+                              const std::function<void(const pqxx::result&)>& f);
+    // The writer of each id that has one; none asked when the kind needs none.
+    std::map<std::string, std::string> writers(const std::vector<std::string>& ids);
+    // Judged missing: counts it, and says whether to write it (an orphan is
+    // counted as such instead).
+    bool note_missing(const std::string& id, const std::map<std::string, std::string>& writers);
+    // Ages the items note_missing counted since the last call, on an auth
+    // connection that is not streaming: the oldest's age becomes the
+    // kind's oldest_missing_seconds if it is older.
+    void age_missing(Database& auth_db);
+    // How many note_missing counted as missing so far.
+    long long found_missing() const { return found_missing_; }
+    // Once every item is judged, before the first write: whether the run
+    // may write what was found missing (--max-writes).
+    bool may_write();
+
+  private:
+    long long found_missing_ = 0;
+    std::vector<std::string> unaged_; // counted missing, age not yet known
+    RunControl& control_;
+    std::optional<std::chrono::steady_clock::time_point> lag_logged_;
+    // Says that the run waits for a standby: in progress, and in the log
+    // when it begins to wait and every 10 s while it does.
+    void wait_for(const StandbyLag& lag);
+    bool batches(const char* step, const char* table, const char* columns, long long total,
+                 long long size, const std::function<void(const pqxx::result&)>& f);
+    std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
+};
+
+// Each converges pass.kind after load_ids(), filling pass.tally.
+void converge_set_based(KindPass& pass);
+void converge_item_by_item(KindPass& pass);
+// Only looks (--check, --dry-run), at a read-only sync database, without
+// load_ids(): no temporary table can be made there.
+void check_read_only(KindPass& pass);
+
+} // namespace mana

@@ -1,0 +1,150 @@
+#include "jobs/metrics.hpp"
+
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <vector>
+
+namespace mana {
+namespace {
+
+constexpr const char* last_success_series = "mana_auth_reconcile_last_success_timestamp_seconds";
+
+// One gauge family of a run's file: every series carries the run's scope,
+// so that the files of an --all and a --since run can sit side by side in
+// one textfile directory (a family must have the same labels in every file).
+class Families {
+  public:
+    explicit Families(const std::string& scope) : scope_(scope) {}
+
+    void gauge(const std::string& name, const std::string& help) {
+        name_ = "mana_auth_reconcile_" + name;
+        out_ += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name_, help, name_);
+    }
+    template <class Value>
+    void sample(const Value& value, const std::string& labels = "") {
+        out_ += fmt::format("{}{{scope=\"{}\"{}}} {}\n", name_, scope_, labels, value);
+    }
+    std::string text() const { return out_; }
+
+  private:
+    std::string scope_;
+    std::string name_;
+    std::string out_;
+};
+
+} // namespace
+
+std::string reconcile_metrics(const RunMetrics& run) {
+    Families f(run.scope);
+    f.gauge("last_run_timestamp_seconds", "When the last reconcile finished (Unix time).");
+    f.sample(run.finished_at);
+    f.gauge("duration_seconds", "How long the last reconcile took.");
+    f.sample(fmt::format("{:.3f}", run.seconds));
+    f.gauge("success",
+            "1 if the last reconcile converged (or checked) without failures; 0 if it failed, was "
+            "refused or was interrupted.");
+    f.sample(run.success ? 1 : 0);
+    if (run.last_success) {
+        f.gauge("last_success_timestamp_seconds",
+                "When a reconcile last succeeded (Unix time): alert when it grows old.");
+        f.sample(*run.last_success);
+    }
+    if (!run.result) return f.text();
+    const auto& r = *run.result;
+    f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than "
+                     "--min-age, left to a later run; missing, duplicate: absent when not known; "
+                     "duplicate: written more than once, reported only).");
+    for (const auto& [kind, counts] : by_kind(r)) {
+        std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned},
+                                                              {"pending", counts.pending}};
+        if (counts.missing) states.emplace_back("missing", *counts.missing);
+        states.emplace_back("written", counts.written);
+        states.emplace_back("failed", counts.failed);
+        if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
+        for (const auto& [state, value] : states)
+            f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind, state));
+    }
+    const auto kinds = by_kind(r);
+    if (std::any_of(kinds.begin(), kinds.end(),
+                    [](const NamedCounts& k) { return k.counts.oldest_missing_seconds; })) {
+        f.gauge("oldest_missing_seconds",
+                "Age of the oldest user or Space the last reconcile found without its singleton "
+                "(after --min-age); absent for a kind with nothing missing.");
+        for (const auto& [kind, counts] : kinds) {
+            if (counts.oldest_missing_seconds)
+                f.sample(*counts.oldest_missing_seconds, fmt::format(",kind=\"{}\"", kind));
+        }
+    }
+    f.gauge("orphan_spaces", "Spaces without a live member: reported, never written.");
+    f.sample(r.orphans);
+    return f.text();
+}
+
+std::optional<std::time_t> last_success_in(const std::string& metrics_text) {
+    // The series with its labels, or without (a file from before they had any).
+    const auto name = std::string("\n") + last_success_series;
+    auto at = ("\n" + metrics_text).find(name);
+    if (at == std::string::npos) return std::nullopt;
+    at += name.size() - 1;
+    if (at < metrics_text.size() && metrics_text[at] == '{') at = metrics_text.find('}', at) + 1;
+    try {
+        return static_cast<std::time_t>(std::stoll(metrics_text.substr(at)));
+    } catch (const std::exception&) {
+        return std::nullopt; // not a number: as if never recorded
+    }
+}
+
+namespace {
+
+std::string temporary_of(const std::string& path) {
+    return path + ".tmp." + std::to_string(getpid());
+}
+
+std::string system_reason() {
+    return std::strerror(errno);
+}
+
+} // namespace
+
+void check_file_writable(const std::string& path) {
+    const auto temporary = temporary_of(path);
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) throw failure("cannot create " + temporary + ": " + system_reason());
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    struct stat target {};
+    if (::stat(path.c_str(), &target) == 0 && S_ISDIR(target.st_mode))
+        throw failure(path + " is a directory");
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+    const auto temporary = temporary_of(path);
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw failure("cannot create " + temporary + ": " + system_reason());
+    bool written = true;
+    for (std::size_t done = 0; written && done < content.size();) {
+        const auto n = ::write(fd, content.data() + done, content.size() - done);
+        written = n > 0 || (n < 0 && errno == EINTR);
+        if (n > 0) done += static_cast<std::size_t>(n);
+    }
+    const auto reason = system_reason();
+    if (::close(fd) != 0 || !written) {
+        ::unlink(temporary.c_str());
+        throw failure("cannot write " + temporary + ": " + (written ? system_reason() : reason));
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const auto why = system_reason();
+        ::unlink(temporary.c_str());
+        throw failure("cannot rename " + temporary + " to " + path + ": " + why);
+    }
+}
+
+} // namespace mana

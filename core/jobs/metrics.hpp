@@ -1,0 +1,36 @@
+// Prometheus text format for node_exporter's textfile collector.
+#pragma once
+
+#include "jobs/reconcile_types.hpp"
+
+#include <ctime>
+#include <optional>
+#include <string>
+
+namespace mana {
+
+// What one reconcile run leaves for monitoring, good or not.
+struct RunMetrics {
+    std::string scope = "all";             // "since" for --since: the label of every series
+    std::optional<ReconcileResult> result; // none: it failed before it counted
+    bool success = false;
+    double seconds = 0;
+    std::time_t finished_at = 0;
+    std::optional<std::time_t> last_success; // this run's time, or an earlier good run's
+};
+
+std::string reconcile_metrics(const RunMetrics& run);
+
+// The last good run's time recorded in an earlier metrics file's text.
+std::optional<std::time_t> last_success_in(const std::string& metrics_text);
+
+// Whether write_file_atomically could write path, found out by creating
+// (and removing) its temporary file: throws an Error with the system's
+// reason if not.
+void check_file_writable(const std::string& path);
+
+// Writes a temporary file beside path and renames it over path, so a reader
+// never sees half a file.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+} // namespace mana

@@ -1,0 +1,265 @@
+#include "jobs/reconcile.hpp"
+
+#include "jobs/converge.hpp"
+#include "util/error.hpp"
+#include "util/interrupt.hpp"
+#include "pg/locks.hpp"
+#include "pg/pooler.hpp"
+#include "pg/privileges.hpp"
+#include "pg/standby_lag.hpp"
+#include "util/text.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace mana {
+namespace {
+
+// Limits a role or database may set that a reconcile's own work outgrows:
+// its aggregate and COPY run for seconds at a million ids, it waits for the
+// run lock (--wait) and for per-item writers to leave its buckets, and a
+// transaction of one database waits while it reads the other.
+constexpr const char* lifted_limits[] = {"statement_timeout", "lock_timeout",
+                                         "idle_in_transaction_session_timeout"};
+
+// The sessions' settings: memory for the aggregates and the writer sorts,
+// at least enough to count a million ids and their rows in one hash
+// (256 MB of hash memory at the default hash_mem_multiplier; past it, the
+// server spills), and more when the role, the database or PGOPTIONS set
+// more (3M ids need about 480 MB to stay in memory); should this process
+// die, the server notices within a second even in a long query, and frees
+// the session's locks; and no limit above. Not through a pooler: there the
+// settings would outlive this run in a server session that other clients
+// get next (and the role's limits hold).
+void configure_session(Database& db) {
+    if (db.through_pooler()) {
+        spdlog::debug("{}: session settings left as they are (reached through a pooler)",
+                      db.label());
+        return;
+    }
+    db.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        std::string settings =
+            "SELECT set_config('work_mem', '128MB', false) WHERE "
+            "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('128MB'); "
+            "SET client_connection_check_interval = '1s'";
+        for (const char* limit : lifted_limits) {
+            settings += std::string("; SET ") + limit + " = 0";
+            if (!spdlog::should_log(spdlog::level::debug)) continue;
+            const auto row = tx.exec_params1(
+                "SELECT setting, unit FROM pg_settings WHERE name = $1", std::string(limit));
+            if (row[0].as<std::string>() == "0") continue;
+            spdlog::debug("{}: {} is {} {} for this role or database; off for this session, whose "
+                          "statements, lock waits and transactions may run longer",
+                          db.label(), limit, row[0].c_str(), row[1].c_str());
+        }
+        tx.exec(settings);
+        if (spdlog::should_log(spdlog::level::debug))
+            spdlog::debug("{}: work_mem {}", db.label(), tx.exec1("SHOW work_mem")[0].c_str());
+    });
+}
+
+// How a run converges each kind, and whether the kind's ids go into a
+// temporary table of the sync session first.
+struct Strategy {
+    void (*converge)(KindPass&);
+    bool loads_ids;
+};
+
+// Each kind in its own thread; the first error stops the other kind at its
+// next batch and is rethrown once both are done.
+void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
+                  RunControl& control) {
+    std::vector<std::exception_ptr> errors(passes.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < passes.size(); ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                if (strategy.loads_ids) {
+                    passes[i]->load_ids();
+                    passes[i]->step_done("loaded the ids");
+                }
+                if (!passes[i]->stopping()) strategy.converge(*passes[i]);
+            } catch (...) {
+                errors[i] = std::current_exception();
+                control.cancelled = true;
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    for (const auto& error : errors) {
+        if (error) std::rethrow_exception(error);
+    }
+}
+
+// Among the users created in the window, when given.
+long long count_soft_deleted_users(Database& auth, const Window& window) {
+    const auto bound = [](const std::string& moment) {
+        return moment.empty() ? std::nullopt : std::optional<std::string>(moment);
+    };
+    return auth.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        return tx
+            .exec_params1("SELECT count(*) FROM auth.users WHERE deleted_at IS NOT NULL AND "
+                          "($1::timestamptz IS NULL OR created_at >= $1::timestamptz) AND "
+                          "($2::timestamptz IS NULL OR created_at < $2::timestamptz)",
+                          bound(window.since), bound(window.until))[0]
+            .as<long long>();
+    });
+}
+
+std::optional<double> seconds_ago(const std::optional<Moment>& moment) {
+    if (!moment || moment->timestamp) return std::nullopt;
+    return static_cast<double>(moment->seconds_ago);
+}
+
+std::optional<std::string> timestamp(const std::optional<Moment>& moment) {
+    return moment ? moment->timestamp : std::nullopt;
+}
+
+// The run's window on the auth database's clock, which stamped created_at,
+// as ISO-8601 UTC to the microsecond. A --since still to come, or an
+// --until not after --since, is a usage error.
+Window resolve_window(Database& auth, const ReconcileOptions& o) {
+    const auto iso_utc = [](const char* moment) {
+        return std::string("to_char(") + moment +
+               " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ";
+    };
+    const auto row = auth.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        return tx.exec_params1(
+            "SELECT " + iso_utc("s") + iso_utc("u") + iso_utc("settled") +
+                "s > now(), u <= s, to_char(now() AT TIME ZONE 'UTC', "
+                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT coalesce($1::timestamptz, now() - "
+                "make_interval(secs => $2)) AS s, coalesce($3::timestamptz, now() - "
+                "make_interval(secs => $4)) AS u, now() - make_interval(secs => $5) AS settled) m",
+            timestamp(o.since), seconds_ago(o.since), timestamp(o.until), seconds_ago(o.until),
+            o.min_age_seconds > 0 ? std::optional<double>(static_cast<double>(o.min_age_seconds))
+                                  : std::nullopt);
+    });
+    const auto clock = " (the auth database's clock reads " + row[5].as<std::string>() + ")";
+    if (row[3].as<bool>(false))
+        throw usage_error("--since " + printable(*o.since->timestamp) + " is in the future" +
+                          clock);
+    if (row[4].as<bool>(false)) {
+        throw usage_error("--until " + row[1].as<std::string>() + " is not after --since " +
+                          row[0].as<std::string>() + ": the window is empty" + clock);
+    }
+    return {row[0].as<std::string>(""), row[1].as<std::string>(""), row[2].as<std::string>("")};
+}
+
+// The whole run: its checks and lock, then both kinds at once, Spaces on a
+// second pair of connections (each kind's work is mostly the server's).
+class Run {
+  public:
+    Run(Database& auth, Database& sync, const ReconcileOptions& options,
+        const ReconcileProgress& progress)
+        : auth_(auth), sync_(sync), o_(options), progress_(progress) {}
+
+    ReconcileResult run() {
+        const auto started = std::chrono::steady_clock::now();
+        ReconcileResult result;
+        const auto window = resolve_window(auth_, o_);
+        if (!window.since.empty()) result.since = window.since;
+        if (!window.until.empty()) result.until = window.until;
+        const auto strategy = choose_strategy(result);
+        if (result.item_by_item) {
+            spdlog::warn("the sync role is bound by row-level security: reconcile checks and "
+                         "writes item by item, much slower than with a BYPASSRLS role, and does "
+                         "not count singletons written twice");
+        }
+        configure_session(sync_);
+        std::optional<RunLock> run_lock;
+        if (o_.write) run_lock.emplace(sync_, o_.shard, o_.shards, o_.wait_for_lock);
+        result.soft_deleted_users = count_soft_deleted_users(auth_, window);
+        configure_session(auth_);
+        std::optional<Database> space_auth, space_sync;
+        if (o_.users && o_.spaces) {
+            space_auth.emplace(auth_.another()), space_sync.emplace(sync_.another());
+            configure_session(*space_auth), configure_session(*space_sync);
+        }
+        RunControl control(o_, (o_.users ? 1 : 0) + (o_.spaces ? 1 : 0));
+        KindPass users(user_context_kind, auth_, sync_, o_, window, reporter(user_context_kind),
+                       control);
+        KindPass spaces(kontext_doc_kind, space_auth ? *space_auth : auth_,
+                        space_sync ? *space_sync : sync_, o_, window, reporter(kontext_doc_kind),
+                        control);
+        std::vector<KindPass*> passes;
+        if (o_.users) passes.push_back(&users);
+        if (o_.spaces) passes.push_back(&spaces);
+        converge_all(passes, strategy, control);
+        merge(result, users.tally, spaces.tally);
+        result.refused = control.gate.refusal();
+        result.interrupted = stop_requested();
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return result;
+    }
+
+  private:
+    // Refuses by name, before anything is read, a sync database the run
+    // cannot use as asked.
+    Strategy choose_strategy(ReconcileResult& result) {
+        result.item_by_item = sync_.bound_by_rls();
+        if (o_.write) {
+            require_writable(sync_, "reconcile writes singletons (--check and --dry-run only "
+                                    "look, and run on it)");
+            if (o_.max_lag_seconds) require_standbys_visible(sync_);
+        } else if (read_only_reason(sync_)) {
+            // A look needs no temporary table there: the ids are merged
+            // with the change log in this process.
+            if (result.item_by_item) {
+                throw failure(sync_.named() +
+                              " is read-only, and its role is bound by row-level security, "
+                              "which hides other users' rows from one query: look with a "
+                              "BYPASSRLS role there, or at the primary");
+            }
+            return {check_read_only, false};
+        }
+        // The ids go into temporary tables: refuse by name before reading.
+        require_own_session(sync_,
+                            "reconcile keeps temporary tables and locks in its server session",
+                            o_.pooled_session_ok);
+        require_privilege(sync_, sync_temp);
+        if (result.item_by_item) return {converge_item_by_item, true};
+        return {converge_set_based, true};
+    }
+
+    KindProgress reporter(const SingletonKind& kind) {
+        return [this, &kind](const char* step, long long done, long long total) {
+            if (!progress_) return;
+            std::lock_guard<std::mutex> lock(progress_mutex_);
+            progress_(kind.phase, step, done, total);
+        };
+    }
+
+    void merge(ReconcileResult& result, const Tally& users, const Tally& spaces) const {
+        result.users = users.counts;
+        result.spaces = spaces.counts;
+        result.orphans = spaces.orphans;
+        result.orphan_sample = spaces.orphan_sample;
+        result.failures = users.failures;
+        for (const auto& f : spaces.failures)
+            add_sample(result.failures, f, o_.sample_size);
+    }
+
+    Database& auth_;
+    Database& sync_;
+    const ReconcileOptions& o_;
+    const ReconcileProgress& progress_;
+    std::mutex progress_mutex_;
+};
+
+} // namespace
+
+ReconcileResult reconcile(Database& auth, Database& sync, const ReconcileOptions& options,
+                          const ReconcileProgress& progress) {
+    return Run(auth, sync, options, progress).run();
+}
+
+} // namespace mana

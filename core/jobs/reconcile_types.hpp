@@ -1,0 +1,134 @@
+// The values a reconcile takes and gives: its options (and the parsers of
+// their text), its counts and its result. Apart from reconcile.hpp so that
+// the strategies (converge.hpp) share them without a cycle.
+#pragma once
+
+#include "util/error.hpp"
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mana {
+
+// A bound of --since or --until: a timestamp with its zone, or a span
+// before now (the auth database's clock).
+struct Moment {
+    std::optional<std::string> timestamp; // ISO-8601, e.g. 2026-11-25T03:00:00Z
+    long long seconds_ago = 0;            // else
+};
+
+// WHEN of the option `flag` (--since, --until): a span (a positive whole
+// number of s, m, h or d) or an ISO-8601 timestamp with its zone
+// (2026-11-25T03:00:00Z, ...+01:00). A usage error names the option and
+// what is wrong; a moment still to come is found against the auth
+// database's clock, by reconcile.
+Moment parse_moment(const std::string& flag, const std::string& when);
+
+// DURATION of the option `flag` (--min-age): a whole number, 0 included, of
+// s, m, h or d; in seconds.
+long long parse_duration(const std::string& flag, const std::string& text);
+
+// --max-writes: a count, or a percentage of the live users and Spaces the
+// run looked at.
+struct WriteBound {
+    std::string text;            // as given: "1000", "5%", "0.5%"
+    long long count = 0;         // N
+    long long basis_points = -1; // else P% in hundredths of a percent
+    // The most singletons a run that looked at `items` may write.
+    long long limit(long long items) const;
+};
+
+// N (a whole number) or P% (0 to 100, at most two decimals).
+WriteBound parse_write_bound(const std::string& text);
+
+// What --max-writes refused: the run wrote nothing.
+struct Refusal {
+    long long would_write = 0;
+    long long bound = 0;
+    long long looked_at = 0; // live users and Spaces, pending ones not counted
+};
+
+struct ReconcileOptions {
+    bool write = true;  // false: --check / --dry-run
+    bool users = true;  // userContext of every live user
+    bool spaces = true; // kontextDoc of every Space with a writer
+    int shard = 0;      // this run's shard, 0-based
+    int shards = 1;     // of this many (by lock bucket)
+    long long batch_size = 5000;
+    bool wait_for_lock = false;     // block instead of exiting 6
+    bool pooled_session_ok = false; // the sync pooler, if any, is in session mode
+    std::size_t sample_size = 20;   // ids listed of what is missing, orphaned, failed
+    // Only the users created since then, and the Spaces created or joined
+    // since then; none: every user and Space.
+    std::optional<Moment> since;
+    // With since: only what was created (or joined) before then.
+    std::optional<Moment> until;
+    // The settle window (SPEC §6): users and Spaces created less than this
+    // long ago are left to a later run, counted as pending.
+    long long min_age_seconds = 0;
+    // The blast-radius bound (SPEC §6): a writing run that would write more
+    // writes nothing.
+    std::optional<WriteBound> max_writes;
+    // The pace (SPEC §6): the run's writes average at most this many rows a
+    // second.
+    std::optional<long long> max_rate;
+    // Replicas (SPEC §6): before each batch, wait while a streaming standby
+    // of the sync database lags more than this many seconds.
+    std::optional<long long> max_lag_seconds;
+};
+
+struct KindCounts {
+    long long scanned = 0;
+    // Younger than --min-age: neither checked nor written.
+    long long pending = 0;
+    // What the run found missing (Spaces without a writer are orphans, not
+    // counted here); none when it stopped before it knew. Interrupted, the
+    // Spaces it had not yet looked at count as missing (some may prove to be
+    // orphans), so missing - written is what remains.
+    std::optional<long long> missing;
+    long long written = 0;
+    long long failed = 0;
+    std::vector<std::string> missing_sample;
+    // Staleness (SPEC §6): how long ago the oldest item found missing was
+    // created, in whole seconds of the auth database's clock; none when
+    // nothing was.
+    std::optional<long long> oldest_missing_seconds;
+    // Items whose singleton was created more than once and not deleted since
+    // (insert rows minus delete rows above 1): reported, never retracted.
+    // None when not counted (item by item, or stopped before the audit).
+    std::optional<long long> duplicates;
+    std::vector<std::string> duplicate_sample;
+};
+
+struct ReconcileResult {
+    KindCounts users;
+    KindCounts spaces;
+    long long soft_deleted_users = 0;
+    long long orphans = 0; // Spaces without a kontextDoc and without a live member
+    std::vector<std::string> orphan_sample;
+    std::vector<ItemFailure> failures; // the first sample_size
+    // --since and --until as the auth database resolved them: ISO-8601
+    // UTC, microseconds.
+    std::optional<std::string> since;
+    std::optional<std::string> until;
+    std::optional<Refusal> refused; // by --max-writes: nothing written
+    bool item_by_item = false;      // the sync role is bound by row-level security
+    bool interrupted = false;
+    double seconds = 0;
+};
+
+// The counts of each kind under its singleton's name, for reports.
+struct NamedCounts {
+    const char* singleton; // "userContext", "kontextDoc"
+    const KindCounts& counts;
+};
+std::array<NamedCounts, 2> by_kind(const ReconcileResult& result);
+
+// phase: "users" or "spaces"; step: "loading", "checking", "writing".
+using ReconcileProgress =
+    std::function<void(const char* phase, const char* step, long long done, long long total)>;
+
+} // namespace mana

@@ -1,0 +1,245 @@
+#include "ops/doctor.hpp"
+
+#include "util/conninfo.hpp"
+#include "pg/db.hpp"
+#include "util/error.hpp"
+#include "pg/pooler.hpp"
+#include "pg/privileges.hpp"
+#include "pg/schema.hpp"
+#include "pg/standby_lag.hpp"
+#include "sync/sync_log.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace mana {
+namespace {
+
+std::unique_ptr<Database> connect_check(DbRole role, const std::string& conninfo,
+                                        std::vector<Check>& checks) {
+    const std::string name = std::string(db_label(role)) + " connection";
+    try {
+        auto db = std::make_unique<Database>(role, conninfo);
+        checks.push_back(
+            {name, CheckStatus::ok, db->server_version() + " at " + mask_conninfo(conninfo)});
+        return db;
+    } catch (const Error& e) {
+        checks.push_back({name, CheckStatus::fail, e.what()});
+        return nullptr;
+    }
+}
+
+void schema_check(Database& db, std::vector<Check>& checks) {
+    const std::string name = std::string(db.label()) + " schema";
+    const auto problems = check_schema(db);
+    if (problems.empty()) {
+        checks.push_back({name, CheckStatus::ok, "every table and column the tool uses is there"});
+        return;
+    }
+    std::string detail;
+    for (const auto& p : problems)
+        detail += (detail.empty() ? "" : "; ") + p.object + " " + p.problem;
+    checks.push_back({name, CheckStatus::fail, detail});
+}
+
+void pooler_check(Database& db, std::vector<Check>& checks) {
+    const std::string name = std::string(db.label()) + " pooler";
+    if (db.through_pooler())
+        checks.push_back({name, CheckStatus::warn, pooler_consequence()});
+    else
+        checks.push_back({name, CheckStatus::ok, "none: connected to the server itself"});
+}
+
+// Reconcile and bootstrap only read the auth database: a standby serves them.
+void writable_check(Database& auth, std::vector<Check>& checks) {
+    const auto reason = read_only_reason(auth);
+    checks.push_back({"auth database writable", reason ? CheckStatus::warn : CheckStatus::ok,
+                      reason ? "read-only (" + *reason +
+                                   "): register would fail; bootstrap and reconcile only read it"
+                             : "takes writes (register needs them)"});
+}
+
+// What PostgreSQL will do with the sync role's queries of sync_changes,
+// and why: reconcile chooses its strategy from the same answer.
+void rls_check(Database& sync, std::vector<Check>& checks) {
+    const auto row = sync.run([](pqxx::connection& c) {
+        return pqxx::nontransaction{c}.exec1(
+            "SELECT c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner), "
+            "r.rolsuper, r.rolbypassrls, pg_has_role(c.relowner, 'USAGE') "
+            "FROM pg_class c, pg_roles r WHERE c.oid = 'sync_changes'::regclass "
+            "AND r.rolname = current_user");
+    });
+    const bool enabled = row[0].as<bool>(), forced = row[1].as<bool>();
+    const auto owner = row[2].as<std::string>();
+    const bool bound = sync.bound_by_rls();
+    std::string why = "the sync role is bound by row-level security: bootstrap is fine, but "
+                      "reconcile must check and write item by item, far slower; use a BYPASSRLS "
+                      "maintenance role for reconcile";
+    if (!bound) {
+        why = !enabled             ? "row-level security is off on sync_changes"
+              : row[3].as<bool>()  ? "the sync role is a superuser"
+              : row[4].as<bool>()  ? "the sync role has BYPASSRLS"
+              : row[5].as<bool>()  ? "the sync role acts as the owner of sync_changes (" + owner +
+                                        "), and row-level security is not forced"
+                                   : "row-level security does not apply to the sync role";
+        why += ": reconcile runs set-based";
+    }
+    checks.push_back(
+        {"sync role and row-level security", bound ? CheckStatus::warn : CheckStatus::ok, why});
+    if (!enabled) {
+        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+                          "disabled: every role of the sync service sees and writes every "
+                          "user's rows (the service's schema enables and forces it)"});
+    } else if (!forced) {
+        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+                          "enabled but not forced: its owner " + owner +
+                              " bypasses it (the service's schema forces it)"});
+    } else {
+        checks.push_back(
+            {"sync_changes row-level security", CheckStatus::ok, "enabled and forced"});
+    }
+}
+
+// The change log's indexes of SPEC §2.2, by their key columns (a partial
+// one where the SPEC has it; a full one serves as well).
+struct SyncIndex {
+    const char* columns;
+    bool partial; // WHERE space_id IS NOT NULL
+};
+constexpr SyncIndex sync_indexes[] = {
+    {"user_id, app_id, created_at", false},
+    {"table_name, record_id, created_at", false},
+    {"user_id, app_id, table_name, created_at", false},
+    {"user_id, space_id, app_id, created_at", true},
+};
+
+void index_check(Database& sync, std::vector<Check>& checks) {
+    const auto present = sync.run([](pqxx::connection& c) {
+        return pqxx::nontransaction{c}.exec(
+            "SELECT string_agg(a.attname, ', ' ORDER BY k.i), pg_get_expr(x.indpred, x.indrelid) "
+            "FROM pg_index x CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY "
+            "k(attnum, i) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum "
+            "WHERE x.indrelid = 'sync_changes'::regclass GROUP BY x.indexrelid, x.indpred, "
+            "x.indrelid");
+    });
+    std::string missing;
+    for (const auto& wanted : sync_indexes) {
+        const bool found = std::any_of(present.begin(), present.end(), [&](const auto& index) {
+            return index[0].template as<std::string>() == wanted.columns &&
+                   (index[1].is_null() ||
+                    (wanted.partial && index[1].template as<std::string>() ==
+                                           "(space_id IS NOT NULL)"));
+        });
+        if (!found) missing += std::string(missing.empty() ? "" : ", ") + "(" + wanted.columns + ")";
+    }
+    if (missing.empty()) {
+        checks.push_back({"sync_changes indexes", CheckStatus::ok, "the four the service has"});
+        return;
+    }
+    checks.push_back({"sync_changes indexes", CheckStatus::warn,
+                      "none on " + missing +
+                          ": per-item checks (register, bootstrap, a reconcile item by item) and "
+                          "the service's pulls then scan the change log"});
+}
+
+// The singletons' rows inserted for real, rolled back: catches missing
+// grants, row-level security, triggers, read-only standbys, columns without
+// a default and missing partitions alike.
+void sync_write_check(Database& sync, std::vector<Check>& checks) {
+    try {
+        try_singleton_rows(sync);
+        checks.push_back({"sync database write permission", CheckStatus::ok,
+                          "may INSERT the singletons' rows into sync_changes (tried, rolled "
+                          "back)"});
+    } catch (const Error& e) {
+        checks.push_back({"sync database write permission", CheckStatus::fail, e.what()});
+    }
+}
+
+// Whether reconcile --max-lag could watch the standbys: a warning when the
+// role cannot see their lag (only that option needs it).
+void standby_lag_check(Database& sync, std::vector<Check>& checks) {
+    constexpr const char* name = "standby lag (--max-lag)";
+    if (const auto role = role_blind_to_standbys(sync)) {
+        checks.push_back({name, CheckStatus::warn,
+                          "the sync role " + *role +
+                              " cannot see its standbys' lag: reconcile --max-lag would be "
+                              "refused (GRANT pg_monitor TO " + *role + ")"});
+        return;
+    }
+    checks.push_back({name, CheckStatus::ok,
+                      "visible to the sync role; " + std::to_string(streaming_standbys(sync)) +
+                          " standbys streaming from this server"});
+}
+
+// A privilege the commands need, and how doctor rates its absence.
+struct Required {
+    const Privilege& privilege;
+    CheckStatus when_missing;
+};
+
+// Beyond what the write check tries. On the auth database, what only
+// register needs is a warning (reconcile and bootstrap work with a
+// read-only role); anything else is a failure.
+const std::vector<Required> auth_privileges = {{auth_read, CheckStatus::fail},
+                                               {auth_write, CheckStatus::warn}};
+const std::vector<Required> sync_privileges = {{sync_read, CheckStatus::fail},
+                                               {sync_temp, CheckStatus::fail}};
+
+void privilege_check(Database& db, const std::vector<Required>& privileges,
+                     std::vector<Check>& checks) {
+    std::string missing;
+    auto status = CheckStatus::ok; // the worst of the missing ones
+    for (const auto& [privilege, when_missing] : privileges) {
+        if (holds(db, privilege)) continue;
+        missing += std::string(missing.empty() ? "" : "; ") + "no " + privilege.what + ": " +
+                   privilege.commands + " would fail (" + grant_for(db, privilege) + ")";
+        status = std::max(status, when_missing);
+    }
+    const auto name = std::string(db.label()) + " privileges";
+    if (missing.empty()) {
+        checks.push_back({name, CheckStatus::ok, "every privilege the commands need"});
+        return;
+    }
+    checks.push_back({name, status, missing});
+}
+
+} // namespace
+
+const char* check_status_name(CheckStatus status) {
+    switch (status) {
+    case CheckStatus::ok:
+        return "ok";
+    case CheckStatus::warn:
+        return "warn";
+    case CheckStatus::fail:
+        return "fail";
+    }
+    return "?";
+}
+
+std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::string& sync_conninfo) {
+    std::vector<Check> checks;
+    if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
+        pooler_check(*auth, checks);
+        schema_check(*auth, checks);
+        if (checks.back().status == CheckStatus::ok) {
+            privilege_check(*auth, auth_privileges, checks);
+            writable_check(*auth, checks);
+        }
+    }
+    if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
+        pooler_check(*sync, checks);
+        schema_check(*sync, checks);
+        if (checks.back().status == CheckStatus::ok) {
+            rls_check(*sync, checks);
+            index_check(*sync, checks);
+            privilege_check(*sync, sync_privileges, checks);
+            sync_write_check(*sync, checks);
+            standby_lag_check(*sync, checks);
+        }
+    }
+    return checks;
+}
+
+} // namespace mana

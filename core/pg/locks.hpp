@@ -1,0 +1,94 @@
+// Every advisory lock this tool takes, in one place: what makes each
+// singleton exactly-once among concurrent runs of this tool (SPEC §2.3),
+// and what keeps two reconciles from doing the same work.
+//
+// Every singleton has an item key and one of 128 buckets, both from a
+// stable hash of its user or Space id. A per-item writer (bootstrap,
+// register, reconcile under row-level security) holds its bucket shared and
+// its item exclusively, in its transaction, while it checks and writes:
+// per-item writers never wait for each other unless they write the same
+// item. The set-based reconcile holds whole buckets exclusively, in its
+// session, from its existence scan to its last commit, so nothing else of
+// this tool can write a singleton it has judged missing.
+//
+// Session-scoped (held across transactions, so they need one server
+// session from start to end): the run, shard and bucket locks.
+// Transaction-scoped: the item locks.
+#pragma once
+
+#include "pg/db.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mana {
+
+// Few enough that a reconcile holding all of them fits the lock table of a
+// small server (max_locks_per_transaction x max_connections).
+constexpr int lock_bucket_count = 128;
+
+// FNV-1a: stable across machines, versions and servers, so shards and lock
+// keys agree wherever the tool runs.
+std::uint32_t stable_hash(std::string_view id);
+int lock_bucket(std::string_view id);
+
+// Advisory lock namespaces (the first key of the two-key form).
+enum class LockSpace : int {
+    reconcile_run = 0x4D410001,
+    user_bucket = 0x4D410002,
+    space_bucket = 0x4D410003,
+    user_item = 0x4D410004,
+    space_item = 0x4D410005,
+    reconcile_shard = 0x4D410006,
+};
+
+// The two namespaces of one singleton kind.
+struct KindLocks {
+    LockSpace bucket;
+    LockSpace item;
+};
+constexpr KindLocks user_context_locks{LockSpace::user_bucket, LockSpace::user_item};
+constexpr KindLocks kontext_doc_locks{LockSpace::space_bucket, LockSpace::space_item};
+
+// A per-item writer's locks on id, until tx ends: its bucket shared, the
+// item exclusive. Waits at most two minutes for a reconcile that holds the
+// bucket.
+void lock_item(pqxx::transaction_base& tx, const KindLocks& kind, const std::string& id);
+
+// The run lock of a reconcile, held by the sync session until destroyed:
+// one run for everything (exclusive), or one per shard (the run lock
+// shared with other shards, the shard's own exclusive). Throws
+// Error(locked) when another run holds it, unless wait.
+class RunLock {
+  public:
+    RunLock(Database& sync, int shard, int shards, bool wait);
+    RunLock(const RunLock&) = delete;
+    RunLock& operator=(const RunLock&) = delete;
+    ~RunLock();
+
+  private:
+    Database& sync_;
+    int shard_;
+    int shards_;
+};
+
+// A kind's buckets of one shard, held exclusively by the sync session until
+// destroyed, on every exit path.
+class BucketLocks {
+  public:
+    BucketLocks(Database& sync, const KindLocks& kind, int shard, int shards);
+    BucketLocks(const BucketLocks&) = delete;
+    BucketLocks& operator=(const BucketLocks&) = delete;
+    ~BucketLocks();
+
+  private:
+    void set(pqxx::nontransaction& tx, const char* function) const;
+
+    Database& sync_;
+    LockSpace space_;
+    int shard_;
+    int shards_;
+};
+
+} // namespace mana

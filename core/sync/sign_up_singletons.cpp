@@ -1,0 +1,58 @@
+#include "sync/sign_up_singletons.hpp"
+
+#include "pg/privileges.hpp"
+#include "pg/schema.hpp"
+#include "util/error.hpp"
+
+namespace mana {
+
+RegistrationSync open_sync_for_registration(const std::string& conninfo) {
+    RegistrationSync reached;
+    try {
+        reached.db = std::make_unique<Database>(DbRole::sync, conninfo);
+    } catch (const Error& e) {
+        reached.outage = e.what();
+        return reached;
+    }
+    auto& sync = reached.db;
+    // A wrong database or role, or one that refuses the rows: stop before
+    // the first write. Reached and refusing is no outage: reconcile could
+    // not write them either.
+    require_schema(*sync);
+    require_privilege(*sync, sync_read_and_insert);
+    try {
+        try_singleton_rows(*sync);
+    } catch (const Error& e) {
+        const std::string prefix = std::string(sync->label()) + ": ";
+        std::string why = e.what();
+        if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+        throw failure(prefix + "refuses the singletons' rows (" + why +
+                      "; tried and rolled back): fix the sync database, or register with "
+                      "--no-bootstrap; nothing was written");
+    }
+    return reached;
+}
+
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
+                                         const Registration& registration) {
+    SingletonReport report;
+    // Read before anything is written: a failure of the auth database is
+    // not the sync database's, and stops a batch (a Fatal) with neither
+    // singleton written.
+    const auto space = registration.space_id.empty()
+                           ? std::nullopt
+                           : find_space_by_id(auth, registration.space_id);
+    try {
+        report.user_context = ensure_user_context(sync, registration.user_id, false);
+        if (space && space->writer) {
+            report.kontext_doc = ensure_kontext_doc(
+                sync, {space->id, *space->writer, space->member_ids, registration.space_created},
+                false);
+        }
+    } catch (const Error& e) {
+        report.error = e.what();
+    }
+    return report;
+}
+
+} // namespace mana

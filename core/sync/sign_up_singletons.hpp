@@ -1,0 +1,41 @@
+// A sign-up's singletons (SPEC §3.9): its userContext and its personal
+// Space's kontextDoc, written after its registration committed, on a sync
+// database checked before anything was written.
+#pragma once
+
+#include "auth/directory.hpp"
+#include "auth/registration.hpp"
+#include "pg/db.hpp"
+#include "sync/sync_log.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mana {
+
+// The sync database of registrations, or the outage they survive.
+struct RegistrationSync {
+    std::unique_ptr<Database> db;      // none when it could not be reached
+    std::optional<std::string> outage; // why, when it could not
+};
+
+// Checked before anything is written: an incompatible schema, a role that
+// may not insert, or a database that refuses the rows is an Error; an
+// unreachable database is an outage, which registrations survive.
+RegistrationSync open_sync_for_registration(const std::string& conninfo);
+
+// What became of the singletons of a registration.
+struct SingletonReport {
+    std::optional<Outcome> user_context; // none: not written, see error
+    std::optional<Outcome> kontext_doc;
+    std::optional<std::string> error;    // the sync database's Error
+};
+
+// The userContext and the personal Space's kontextDoc. The sync database's
+// Error is reported, not thrown: the registration stands. A lost connection
+// (Fatal) is thrown: a batch stops at this row.
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
+                                         const Registration& registration);
+
+} // namespace mana

@@ -1,0 +1,42 @@
+// What the tool does to the sync database's change log: existence checks
+// and writes, each per-item one under its locks (locks.hpp).
+#pragma once
+
+#include "pg/db.hpp"
+#include "pg/locks.hpp"
+#include "sync/singletons.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mana {
+
+enum class Outcome { written, present, would_write };
+
+// A Space as the writer of its kontextDoc sees it.
+struct SpaceWriter {
+    std::string space_id;
+    std::string writer;                  // who writes the row (user_id)
+    std::vector<std::string> member_ids; // every member, to find existing rows by index
+    // Only members can have written its rows (the Space was created moments
+    // ago): the scan for rows of former members is skipped.
+    bool only_members_wrote = false;
+};
+
+// Write the singleton unless it exists, under its item lock and with the
+// transaction scoped for row-level security. dry_run only checks.
+Outcome ensure_user_context(Database& sync, const std::string& user_id, bool dry_run);
+Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_run);
+
+// Whether the change log takes the singletons' rows: one of each kind for a
+// made-up user and Space, inserted as a write inserts them, then rolled
+// back. It finds what no catalog query does: a read-only server or
+// default, a column without a default that the tool does not fill, no
+// partition for today's rows, a constraint or trigger that refuses them.
+// Throws the server's Error.
+void try_singleton_rows(Database& sync);
+
+// Appends rows with COPY (the role must not be bound by row-level security).
+void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows);
+
+} // namespace mana
