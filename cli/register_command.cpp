@@ -351,14 +351,15 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     SignUpReader reader(in, format, sign_up_from(o));
 
     auto auth = open_auth_for_writing(ctx);
-    std::optional<std::string> sync_conninfo;
+    RegistrationSync sync;
     if (!o.no_bootstrap) {
-        sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
+        sync = open_sync_for_registration(
+            required_connection_string(DbRole::sync, ctx.global.sync_db));
     }
     install_stop_handlers();
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
     BatchLog log;
-    const auto summary = register_batch(auth, sync_conninfo, reader,
+    const auto summary = register_batch(auth, sync, reader,
                                         {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs},
                                         batch_callbacks(ctx, log, terminal));
     if (terminal) std::cerr << "\n";

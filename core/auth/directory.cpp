@@ -1,5 +1,6 @@
 #include "auth/directory.hpp"
 
+#include "pg/session.hpp"
 #include "util/text.hpp"
 
 namespace mana {

@@ -1,6 +1,7 @@
 #include "auth/registration.hpp"
 
 #include "auth/directory.hpp"
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "auth/identity.hpp"
 #include "util/ids.hpp"

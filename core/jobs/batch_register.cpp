@@ -38,14 +38,11 @@ void count(BatchSummary& summary, const std::optional<Outcome>& outcome) {
 
 class BatchRun {
   public:
-    BatchRun(Database& auth, const std::optional<std::string>& sync_conninfo,
-             const BatchOptions& options, const BatchCallbacks& callbacks)
-        : auth_(auth), options_(options), callbacks_(callbacks),
+    BatchRun(Database& auth, RegistrationSync& sync, const BatchOptions& options,
+             const BatchCallbacks& callbacks)
+        : auth_(auth), sync_(sync), options_(options), callbacks_(callbacks),
           irregular_(IrregularEmails::load(auth)) {
-        if (options.bootstrap && sync_conninfo) {
-            sync_ = open_sync_for_registration(*sync_conninfo);
-            summary_.sync_error = sync_.outage;
-        }
+        if (options.bootstrap) summary_.sync_error = sync.outage;
     }
 
     void fail(const InputRow& row, const ItemFailure& failure) {
@@ -137,19 +134,18 @@ class BatchRun {
 
   private:
     Database& auth_;
+    RegistrationSync& sync_;
     const BatchOptions& options_;
     const BatchCallbacks& callbacks_;
     IrregularEmails irregular_; // one scan for the whole batch
-    RegistrationSync sync_;
     BatchSummary summary_;
 };
 
 } // namespace
 
-BatchSummary register_batch(Database& auth, const std::optional<std::string>& sync_conninfo,
-                            SignUpReader& reader, const BatchOptions& options,
-                            const BatchCallbacks& callbacks) {
-    return BatchRun(auth, sync_conninfo, options, callbacks).run(reader);
+BatchSummary register_batch(Database& auth, RegistrationSync& sync, SignUpReader& reader,
+                            const BatchOptions& options, const BatchCallbacks& callbacks) {
+    return BatchRun(auth, sync, options, callbacks).run(reader);
 }
 
 } // namespace mana

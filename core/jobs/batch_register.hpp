@@ -67,11 +67,11 @@ struct BatchCallbacks {
     std::function<void(const BatchSummary&)> on_progress; // after every row
 };
 
-// sync_conninfo: where the singletons go (opened once; when it cannot be
-// reached every registration still stands and the singletons are counted
-// as not written).
-BatchSummary register_batch(Database& auth, const std::optional<std::string>& sync_conninfo,
-                            SignUpReader& reader, const BatchOptions& options,
-                            const BatchCallbacks& callbacks);
+// sync: where the singletons go, opened and checked by the caller before
+// anything is written (open_sync_for_registration); when it could not be
+// reached every registration still stands and the singletons are counted as
+// not written.
+BatchSummary register_batch(Database& auth, RegistrationSync& sync, SignUpReader& reader,
+                            const BatchOptions& options, const BatchCallbacks& callbacks);
 
 } // namespace mana

@@ -4,6 +4,7 @@
 // bootstrap does) for one bound by it. What both share is here.
 #pragma once
 
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "jobs/reconcile_types.hpp"
 #include "sync/singleton_kind.hpp"

@@ -6,6 +6,7 @@
 // writer writes what was judged missing.
 #include "jobs/converge.hpp"
 #include "pg/locks.hpp"
+#include "sync/sync_changes.hpp"
 #include "util/time.hpp"
 
 #include <optional>

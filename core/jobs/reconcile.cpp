@@ -1,6 +1,7 @@
 #include "jobs/reconcile.hpp"
 
 #include "jobs/converge.hpp"
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "pg/locks.hpp"

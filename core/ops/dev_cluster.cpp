@@ -1,6 +1,7 @@
 #include "ops/dev_cluster.hpp"
 
 #include "pg/db.hpp"
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "pg/schema.hpp"
 #include "util/subprocess.hpp"

@@ -1,5 +1,6 @@
 #include "ops/doctor.hpp"
 
+#include "pg/session.hpp"
 #include "util/conninfo.hpp"
 #include "pg/db.hpp"
 #include "util/error.hpp"

@@ -1,16 +1,16 @@
 // Connections to the auth and sync databases. Every database call goes
-// through Database::run or Database::transact, so that any failure reaches
-// the operator as one line naming the database, never as a raw exception.
+// through Database::run or Database::transact (defined in pg/session.hpp,
+// which code that speaks SQL includes), so that any failure reaches the
+// operator as one line naming the database, never as a raw exception.
+// This header knows nothing of libpqxx: cli/ and the library's API hold a
+// Database without it. Its implementation is pg/session.cpp.
 #pragma once
 
 #include "util/conninfo.hpp"
 #include "util/error.hpp"
 
 #include <memory>
-#include <pqxx/pqxx>
 #include <string>
-#include <type_traits>
-#include <vector>
 
 namespace mana {
 
@@ -18,39 +18,23 @@ class Database {
   public:
     // Connects, or throws an Error naming the database (password masked).
     Database(DbRole role, const std::string& conninfo);
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
 
     // A second connection to the same database.
     Database another() const { return Database(role_, conninfo_); }
 
     DbRole role() const { return role_; }
     const char* label() const { return db_label(role_); }
-    pqxx::connection& conn() { return *conn_; }
 
     // f(connection), with database errors turned into mana::Error.
     template <class F>
-    auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
-        try {
-            return f(*conn_);
-        } catch (...) {
-            rethrow_as_error();
-        }
-    }
+    auto run(F&& f);
 
     // f(transaction) in one transaction, committed when f returns.
     template <class F>
-    auto transact(F&& f) {
-        return run([&](pqxx::connection& c) {
-            pqxx::work tx{c};
-            if constexpr (std::is_void_v<decltype(f(tx))>) {
-                f(tx);
-                tx.commit();
-            } else {
-                auto result = f(tx);
-                tx.commit();
-                return result;
-            }
-        });
-    }
+    auto transact(F&& f);
 
     // Whether row-level security binds this connection's role on the sync
     // database's sync_changes, as PostgreSQL decides it.
@@ -58,6 +42,10 @@ class Database {
 
     // "PostgreSQL 15.18"
     std::string server_version();
+
+    // Who this connection is, and where: for GRANTs and refusals.
+    std::string role_name() const;
+    std::string database_name() const;
 
     // Whether a connection pooler stands between this connection and the
     // server: the backend key libpq got when it connected is then the
@@ -78,19 +66,12 @@ class Database {
     Fatal lost(const std::string& what) const;
     void require_transactions();
 
+    struct Connection; // libpqxx's, in pg/session.hpp
+
     DbRole role_;
     std::string conninfo_;
-    std::unique_ptr<pqxx::connection> conn_;
+    std::unique_ptr<Connection> conn_;
     bool through_pooler_ = false;
 };
-
-// Scopes a sync transaction as the sync service does: row-level security
-// then shows and accepts the rows of user_id, and shows those of the Spaces
-// in space_ids (comma-separated). Transaction-local.
-void scope_to_user(pqxx::transaction_base& tx, const std::string& user_id,
-                   const std::string& space_ids = "");
-
-// A text[] literal for one query parameter (libpqxx 6 has no array binding).
-std::string pg_text_array(const std::vector<std::string>& items);
 
 } // namespace mana

@@ -41,19 +41,6 @@ void release(Database& sync, const char* what, F&& unlock) {
 
 } // namespace
 
-std::uint32_t stable_hash(std::string_view id) {
-    std::uint32_t hash = 2166136261u;
-    for (unsigned char c : id) {
-        hash ^= c;
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
-int lock_bucket(std::string_view id) {
-    return static_cast<int>(stable_hash(id) % lock_bucket_count);
-}
-
 void lock_item(pqxx::transaction_base& tx, const KindLocks& kind, const std::string& id) {
     static std::once_flag said;
     std::call_once(said, [] {

@@ -16,40 +16,12 @@
 // Transaction-scoped: the item locks.
 #pragma once
 
-#include "pg/db.hpp"
+#include "pg/lock_keys.hpp"
+#include "pg/session.hpp"
 
-#include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace mana {
-
-// Few enough that a reconcile holding all of them fits the lock table of a
-// small server (max_locks_per_transaction x max_connections).
-constexpr int lock_bucket_count = 128;
-
-// FNV-1a: stable across machines, versions and servers, so shards and lock
-// keys agree wherever the tool runs.
-std::uint32_t stable_hash(std::string_view id);
-int lock_bucket(std::string_view id);
-
-// Advisory lock namespaces (the first key of the two-key form).
-enum class LockSpace : int {
-    reconcile_run = 0x4D410001,
-    user_bucket = 0x4D410002,
-    space_bucket = 0x4D410003,
-    user_item = 0x4D410004,
-    space_item = 0x4D410005,
-    reconcile_shard = 0x4D410006,
-};
-
-// The two namespaces of one singleton kind.
-struct KindLocks {
-    LockSpace bucket;
-    LockSpace item;
-};
-constexpr KindLocks user_context_locks{LockSpace::user_bucket, LockSpace::user_item};
-constexpr KindLocks kontext_doc_locks{LockSpace::space_bucket, LockSpace::space_item};
 
 // A per-item writer's locks on id, until tx ends: its bucket shared, the
 // item exclusive. Waits at most two minutes for a reconcile that holds the

@@ -1,5 +1,6 @@
 #include "pg/privileges.hpp"
 
+#include "pg/session.hpp"
 #include "util/error.hpp"
 
 namespace mana {
@@ -49,13 +50,13 @@ bool holds(Database& db, const Privilege& privilege) {
 
 std::string grant_for(Database& db, const Privilege& privilege) {
     std::string grant = privilege.grant;
-    if (privilege.grant_on_database) grant += std::string(" ") + db.conn().dbname();
-    return grant + " TO " + db.conn().username();
+    if (privilege.grant_on_database) grant += std::string(" ") + db.database_name();
+    return grant + " TO " + db.role_name();
 }
 
 void require_privilege(Database& db, const Privilege& privilege) {
     if (holds(db, privilege)) return;
-    throw failure(std::string(db.label()) + ": role " + db.conn().username() + " " +
+    throw failure(std::string(db.label()) + ": role " + db.role_name() + " " +
                   privilege.refusal + ": " + grant_for(db, privilege));
 }
 

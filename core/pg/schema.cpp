@@ -1,5 +1,6 @@
 #include "pg/schema.hpp"
 
+#include "pg/session.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>

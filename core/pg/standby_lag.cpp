@@ -1,5 +1,6 @@
 #include "pg/standby_lag.hpp"
 
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 

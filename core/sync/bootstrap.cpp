@@ -1,5 +1,6 @@
 #include "sync/bootstrap.hpp"
 
+#include "pg/session.hpp"
 #include "util/error.hpp"
 #include "auth/identity.hpp"
 #include "util/text.hpp"

@@ -23,7 +23,7 @@ SpaceRecord resolve_space(Database& auth, const std::optional<std::string>& id,
 
 struct SpaceOutcome {
     std::string space_id;
-    std::string writer;             // empty for an orphan
+    std::string writer;             // who writes it (an orphan is an Error before)
     std::optional<Outcome> outcome; // none: see failed
     std::optional<ItemFailure> failed;
 };

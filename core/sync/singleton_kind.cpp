@@ -1,5 +1,7 @@
 #include "sync/singleton_kind.hpp"
 
+#include "pg/session.hpp"
+
 namespace mana {
 namespace {
 

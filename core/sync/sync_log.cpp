@@ -1,31 +1,13 @@
 #include "sync/sync_log.hpp"
 
+#include "pg/locks.hpp"
+#include "pg/session.hpp"
+#include "sync/sync_changes.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
-#include <tuple>
-
 namespace mana {
 namespace {
-
-constexpr const char* insert_row_sql =
-    "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, data, field_meta, "
-    "client_id, schema_version, actor, origin, space_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::jsonb, $11, $12)";
-
-const std::vector<std::string> copy_columns = {
-    "app_id",     "table_name", "record_id",      "user_id", "op",     "data",
-    "field_meta", "client_id",  "schema_version", "actor",   "origin", "space_id"};
-
-const char* nullable(const std::optional<std::string>& value) {
-    return value ? value->c_str() : nullptr;
-}
-
-void insert_row(pqxx::work& tx, const SyncRow& row) {
-    tx.exec_params(insert_row_sql, row.app_id, row.table_name, row.record_id, row.user_id, row.op,
-                   row.data, row.field_meta, row.client_id, row.schema_version, row.actor,
-                   row.origin, nullable(row.space_id));
-}
 
 bool any_row(pqxx::work& tx, const std::string& sql, const std::string& a) {
     return !tx.exec_params(sql + " LIMIT 1", a).empty();
@@ -100,16 +82,6 @@ void try_singleton_rows(Database& sync) {
         insert_row(tx, kontext_doc_row(probe, probe, now));
         tx.abort();
     });
-}
-
-void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows) {
-    pqxx::stream_to stream{tx, "sync_changes", copy_columns};
-    for (const auto& row : rows) {
-        stream << std::make_tuple(row.app_id, row.table_name, row.record_id, row.user_id, row.op,
-                                  row.data, row.field_meta, row.client_id, row.schema_version,
-                                  row.actor, row.origin, nullable(row.space_id));
-    }
-    stream.complete();
 }
 
 } // namespace mana

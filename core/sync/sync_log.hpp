@@ -3,7 +3,6 @@
 #pragma once
 
 #include "pg/db.hpp"
-#include "pg/locks.hpp"
 #include "sync/singletons.hpp"
 
 #include <string>
@@ -35,8 +34,5 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
 // partition for today's rows, a constraint or trigger that refuses them.
 // Throws the server's Error.
 void try_singleton_rows(Database& sync);
-
-// Appends rows with COPY (the role must not be bound by row-level security).
-void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows);
 
 } // namespace mana

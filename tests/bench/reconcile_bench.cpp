@@ -15,7 +15,7 @@
 // except a fraction F. The default run ends with --since: 1,000 sign-ups of
 // the last minutes, without their singletons.
 #include "bench_support.hpp"
-#include "pg/db.hpp"
+#include "pg/session.hpp"
 #include "pg/schema.hpp"
 #include "sync/singletons.hpp"
 #include "sync/sync_log.hpp"
@@ -160,9 +160,11 @@ void remove_written(Database& sync) {
     settle(sync, "sync_changes");
 }
 
-long long count_rows(pqxx::connection& c, const std::string& query) {
-    pqxx::nontransaction tx{c};
-    return tx.exec(query)[0][0].as<long long>();
+long long count_rows(Database& db, const std::string& query) {
+    return db.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        return tx.exec(query)[0][0].as<long long>();
+    });
 }
 
 // Streams both id lists out of the auth database, as reconcile must.
@@ -327,7 +329,7 @@ std::vector<std::string> with(std::vector<std::string> command,
 }
 
 long long bootstrap_rows(Database& sync) {
-    return count_rows(sync.conn(),
+    return count_rows(sync,
                       "SELECT count(*) FROM sync_changes WHERE client_id = 'system:bootstrap'");
 }
 
@@ -467,19 +469,20 @@ bool backfill(Database& auth, const std::string& sync_url, Settings s,
     {
         Database sync(DbRole::sync, sync_url);
         generate(auth, sync, s, 1);
-        auto& c = sync.conn();
+        pqxx::connection c{sync_url};
         copy_conninfo = fmt::format("host={} port={} user={} dbname={}_copy", c.hostname(),
                                     c.port(), c.username(), c.dbname());
     } // no session may be open on a template
     const std::string sync_name = pqxx::connection(sync_url).dbname();
-    auto& admin = auth.conn();
-    const auto copy_name = admin.quote_name(sync_name + "_copy");
     const auto exec = [&](const std::string& sql) {
-        pqxx::nontransaction tx{admin};
-        tx.exec(sql);
+        auth.run([&](pqxx::connection& c) { pqxx::nontransaction{c}.exec(sql); });
     };
+    const auto quoted = [&](const std::string& name) {
+        return auth.run([&](pqxx::connection& c) { return c.quote_name(name); });
+    };
+    const auto copy_name = quoted(sync_name + "_copy");
     exec("DROP DATABASE IF EXISTS " + copy_name);
-    exec("CREATE DATABASE " + copy_name + " TEMPLATE " + admin.quote_name(sync_name));
+    exec("CREATE DATABASE " + copy_name + " TEMPLATE " + quoted(sync_name));
     double copy = 0;
     {
         Database target(DbRole::sync, copy_conninfo);
@@ -537,11 +540,11 @@ int main(int argc, char** argv) try {
         std::thread::hardware_concurrency());
 
     auto start = std::chrono::steady_clock::now();
-    if (!s.reuse || count_rows(auth.conn(), "SELECT count(*) FROM auth.users") != s.users) {
+    if (!s.reuse || count_rows(auth, "SELECT count(*) FROM auth.users") != s.users) {
         generate(auth, sync, s, modulus);
     }
     remove_written(sync);
-    const auto total_rows = count_rows(sync.conn(), "SELECT count(*) FROM sync_changes");
+    const auto total_rows = count_rows(sync, "SELECT count(*) FROM sync_changes");
     std::cout << fmt::format("  generated {} rows of sync_changes in {:.1f} s\n", total_rows,
                              seconds_since(start));
     const long long missing = 2 * (s.users / modulus);

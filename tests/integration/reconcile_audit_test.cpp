@@ -13,14 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json reconcile(TempDatabases& db, std::vector<std::string> args, int expected, bool plain = false) {
-    args.insert(args.begin(), {"reconcile", "--all", "--json"});
-    const auto result = cli(args, db.env(plain));
-    INFO(result.err);
-    CHECK(result.exit_code == expected);
-    return json_out(result);
-}
-
 std::set<std::string> ids(const json& sample) {
     return sample.get<std::set<std::string>>();
 }
@@ -70,11 +62,11 @@ TEST_CASE("reconcile counts singletons written more than once in every mode and 
     seed_doubles(db);
     const auto rows = sync_count(db, "true");
 
-    const auto check = reconcile(db, {"--check"}, 10);
+    const auto check = reconcile_json(db, {"--check"}, 10);
     check_doubles(check);
     CHECK(check["users"]["missing"] == 1);
     CHECK(check["spaces"]["missing"] == 1);
-    const auto dry = reconcile(db, {"--dry-run", "--list", "1"}, 10);
+    const auto dry = reconcile_json(db, {"--dry-run", "--list", "1"}, 10);
     CHECK(dry["users"]["duplicates"] == 2);
     CHECK(dry["users"]["duplicateSample"].size() == 1);
     CHECK(sync_count(db, "true") == rows);
@@ -87,7 +79,7 @@ TEST_CASE("reconcile counts singletons written more than once in every mode and 
                                          "retracted): 2 (s1, s2)\n"));
 
     // Writing converges what is missing, and only that: no double retracted.
-    const auto write = reconcile(db, {}, 0);
+    const auto write = reconcile_json(db, {}, 0);
     check_doubles(write);
     CHECK(write["users"]["written"] == 1);
     CHECK(write["spaces"]["written"] == 1);
@@ -96,14 +88,14 @@ TEST_CASE("reconcile counts singletons written more than once in every mode and 
     CHECK(sync_count(db, "client_id = 'system:bootstrap' AND space_id = 's5'") == 1);
 
     // Doubles change no exit code: converged is 0, with the doubles reported.
-    const auto converged = reconcile(db, {"--check"}, 0);
+    const auto converged = reconcile_json(db, {"--check"}, 0);
     CHECK(converged["ok"] == true);
     check_doubles(converged);
 
     // Shards count each double once between them.
     long long users = 0, spaces = 0;
     for (const char* shard : {"--shard=1/2", "--shard=2/2"}) {
-        const auto part = reconcile(db, {"--check", shard}, 0);
+        const auto part = reconcile_json(db, {"--check", shard}, 0);
         users += part["users"]["duplicates"].get<long long>();
         spaces += part["spaces"]["duplicates"].get<long long>();
     }
@@ -117,7 +109,7 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
     const auto clean = cli({"reconcile", "--all"}, db.env());
     CHECK(clean.exit_code == 0);
     CHECK_THAT(clean.out, !Catch::Contains("more than once"));
-    CHECK(reconcile(db, {"--check"}, 0)["users"]["duplicates"] == 0);
+    CHECK(reconcile_json(db, {"--check"}, 0)["users"]["duplicates"] == 0);
 
     add_sync_row(db, "userContext", "singleton", "u2", "", "web");
     const auto path = temp_path("audit.prom");
@@ -156,9 +148,9 @@ TEST_CASE("ids with backslashes and tabs are read from the auth database exactly
     add_member(db, "s\\odd", odd, "owner");
     if (sharded) {
         for (const char* shard : {"--shard=1/3", "--shard=2/3", "--shard=3/3"})
-            reconcile(db, {shard}, 0);
+            reconcile_json(db, {shard}, 0);
     } else {
-        reconcile(db, {}, 0);
+        reconcile_json(db, {}, 0);
     }
     CHECK(sync_count(db, "table_name = 'userContext' AND user_id = E'u\\\\7\\tx'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = E's\\\\odd' AND "

@@ -15,14 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-json reconcile(TempDatabases& db, std::vector<std::string> args, int expected) {
-    args.insert(args.begin(), {"reconcile", "--all", "--json"});
-    const auto result = cli(args, db.env());
-    INFO(result.err);
-    CHECK(result.exit_code == expected);
-    return json_out(result);
-}
-
 void make_old(TempDatabases& db, const std::string& table, const std::string& where) {
     pqxx::work tx{db.auth()};
     tx.exec("UPDATE auth." + table + " SET created_at = now() - interval '2 days' WHERE " + where);
@@ -90,7 +82,7 @@ long long change_log_scans(TempDatabases& db) {
 // other rows in their Spaces; new: u3001..u3000+n owning s3001..
 void seed_converged_and_new(TempDatabases& db, long long n) {
     add_users_with_spaces(db, 3000);
-    reconcile(db, {}, 0);
+    reconcile_json(db, {}, 0);
     for (const char* table : {"users", "organizations", "members"})
         make_old(db, table, "true");
     sync_query(db, "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, space_id, "
@@ -105,7 +97,7 @@ TEST_CASE("reconcile --since writes exactly what is new and leaves older drift t
     TempDatabases db;
     seed_old_and_new(db);
 
-    const auto check = reconcile(db, {"--since", "90m", "--check"}, 10);
+    const auto check = reconcile_json(db, {"--since", "90m", "--check"}, 10);
     CHECK(check["since"].is_string());
     CHECK(check["users"]["scanned"] == 3); // u5, u6, u7
     CHECK(check["users"]["missing"] == 2);
@@ -113,21 +105,21 @@ TEST_CASE("reconcile --since writes exactly what is new and leaves older drift t
     CHECK(check["spaces"]["missing"] == 3);
     CHECK(check["spaces"]["duplicates"] == 0);
 
-    const auto doc = reconcile(db, {"--since", "90m"}, 0);
+    const auto doc = reconcile_json(db, {"--since", "90m"}, 0);
     CHECK(doc["users"]["written"] == 2);
     CHECK(doc["spaces"]["written"] == 3);
     CHECK(written_ids(db, "user_id", "userContext") == std::set<std::string>{"u5", "u6"});
     CHECK(written_ids(db, "space_id", "kontextDoc") ==
           std::set<std::string>{"s5", "s6", "s-orphan"});
     CHECK(sync_count(db, "space_id = 's-orphan' AND user_id = 'u1'") == 1); // its writer now
-    reconcile(db, {"--since", "90m", "--check"}, 0);
+    reconcile_json(db, {"--since", "90m", "--check"}, 0);
 
     // The older drift is still there, for the full run.
-    const auto full = reconcile(db, {"--check"}, 10);
+    const auto full = reconcile_json(db, {"--check"}, 10);
     CHECK(full["since"].is_null());
     CHECK(full["users"]["missing"] == 4);
     CHECK(full["spaces"]["missing"] == 3); // s1, s2, s4
-    reconcile(db, {}, 0);
+    reconcile_json(db, {}, 0);
     check_exactly_once(db);
 
     // A timestamp with its zone works as a span does; text names the moment.
@@ -147,12 +139,12 @@ TEST_CASE("reconcile --since takes a new singleton deleted as often as written a
     add_sync_row(db, "kontextDoc", "d1", "u1", "s1", "kontext");
     add_sync_row(db, "kontextDoc", "d1", "u1", "s1", "kontext", "delete");
 
-    const auto check = reconcile(db, {"--since", "1h", "--check"}, 10);
+    const auto check = reconcile_json(db, {"--since", "1h", "--check"}, 10);
     CHECK(check["users"]["missing"] == 1);
     CHECK(check["spaces"]["missing"] == 1);
     CHECK(check["users"]["duplicates"] == 0);
     CHECK(check["spaces"]["duplicates"] == 0);
-    reconcile(db, {"--since", "1h"}, 0);
+    reconcile_json(db, {"--since", "1h"}, 0);
     CHECK(written_ids(db, "user_id", "userContext") == std::set<std::string>{"u2"});
     CHECK(written_ids(db, "space_id", "kontextDoc") == std::set<std::string>{"s2"});
 }
@@ -186,7 +178,7 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     add_sync_row(db, "userContext", "singleton", "u1", "", "web");
     add_sync_row(db, "userContext", "singleton", "u1", "", "web"); // old: the full run's
     const auto path = temp_path("since.prom");
-    const auto doc = reconcile(db, {"--since", "90m", "--metrics-file", path}, 0);
+    const auto doc = reconcile_json(db, {"--since", "90m", "--metrics-file", path}, 0);
     CHECK(doc["users"]["duplicates"] == 1);
     CHECK(doc["users"]["duplicateSample"] == json::array({"u7"}));
     CHECK(doc["spaces"]["duplicates"] == 2);
@@ -196,7 +188,7 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     CHECK_THAT(text,
                Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"userContext\","
                                "state=\"duplicate\"} 1\n"));
-    CHECK(reconcile(db, {"--check"}, 10)["users"]["duplicates"] == 2);
+    CHECK(reconcile_json(db, {"--check"}, 10)["users"]["duplicates"] == 2);
 }
 
 TEST_CASE("reconcile --since beside a full run and bootstraps writes each singleton once") {
@@ -232,7 +224,7 @@ TEST_CASE("reconcile --since finds the rows of new Spaces by index, never readin
     sync_query(db, "VACUUM ANALYZE sync_changes");
     const auto before = change_log_heap_reads(db);
 
-    const auto check = reconcile(db, {"--since", "1h", "--check", "--spaces-only"}, 10);
+    const auto check = reconcile_json(db, {"--since", "1h", "--check", "--spaces-only"}, 10);
     CHECK(check["spaces"]["scanned"] == 100);
     CHECK(check["spaces"]["missing"] == 98); // all but s3001 and s3003
     CHECK(check["spaces"]["duplicateSample"] == json::array({"s3003"}));
@@ -254,7 +246,7 @@ TEST_CASE("reconcile --since with many new Spaces reads the change log once") {
     sync_query(db, "VACUUM ANALYZE sync_changes");
     const auto before = change_log_scans(db);
 
-    const auto check = reconcile(db, {"--since", "3d", "--check", "--spaces-only"}, 10);
+    const auto check = reconcile_json(db, {"--since", "3d", "--check", "--spaces-only"}, 10);
     CHECK(check["spaces"]["scanned"] == 3010);
     CHECK(check["spaces"]["missing"] == 10);
     CHECK(change_log_scans(db) - before == 1);

@@ -18,15 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-json reconcile(TempDatabases& db, std::vector<std::string> args = {}, int expected = 0,
-               bool plain = false) {
-    args.insert(args.begin(), {"reconcile", "--all", "--json"});
-    const auto result = cli(args, db.env(plain));
-    INFO(result.err);
-    CHECK(result.exit_code == expected);
-    return json_out(result);
-}
-
 // A mixed drift: some singletons there (bootstrap or web clients), some not,
 // a soft-deleted user, an orphan Space.
 void seed_drift(TempDatabases& db) {
@@ -53,7 +44,7 @@ void seed_drift(TempDatabases& db) {
 TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") {
     TempDatabases db;
     seed_drift(db);
-    const auto doc = reconcile(db);
+    const auto doc = reconcile_json(db);
     CHECK(doc["ok"] == true);
     CHECK(doc["users"]["scanned"] == 40);
     CHECK(doc["users"]["missing"] == 30);
@@ -74,7 +65,7 @@ TEST_CASE("reconcile converges a mixed drift to exactly one row per singleton") 
               "table_name = 'kontextDoc' AND client_id = 'system:bootstrap' AND user_id <> 'u' || "
               "substr(space_id, 2)") == 0);
 
-    const auto again = reconcile(db);
+    const auto again = reconcile_json(db);
     CHECK(again["users"]["missing"] == 0);
     CHECK(again["spaces"]["missing"] == 0);
     CHECK(again["users"]["written"] == 0);
@@ -85,11 +76,11 @@ TEST_CASE("check and dry run write nothing and exit 10 on drift and 0 when conve
     TempDatabases db;
     seed_drift(db);
     const auto before = sync_count(db, "true");
-    const auto check = reconcile(db, {"--check"}, 10);
+    const auto check = reconcile_json(db, {"--check"}, 10);
     CHECK(check["mode"] == "check");
     CHECK(check["users"]["missing"] == 30);
     CHECK(check["spaces"]["missing"] == 29);
-    const auto dry = reconcile(db, {"--dry-run", "--list", "5"}, 10);
+    const auto dry = reconcile_json(db, {"--dry-run", "--list", "5"}, 10);
     CHECK(dry["users"]["missingSample"].size() == 5);
     CHECK(sync_count(db, "true") == before);
 
@@ -98,19 +89,19 @@ TEST_CASE("check and dry run write nothing and exit 10 on drift and 0 when conve
     CHECK_THAT(text.out, Catch::Contains("missing userContext: u11, "));
     CHECK_THAT(text.out, Catch::Contains("orphan Spaces (no live member, not written): 2"));
 
-    reconcile(db);
-    reconcile(db, {"--check"}, 0);
-    reconcile(db, {"--dry-run"}, 0);
+    reconcile_json(db);
+    reconcile_json(db, {"--check"}, 0);
+    reconcile_json(db, {"--dry-run"}, 0);
 }
 
 TEST_CASE("users-only and spaces-only converge one kind") {
     TempDatabases db;
     seed_drift(db);
-    const auto users = reconcile(db, {"--users-only"});
+    const auto users = reconcile_json(db, {"--users-only"});
     CHECK(users["users"]["written"] == 30);
     CHECK(users["spaces"]["scanned"] == 0);
     CHECK(sync_count(db, "table_name = 'kontextDoc'") == 11);
-    const auto spaces = reconcile(db, {"--spaces-only"});
+    const auto spaces = reconcile_json(db, {"--spaces-only"});
     CHECK(spaces["spaces"]["written"] == 29);
     check_exactly_once(db);
 }
@@ -134,7 +125,7 @@ TEST_CASE("reconcile finds the writers of missing Spaces by index, never reading
     add_users_with_spaces(db, 3000);
     auth_query(db, "ANALYZE auth.users, auth.organizations, auth.members");
     const auto before = member_scans(db);
-    const auto run = reconcile(db, {"--batch-size", "500"});
+    const auto run = reconcile_json(db, {"--batch-size", "500"});
     CHECK(run["spaces"]["written"] == 3000);
     // The tool's server session reports its scans when it ends.
     CHECK(eventually([&] { return member_scans(db).second > before.second; }));
@@ -154,7 +145,7 @@ TEST_CASE("reconcile writes the missing rows batch after batch in the order of t
     auth_query(db, "INSERT INTO auth.members (id, organization_id, user_id, role) SELECT 'mz' || "
                    "g, 'z' || lpad(g::text, 2, '0'), 'u' || (61 - g), 'owner' FROM "
                    "generate_series(1, 60) g");
-    const auto run = reconcile(db, {"--batch-size", "7"});
+    const auto run = reconcile_json(db, {"--batch-size", "7"});
     CHECK(run["users"]["written"] == 60);
     CHECK(run["spaces"]["written"] == 120);
     for (const char* table : {"userContext", "kontextDoc"}) {
@@ -176,15 +167,15 @@ TEST_CASE("reconcile writes the missing rows batch after batch in the order of t
 TEST_CASE("a role bound by row-level security converges item by item") {
     TempDatabases db;
     seed_drift(db);
-    const auto check = reconcile(db, {"--check"}, 10, true);
+    const auto check = reconcile_json(db, {"--check"}, 10, true);
     CHECK(check["itemByItem"] == true);
     CHECK(check["users"]["missing"] == 30);
     CHECK(check["spaces"]["missing"] == 29);
-    const auto doc = reconcile(db, {}, 0, true);
+    const auto doc = reconcile_json(db, {}, 0, true);
     CHECK(doc["users"]["written"] == 30);
     CHECK(doc["spaces"]["written"] == 29);
     check_exactly_once(db);
-    CHECK(reconcile(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
+    CHECK(reconcile_json(db, {"--check"}, 0, true)["spaces"]["missing"] == 0);
 }
 
 // Item by item, every item is checked before the first write (so that
@@ -239,11 +230,11 @@ TEST_CASE("shards are disjoint and together complete") {
     long long written = 0;
     for (int k = 1; k <= 3; ++k) {
         const auto shard = "--shard=" + std::to_string(k) + "/3";
-        const auto dry = reconcile(db, {shard, "--dry-run", "--list", "1000"}, 10);
+        const auto dry = reconcile_json(db, {shard, "--dry-run", "--list", "1000"}, 10);
         for (const auto& id : dry["users"]["missingSample"]) {
             CHECK(seen.insert(id.get<std::string>()).second); // no id in two shards
         }
-        const auto doc = reconcile(db, {shard});
+        const auto doc = reconcile_json(db, {shard});
         CHECK(doc["users"]["written"] == dry["users"]["missing"]);
         written +=
             doc["users"]["written"].get<long long>() + doc["spaces"]["written"].get<long long>();
@@ -252,7 +243,7 @@ TEST_CASE("shards are disjoint and together complete") {
     CHECK(seen.size() == 300);
     CHECK(written == 600);
     check_exactly_once(db);
-    reconcile(db, {"--check"}, 0);
+    reconcile_json(db, {"--check"}, 0);
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--shard", "4/3"}, db.env()), 2,
                          "--shard must be K/N");
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--shard", "1/999"}, db.env()), 2,
@@ -369,7 +360,7 @@ TEST_CASE(
                   20000 - sync_count(db, std::string("table_name = '") + table + "'"));
         }
         check_no_doubles(db);
-        reconcile(db);
+        reconcile_json(db);
         check_exactly_once(db);
         CHECK(sync_count(db, "true") == 40000);
     }
@@ -577,17 +568,17 @@ TEST_CASE("reconcile never reads, writes or drops a table of another schema name
                       .as<long long>() == 1);
         }
     };
-    reconcile(db, {"--check"}, 10);
+    reconcile_json(db, {"--check"}, 10);
     all_kept();
-    reconcile(db, {"--dry-run", "--since", "1000d"}, 10);
+    reconcile_json(db, {"--dry-run", "--since", "1000d"}, 10);
     all_kept();
-    reconcile(db, {"--users-only"}, 0, true); // item by item
+    reconcile_json(db, {"--users-only"}, 0, true); // item by item
     all_kept();
-    const auto doc = reconcile(db);
+    const auto doc = reconcile_json(db);
     CHECK(doc["spaces"]["written"] == 29);
     all_kept();
     check_exactly_once(db);
-    reconcile(db, {"--check"}, 0);
+    reconcile_json(db, {"--check"}, 0);
     all_kept();
 }
 
@@ -595,9 +586,9 @@ TEST_CASE("a look at a sync database read-only by default counts as one that is 
           "bound by row-level security there is refused by name") {
     TempDatabases db;
     seed_drift(db);
-    auto set_based = reconcile(db, {"--dry-run", "--list", "100"}, 10);
+    auto set_based = reconcile_json(db, {"--dry-run", "--list", "100"}, 10);
     sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on");
-    auto merged = reconcile(db, {"--dry-run", "--list", "100"}, 10);
+    auto merged = reconcile_json(db, {"--dry-run", "--list", "100"}, 10);
     // The samples come in each strategy's order.
     const auto sort = [](json& ids) {
         auto sorted = ids.get<std::vector<std::string>>();

@@ -17,15 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-json reconcile(TempDatabases& db, std::vector<std::string> args, int expected,
-               bool plain_sync_role = false) {
-    args.insert(args.begin(), {"reconcile", "--all", "--json"});
-    const auto result = cli(args, db.env(plain_sync_role));
-    INFO(result.err);
-    CHECK(result.exit_code == expected);
-    return json_out(result);
-}
-
 // Moves the users u<first>..u<last>, their Spaces s<first>.. and their
 // memberships back in time.
 void age(TempDatabases& db, int first, int last, const std::string& interval) {
@@ -73,7 +64,7 @@ TEST_CASE("reconcile --min-age leaves a sign-up of a moment ago to the service's
                    "'system:bootstrap')");
 
     const auto path = temp_path("min-age.prom");
-    const auto run = reconcile(db, {"--since", "3d", "--min-age", "1m", "--metrics-file", path}, 0);
+    const auto run = reconcile_json(db, {"--since", "3d", "--min-age", "1m", "--metrics-file", path}, 0);
     CHECK(run["users"]["scanned"] == 3);
     CHECK(run["users"]["pending"] == 3);
     CHECK(run["users"]["written"] == 3);
@@ -91,21 +82,21 @@ TEST_CASE("reconcile --min-age leaves a sign-up of a moment ago to the service's
     CHECK(bootstrapped(db, "space_id", "kontextDoc") == std::set<std::string>{"s1", "s2", "s3"});
 
     // Only pending items lack their singletons: no drift for --check.
-    const auto check = reconcile(db, {"--check", "--min-age", "1m"}, 0);
+    const auto check = reconcile_json(db, {"--check", "--min-age", "1m"}, 0);
     CHECK(check["users"]["scanned"] == 3);
     CHECK(check["users"]["missing"] == 0);
     CHECK(check["spaces"]["pending"] == 3);
     const auto text = cli({"reconcile", "--all", "--check", "--min-age", "1m"}, db.env());
     CHECK_THAT(text.out, Catch::Contains("pending (younger than --min-age 1m, left to a later "
                                          "run): 3 users, 3 Spaces"));
-    const auto without = reconcile(db, {"--check"}, 10);
+    const auto without = reconcile_json(db, {"--check"}, 10);
     CHECK(without["users"]["missing"] == 2);
     CHECK(without["users"]["pending"] == 0);
     CHECK(without["spaces"]["missing"] == 3);
 
     // A minute later, the next run writes the rest, u4's once.
     age(db, 4, 6, "2 minutes");
-    reconcile(db, {"--min-age", "1m"}, 0);
+    reconcile_json(db, {"--min-age", "1m"}, 0);
     check_exactly_once(db);
 }
 
@@ -113,7 +104,7 @@ TEST_CASE("reconcile --min-age counts the same pending items item by item, on a 
           "database, and per shard") {
     TempDatabases db;
     seed_old_and_young(db);
-    const auto item_by_item = reconcile(db, {"--check", "--min-age", "1m"}, 10, true);
+    const auto item_by_item = reconcile_json(db, {"--check", "--min-age", "1m"}, 10, true);
     CHECK(item_by_item["itemByItem"] == true);
     CHECK(item_by_item["users"]["scanned"] == 3);
     CHECK(item_by_item["users"]["missing"] == 3);
@@ -123,7 +114,7 @@ TEST_CASE("reconcile --min-age counts the same pending items item by item, on a 
     sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on");
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"--check", "--min-age", "1m"}, {"--check", "--min-age", "1m", "--since", "3d"}}) {
-        const auto read_only = reconcile(db, args, 10);
+        const auto read_only = reconcile_json(db, args, 10);
         CHECK(read_only["users"]["scanned"] == 3);
         CHECK(read_only["users"]["missing"] == 3);
         CHECK(read_only["users"]["pending"] == 3);
@@ -132,7 +123,7 @@ TEST_CASE("reconcile --min-age counts the same pending items item by item, on a 
     }
     long long pending = 0, scanned = 0;
     for (const char* shard : {"1/2", "2/2"}) {
-        const auto part = reconcile(db, {"--dry-run", "--min-age", "1m", "--shard", shard}, 10);
+        const auto part = reconcile_json(db, {"--dry-run", "--min-age", "1m", "--shard", shard}, 10);
         pending += part["users"]["pending"].get<long long>();
         scanned += part["users"]["scanned"].get<long long>();
     }
@@ -140,7 +131,7 @@ TEST_CASE("reconcile --min-age counts the same pending items item by item, on a 
     CHECK(scanned == 3);
     sync_query(db, "ALTER DATABASE " + db.sync_name() + " RESET default_transaction_read_only");
 
-    const auto written = reconcile(db, {"--min-age", "1m"}, 0, true);
+    const auto written = reconcile_json(db, {"--min-age", "1m"}, 0, true);
     CHECK(written["users"]["written"] == 3);
     CHECK(written["spaces"]["written"] == 3);
     CHECK(bootstrapped(db, "user_id", "userContext") == std::set<std::string>{"u1", "u2", "u3"});
@@ -158,14 +149,14 @@ TEST_CASE("reconcile --since A --until B writes exactly the users and Spaces of 
                    "id = 's-joined'");
     add_member(db, "s-joined", "u3", "owner", 120);
 
-    const auto run = reconcile(db, {"--since", "150m", "--until", "1h"}, 0);
+    const auto run = reconcile_json(db, {"--since", "150m", "--until", "1h"}, 0);
     CHECK(run["since"].is_string());
     CHECK(run["until"].is_string());
     CHECK(run["users"]["scanned"] == 1);
     CHECK(bootstrapped(db, "user_id", "userContext") == std::set<std::string>{"u2"});
     CHECK(bootstrapped(db, "space_id", "kontextDoc") == std::set<std::string>{"s2", "s-joined"});
-    reconcile(db, {"--since", "150m", "--until", "1h", "--check"}, 0);
-    reconcile(db, {"--check"}, 10);
+    reconcile_json(db, {"--since", "150m", "--until", "1h", "--check"}, 0);
+    reconcile_json(db, {"--check"}, 10);
 
     const auto text =
         cli({"reconcile", "--all", "--check", "--since", "150m", "--until", "1h"}, db.env());
@@ -204,7 +195,7 @@ void seed_half_written(TempDatabases& db) {
 void check_refused(TempDatabases& db, std::vector<std::string> args, long long would_write,
                    long long bound, bool plain_sync_role = false) {
     const auto before = sync_count(db, "true");
-    const auto refused = reconcile(db, std::move(args), 7, plain_sync_role);
+    const auto refused = reconcile_json(db, std::move(args), 7, plain_sync_role);
     CHECK(refused["ok"] == false);
     CHECK(refused["refused"] == "max-writes");
     CHECK(refused["maxWrites"]["wouldWrite"] == would_write);
@@ -234,7 +225,7 @@ TEST_CASE("reconcile --max-writes N refuses one over the bound with nothing writ
                          "A deliberate backfill runs without --max-writes");
     CHECK(sync_count(db, "true") == 10);
 
-    const auto written = reconcile(db, {"--max-writes", "10"}, 0);
+    const auto written = reconcile_json(db, {"--max-writes", "10"}, 0);
     CHECK(written["refused"].is_null());
     CHECK(written["users"]["written"] == 5);
     CHECK(written["spaces"]["written"] == 5);
@@ -251,7 +242,7 @@ TEST_CASE("reconcile --max-writes P% is a share of the users and Spaces looked a
     check_refused(db, {"--max-writes", "49.99%"}, 10, 9); // 9 of 20
     check_refused(db, {"--max-writes", "45%"}, 10, 9, true);
     check_refused(db, {"--max-writes", "9"}, 10, 9, true);
-    const auto item_by_item = reconcile(db, {"--max-writes", "50%"}, 0, true);
+    const auto item_by_item = reconcile_json(db, {"--max-writes", "50%"}, 0, true);
     CHECK(item_by_item["itemByItem"] == true);
     CHECK(item_by_item["users"]["missing"] == 5);
     CHECK(item_by_item["users"]["written"] == 5);
@@ -259,7 +250,7 @@ TEST_CASE("reconcile --max-writes P% is a share of the users and Spaces looked a
     check_exactly_once(db);
 
     sync_query(db, "DELETE FROM sync_changes WHERE client_id = 'system:bootstrap'");
-    const auto set_based = reconcile(db, {"--max-writes", "50%"}, 0);
+    const auto set_based = reconcile_json(db, {"--max-writes", "50%"}, 0);
     CHECK(set_based["users"]["written"] == 5);
     check_exactly_once(db);
 }
@@ -269,7 +260,7 @@ TEST_CASE("reconcile --max-writes bounds each shard's run by its own share") {
     seed_half_written(db);
     for (const char* shard : {"1/2", "2/2"}) {
         INFO(shard);
-        const auto look = reconcile(db, {"--dry-run", "--shard", shard}, 10);
+        const auto look = reconcile_json(db, {"--dry-run", "--shard", shard}, 10);
         const auto would_write =
             look["users"]["missing"].get<long long>() + look["spaces"]["missing"].get<long long>();
         const auto looked_at =
@@ -284,7 +275,7 @@ TEST_CASE("reconcile --max-writes bounds each shard's run by its own share") {
                              std::to_string(basis_points % 100 / 10) +
                              std::to_string(basis_points % 10) + "%";
         const auto written =
-            reconcile(db, {"--shard", shard, "--max-writes", percent}, 0, shard[0] == '2');
+            reconcile_json(db, {"--shard", shard, "--max-writes", percent}, 0, shard[0] == '2');
         CHECK(written["users"]["written"].get<long long>() +
                   written["spaces"]["written"].get<long long>() ==
               would_write);
@@ -305,26 +296,26 @@ TEST_CASE("reconcile reports the age of the oldest item it found missing, in eve
                age.get<long long>() < expected + 60;
     };
     const auto path = temp_path("staleness.prom");
-    const auto set_based = reconcile(db, {"--check", "--min-age", "1m", "--metrics-file", path}, 10);
+    const auto set_based = reconcile_json(db, {"--check", "--min-age", "1m", "--metrics-file", path}, 10);
     CHECK(in_range(set_based["users"]["oldestMissingSeconds"], 7200));
     CHECK(in_range(set_based["spaces"]["oldestMissingSeconds"], 7200));
     const auto metrics = read_text(path);
     CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_oldest_missing_seconds{scope=\"all\","
                                         "kind=\"userContext\"} " +
                                         set_based["users"]["oldestMissingSeconds"].dump() + "\n"));
-    CHECK(reconcile(db, {"--check", "--min-age", "1m"}, 10, true)["users"]["oldestMissingSeconds"] >=
+    CHECK(reconcile_json(db, {"--check", "--min-age", "1m"}, 10, true)["users"]["oldestMissingSeconds"] >=
           7200);
     sync_query(db, "ALTER DATABASE " + db.sync_name() + " SET default_transaction_read_only = on");
-    CHECK(in_range(reconcile(db, {"--check", "--since", "1d"}, 10)["spaces"]["oldestMissingSeconds"],
+    CHECK(in_range(reconcile_json(db, {"--check", "--since", "1d"}, 10)["spaces"]["oldestMissingSeconds"],
                    7200));
     sync_query(db, "ALTER DATABASE " + db.sync_name() + " RESET default_transaction_read_only");
 
     // u1 written by someone else: the oldest missing user is now u2.
     add_sync_row(db, "userContext", "singleton", "u1", "", "profile");
-    const auto item_by_item = reconcile(db, {"--min-age", "1m"}, 0, true);
+    const auto item_by_item = reconcile_json(db, {"--min-age", "1m"}, 0, true);
     CHECK(in_range(item_by_item["users"]["oldestMissingSeconds"], 600));
 
-    const auto converged = reconcile(db, {"--min-age", "1m", "--metrics-file", path}, 0);
+    const auto converged = reconcile_json(db, {"--min-age", "1m", "--metrics-file", path}, 0);
     CHECK(converged["users"]["oldestMissingSeconds"].is_null());
     CHECK(converged["spaces"]["oldestMissingSeconds"].is_null());
     CHECK_THAT(read_text(path), !Catch::Contains("oldest_missing_seconds"));
@@ -368,7 +359,7 @@ TEST_CASE("a paced run shows its pace, stops at once on Ctrl-C, keeps what it wr
     // Not the 20 s the pace would take: the wait ends with the signal.
     CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(15));
     CHECK(sync_count(db, "true") < 2000);
-    reconcile(db, {}, 0);
+    reconcile_json(db, {}, 0);
     check_exactly_once(db);
 }
 
@@ -384,7 +375,7 @@ TEST_CASE("reconcile --max-lag refuses by name, before it reads, a sync role tha
     CHECK_THAT(doctor.out, Catch::Contains("standby lag (--max-lag)"));
     CHECK_THAT(doctor.out, Catch::Contains(std::string("GRANT pg_monitor TO ") + plain_role));
     // A superuser sees them; with no standby there is nothing to wait for.
-    CHECK(reconcile(db, {"--max-lag", "5s"}, 0)["users"]["written"] == 3);
+    CHECK(reconcile_json(db, {"--max-lag", "5s"}, 0)["users"]["written"] == 3);
 }
 
 TEST_CASE("the options that bound, pace or hold back writes are usage errors on a run that only "

@@ -4,6 +4,15 @@
 
 namespace mana::test {
 
+nlohmann::json reconcile_json(TempDatabases& db, std::vector<std::string> args, int expected,
+                              bool plain_sync_role) {
+    args.insert(args.begin(), {"reconcile", "--all", "--json"});
+    const auto result = cli(args, db.env(plain_sync_role));
+    INFO(result.err);
+    CHECK(result.exit_code == expected);
+    return json_out(result);
+}
+
 pqxx::result sync_query(TempDatabases& db, const std::string& sql) {
     pqxx::nontransaction tx{db.sync()};
     return tx.exec(sql);

@@ -5,10 +5,18 @@
 
 #include "tempdb.hpp"
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mana::test {
+
+// `reconcile --all --json ARGS` on db (the sync role bound by row-level
+// security when plain_sync_role): checks that it exits `expected` and
+// returns its JSON document.
+nlohmann::json reconcile_json(TempDatabases& db, std::vector<std::string> args = {}, int expected = 0,
+                              bool plain_sync_role = false);
 
 pqxx::result sync_query(TempDatabases& db, const std::string& sql);
 pqxx::result auth_query(TempDatabases& db, const std::string& sql);

@@ -1,7 +1,8 @@
 #include "tempdb.hpp"
 
-#include "db.hpp"
-#include "schema.hpp"
+#include "pg/session.hpp"
+#include "pg/locks.hpp"
+#include "pg/schema.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -56,6 +57,42 @@ void create(pqxx::connection& admin_conn, const std::string& name, DbRole role) 
     }
 }
 
+// Every test's pair is cloned from a pair of template databases, built once
+// per server: a clone costs a fraction of the schemas' DDL. They are named
+// after the schemas' text, so an edited sql/ gets templates of its own.
+std::string template_name(DbRole role) {
+    const auto schemas = std::string(auth_schema_sql()) + sync_schema_sql();
+    return "mana_template_" + std::to_string(stable_hash(schemas)) +
+           (role == DbRole::auth ? "_auth" : "_sync");
+}
+
+void ensure_template(pqxx::connection& admin_conn, DbRole role) {
+    const auto name = template_name(role);
+    const auto lock = static_cast<long long>(stable_hash(name));
+    // The test processes that start together wait here for the one that
+    // builds it; the session's end releases the lock if that one dies.
+    pqxx::nontransaction{admin_conn}.exec_params("SELECT pg_advisory_lock($1)", lock);
+    // Marked a template only once built: one left half-built by a killed
+    // process is built again.
+    if (pqxx::nontransaction{admin_conn}
+            .exec_params("SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate", name)
+            .empty()) {
+        pqxx::nontransaction{admin_conn}.exec("DROP DATABASE IF EXISTS " +
+                                              admin_conn.quote_name(name));
+        create(admin_conn, name, role);
+        pqxx::nontransaction{admin_conn}.exec("ALTER DATABASE " + admin_conn.quote_name(name) +
+                                              " IS_TEMPLATE true");
+    }
+    pqxx::nontransaction{admin_conn}.exec_params("SELECT pg_advisory_unlock($1)", lock);
+}
+
+void clone(pqxx::connection& admin_conn, const std::string& name, DbRole role) {
+    ensure_template(admin_conn, role);
+    pqxx::nontransaction tx{admin_conn};
+    tx.exec("CREATE DATABASE " + tx.quote_name(name) + " TEMPLATE " +
+            tx.quote_name(template_name(role)));
+}
+
 } // namespace
 
 std::string admin_conninfo() {
@@ -68,8 +105,8 @@ TempDatabases::TempDatabases() {
     sync_name_ = base + "_sync";
     auto admin_conn = admin();
     ensure_plain_role(*admin_conn);
-    create(*admin_conn, auth_name_, DbRole::auth);
-    create(*admin_conn, sync_name_, DbRole::sync);
+    clone(*admin_conn, auth_name_, DbRole::auth);
+    clone(*admin_conn, sync_name_, DbRole::sync);
     auth_ = std::make_unique<pqxx::connection>(auth_url());
     sync_ = std::make_unique<pqxx::connection>(sync_url());
 }

@@ -1,4 +1,4 @@
-#include "pg/db.hpp"
+#include "pg/session.hpp"
 
 #include "util/error.hpp"
 #include "util/secrets.hpp"
@@ -86,7 +86,7 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
     for (const auto& password : conninfo_passwords(conninfo))
         register_secret(password);
     try {
-        conn_ = std::make_unique<pqxx::connection>(conninfo);
+        conn_ = std::make_unique<Connection>(conninfo);
     } catch (const std::exception& e) {
         throw failure(named() + ": cannot connect: " + connect_failures(e.what()) + "; " +
                       connection_hint(role));
@@ -96,18 +96,22 @@ Database::Database(DbRole role, const std::string& conninfo) : role_(role), conn
     // connection must be an error instead.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    conn_->inhibit_reactivation(true);
+    conn_->connection.inhibit_reactivation(true);
 #pragma GCC diagnostic pop
     // Through a pooler, the backend key is the pooler's own (see through_pooler).
     const int server_pid = run([](pqxx::connection& c) {
         return pqxx::nontransaction{c}.exec1("SELECT pg_backend_pid()")[0].as<int>();
     });
-    through_pooler_ = server_pid != conn_->backendpid();
+    through_pooler_ = server_pid != conn_->connection.backendpid();
     spdlog::debug("connected to the {} ({}): backend key {}, server process {}{}", label(),
-                  mask_conninfo(conninfo), conn_->backendpid(), server_pid,
+                  mask_conninfo(conninfo), conn_->connection.backendpid(), server_pid,
                   through_pooler_ ? ", so through a connection pooler" : "");
     if (through_pooler_) require_transactions();
 }
+
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
 
 // A statement pool (PgBouncer's pool_mode = statement) closes a client's
 // connection at its first transaction block: found out here, by name,
@@ -147,7 +151,7 @@ void Database::rethrow_as_error() const {
         // Statement errors (sql_error) among them. libpqxx reports a server
         // lost in the middle of a COPY as a failure of the COPY, not as a
         // broken connection.
-        if (!conn_->is_open()) throw lost(e.what());
+        if (!conn_->connection.is_open()) throw lost(e.what());
         throw failure(name + ": " + naming_the_limit(server_message(e.what())));
     } catch (const pqxx::pqxx_exception& e) {
         // Also libpqxx's own conversion, usage and range errors, which
@@ -175,8 +179,16 @@ int Database::server_pid_in_transaction() {
 }
 
 std::string Database::server_version() {
-    const int v = conn_->server_version();
+    const int v = conn_->connection.server_version();
     return "PostgreSQL " + std::to_string(v / 10000) + "." + std::to_string(v % 10000);
+}
+
+std::string Database::role_name() const {
+    return conn_->connection.username();
+}
+
+std::string Database::database_name() const {
+    return conn_->connection.dbname();
 }
 
 void scope_to_user(pqxx::transaction_base& tx, const std::string& user_id,

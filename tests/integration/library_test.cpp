@@ -1,0 +1,141 @@
+// The library itself, in process: reconcile(), register_in_auth() and
+// bootstrap_user() on the test databases, without the binary. The command
+// line's contract is pinned by the other files; these pin what core returns
+// as values, and run under the sanitizers with the test process.
+#include "auth/directory.hpp"
+#include "auth/registration.hpp"
+#include "checks.hpp"
+#include "database_checks.hpp"
+#include "jobs/reconcile.hpp"
+#include "seed.hpp"
+#include "sync/bootstrap.hpp"
+#include "tempdb.hpp"
+
+using namespace mana;
+using namespace mana::test;
+
+namespace {
+
+ReconcileResult reconcile_in_process(TempDatabases& db, ReconcileOptions options = {}) {
+    Database auth(DbRole::auth, db.auth_url());
+    Database sync(DbRole::sync, db.sync_url());
+    long long progress_calls = 0;
+    auto result = reconcile(auth, sync, options,
+                            [&](const char*, const char*, long long, long long) {
+                                ++progress_calls;
+                            });
+    CHECK(progress_calls > 0);
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("reconcile() in process writes what is missing once and reports it as values") {
+    TempDatabases db;
+    add_users_with_spaces(db, 30);
+    add_user(db, "gone", "gone@example.com", true);
+    add_sync_row(db, "userContext", "singleton", "u1");
+
+    ReconcileOptions check;
+    check.write = false;
+    const auto looked = reconcile_in_process(db, check);
+    CHECK(looked.users.scanned == 30);
+    CHECK(looked.users.missing == 29);
+    CHECK(looked.spaces.missing == 30);
+    CHECK(looked.users.written == 0);
+    CHECK(looked.soft_deleted_users == 1);
+    CHECK_FALSE(looked.item_by_item);
+    CHECK(sync_count(db, "true") == 1);
+
+    const auto wrote = reconcile_in_process(db);
+    CHECK(wrote.users.written == 29);
+    CHECK(wrote.spaces.written == 30);
+    CHECK(wrote.failures.empty());
+    CHECK_FALSE(wrote.refused);
+    CHECK(sync_count(db, "table_name = 'userContext'") == 30);
+    CHECK(sync_count(db, "table_name = 'kontextDoc'") == 30);
+    check_exactly_once(db);
+
+    const auto again = reconcile_in_process(db);
+    CHECK(again.users.missing == 0);
+    CHECK(again.spaces.missing == 0);
+    CHECK(again.users.written + again.spaces.written == 0);
+}
+
+TEST_CASE("reconcile() in process refuses past --max-writes with nothing written") {
+    TempDatabases db;
+    add_users_with_spaces(db, 10);
+    ReconcileOptions bounded;
+    bounded.max_writes = parse_write_bound("19");
+    const auto refused = reconcile_in_process(db, bounded);
+    REQUIRE(refused.refused);
+    CHECK(refused.refused->would_write == 20);
+    CHECK(refused.refused->bound == 19);
+    CHECK(sync_count(db, "true") == 0);
+}
+
+TEST_CASE("register_in_auth() in process creates a user once and skips or refuses it after") {
+    TempDatabases db;
+    Database auth(DbRole::auth, db.auth_url());
+    SignUp sign_up;
+    sign_up.email = "  Ada@Example.com ";
+    sign_up.password = "correct horse battery";
+    const auto prepared = prepare_sign_up(sign_up);
+    CHECK(prepared.email == "ada@example.com");
+
+    const auto created =
+        register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
+    CHECK(created.action == RegisterAction::created);
+    CHECK(created.space_created);
+    CHECK(auth_count(db, "auth.users", "email = 'ada@example.com' AND id = '" + created.user_id +
+                                           "'") == 1);
+    CHECK(auth_count(db, "auth.members", "user_id = '" + created.user_id +
+                                             "' AND organization_id = '" + created.space_id +
+                                             "' AND role = 'owner'") == 1);
+
+    const auto skipped =
+        register_in_auth(auth, prepared, IfExists::skip, IrregularEmails::load(auth));
+    CHECK(skipped.action == RegisterAction::skipped);
+    CHECK(skipped.user_id == created.user_id);
+
+    try {
+        register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
+        FAIL("a second registration of the address was not refused");
+    } catch (const Error& e) {
+        CHECK(e.code() == Exit::already_exists);
+    }
+    CHECK(auth_count(db, "auth.users") == 1);
+}
+
+TEST_CASE("bootstrap_user() in process writes a user's singletons once and then finds them") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2);
+    add_member(db, "s2", "u1", "member");
+    Database auth(DbRole::auth, db.auth_url());
+    Database sync(DbRole::sync, db.sync_url());
+    const auto user = resolve_live_user(auth, std::string("u1"), std::nullopt);
+
+    const auto dry = bootstrap_user(auth, sync, user, true);
+    CHECK(dry.user_context == Outcome::would_write);
+    CHECK(dry.anything_missing());
+    CHECK(sync_count(db, "true") == 0);
+
+    const auto first = bootstrap_user(auth, sync, user, false);
+    CHECK(first.user_context == Outcome::written);
+    REQUIRE(first.spaces.size() == 2);
+    for (const auto& space : first.spaces) {
+        INFO(space.space_id);
+        CHECK(space.outcome == Outcome::written);
+        CHECK_FALSE(space.failed);
+    }
+    CHECK_FALSE(first.any_failed());
+
+    const auto second = bootstrap_user(auth, sync, user, false);
+    CHECK(second.user_context == Outcome::present);
+    for (const auto& space : second.spaces)
+        CHECK(space.outcome == Outcome::present);
+    CHECK(sync_count(db, "table_name = 'userContext' AND user_id = 'u1'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's1'") == 1);
+    CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's2'") == 1);
+    CHECK(sync_count(db, "true") == 3);
+}
