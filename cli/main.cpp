@@ -5,6 +5,7 @@
 #include "util/secrets.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -187,9 +188,8 @@ std::optional<int> parse(CLI::App& app, Context& ctx, const CommandPath& command
     return std::nullopt;
 }
 
-} // namespace
 
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
     // libpq defaults an operator can still override in the connection string.
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "mana-auth", 0);
@@ -224,4 +224,19 @@ int main(int argc, char** argv) {
         report_error(ctx, Exit::failure, std::string("internal error: ") + e.what(), command);
         return static_cast<int>(Exit::failure);
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_command_line(argc, argv);
+    } catch (const std::exception& e) {
+        // Before the command's own reporting is in place (defining the
+        // command line, logging): one line all the same, never a terminate.
+        std::fprintf(stderr, "mana-auth: internal error: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "mana-auth: internal error\n");
+    }
+    return static_cast<int>(Exit::failure);
 }

@@ -204,14 +204,14 @@ int main(int argc, char** argv) {
         std::cerr << "usage: mana-auth-man-pages DIR DATE\n";
         return 2;
     }
-    CLI::App app;
-    Context ctx;
-    define_app(app, ctx);
-    std::vector<Page> pages{{"mana-auth", "mana-auth", &app}};
-    for (const auto* command : subcommands_of(app))
-        pages.push_back(
-            {"mana-auth-" + command->get_name(), "mana-auth " + command->get_name(), command});
     try {
+        CLI::App app;
+        Context ctx;
+        define_app(app, ctx);
+        std::vector<Page> pages{{"mana-auth", "mana-auth", &app}};
+        for (const auto* command : subcommands_of(app))
+            pages.push_back(
+                {"mana-auth-" + command->get_name(), "mana-auth " + command->get_name(), command});
         for (const auto& page : pages)
             write_page(argv[1], argv[2], page, pages);
     } catch (const std::exception& e) {

@@ -67,7 +67,7 @@ void check_label(const std::string& what, const std::string& value,
 } // namespace
 
 std::string normalize_email(std::string_view raw) {
-    const auto email = ascii_lower(trim(raw));
+    auto email = ascii_lower(trim(raw));
     if (email.empty()) throw usage_error("the email is empty");
     if (email.size() > max_email_length) {
         throw usage_error("the email is longer than " + std::to_string(max_email_length) +
@@ -139,7 +139,7 @@ std::string choose_slug(const std::string& base, const std::set<std::string>& ta
     const auto free = [&](const std::string& s) { return !is_reserved_slug(s) && !taken.count(s); };
     if (free(base)) return base;
     for (int n = 2; n <= 999; ++n) {
-        const auto candidate = base + "-" + std::to_string(n);
+        auto candidate = base + "-" + std::to_string(n);
         if (free(candidate)) return candidate;
     }
     return base + "-" + random_string(6, lower_letters);

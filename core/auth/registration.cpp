@@ -30,8 +30,8 @@ constexpr const char* default_role = "user";
 constexpr const char* default_kind = "human";
 
 std::string space_name(const std::string& user_name, const std::string& local_part) {
-    if (const auto name = trim(user_name); !name.empty()) return name;
-    if (const auto local = trim(local_part); !local.empty()) return local;
+    if (auto name = trim(user_name); !name.empty()) return name;
+    if (auto local = trim(local_part); !local.empty()) return local;
     return "Personal";
 }
 

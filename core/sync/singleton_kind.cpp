@@ -53,7 +53,7 @@ std::string live_user_ids(const Window& window) {
 // Joined in the window: the Space's first live member may be new. Pending
 // by the Space's own created_at.
 std::string space_ids(const Window& window) {
-    const auto created =
+    auto created =
         "SELECT id" + pending_flag("created_at", window) + " FROM auth.organizations";
     if (window.since.empty()) return created;
     const auto joined =

@@ -55,6 +55,7 @@ const std::string insert_sql = [] {
 
 const std::vector<std::string> copy_columns = [] {
     std::vector<std::string> names;
+    names.reserve(columns.size());
     for (const auto& column : columns)
         names.emplace_back(column.name);
     return names;

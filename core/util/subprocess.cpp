@@ -7,6 +7,7 @@ namespace mana {
 
 void exec_program(const std::vector<std::string>& argv) noexcept {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
