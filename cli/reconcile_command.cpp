@@ -1,6 +1,7 @@
 // mana-auth reconcile --all: converge every user and Space, from cron or by
 // hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
+#include "option_values.hpp"
 #include "pg/lock_keys.hpp"
 #include "jobs/metrics.hpp"
 #include "jobs/reconcile.hpp"

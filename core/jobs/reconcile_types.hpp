@@ -1,5 +1,5 @@
-// The values a reconcile takes and gives: its options (and the parsers of
-// their text), its counts and its result. Apart from reconcile.hpp so that
+// The values a reconcile takes and gives: its options, its counts and its
+// result (cli/option_values.hpp reads the options' text). Apart from reconcile.hpp so that
 // the strategies (converge.hpp) share them without a cycle.
 #pragma once
 
@@ -14,22 +14,12 @@
 namespace mana {
 
 // A bound of --since or --until: a timestamp with its zone, or a span
-// before now (the auth database's clock).
+// before now (the auth database's clock; reconcile refuses a moment still to
+// come).
 struct Moment {
     std::optional<std::string> timestamp; // ISO-8601, e.g. 2026-11-25T03:00:00Z
     long long seconds_ago = 0;            // else
 };
-
-// WHEN of the option `flag` (--since, --until): a span (a positive whole
-// number of s, m, h or d) or an ISO-8601 timestamp with its zone
-// (2026-11-25T03:00:00Z, ...+01:00). A usage error names the option and
-// what is wrong; a moment still to come is found against the auth
-// database's clock, by reconcile.
-Moment parse_moment(const std::string& flag, const std::string& when);
-
-// DURATION of the option `flag` (--min-age): a whole number, 0 included, of
-// s, m, h or d; in seconds.
-long long parse_duration(const std::string& flag, const std::string& text);
 
 // --max-writes: a count, or a percentage of the live users and Spaces the
 // run looked at.
@@ -40,9 +30,6 @@ struct WriteBound {
     // The most singletons a run that looked at `items` may write.
     long long limit(long long items) const;
 };
-
-// N (a whole number) or P% (0 to 100, at most two decimals).
-WriteBound parse_write_bound(const std::string& text);
 
 // What --max-writes refused: the run wrote nothing.
 struct Refusal {

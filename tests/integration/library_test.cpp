@@ -66,7 +66,7 @@ TEST_CASE("reconcile() in process refuses past --max-writes with nothing written
     TempDatabases db;
     add_users_with_spaces(db, 10);
     ReconcileOptions bounded;
-    bounded.max_writes = parse_write_bound("19");
+    bounded.max_writes = WriteBound{"19", 19, -1};
     const auto refused = reconcile_in_process(db, bounded);
     REQUIRE(refused.refused);
     CHECK(refused.refused->would_write == 20);

@@ -1,8 +1,8 @@
-#include "jobs/reconcile_types.hpp"
+#include "option_values.hpp"
 
 #include <catch2/catch.hpp>
 
-using mana::parse_moment;
+using mana::cli::parse_moment;
 
 namespace {
 
@@ -69,18 +69,37 @@ TEST_CASE("parse_moment names the option it parses") {
 }
 
 TEST_CASE("parse_duration takes a span, 0 included, and refuses anything else by name") {
-    CHECK(mana::parse_duration("--min-age", "0s") == 0);
-    CHECK(mana::parse_duration("--min-age", "90s") == 90);
-    CHECK(mana::parse_duration("--min-age", "1m") == 60);
-    CHECK(mana::parse_duration("--min-age", "2h") == 7200);
+    CHECK(mana::cli::parse_duration("--min-age", "0s") == 0);
+    CHECK(mana::cli::parse_duration("--min-age", "90s") == 90);
+    CHECK(mana::cli::parse_duration("--min-age", "1m") == 60);
+    CHECK(mana::cli::parse_duration("--min-age", "2h") == 7200);
     for (const char* bad : {"", "1", "-1m", "1.5m", "2026-11-25T03:00:00Z", "999999999d"}) {
         INFO(bad);
         try {
-            mana::parse_duration("--min-age", bad);
+            mana::cli::parse_duration("--min-age", bad);
             FAIL("accepted");
         } catch (const mana::Error& e) {
             CHECK(e.code() == mana::Exit::usage);
             CHECK_THAT(e.what(), Catch::StartsWith("--min-age "));
+        }
+    }
+}
+
+TEST_CASE("parse_write_bound takes a count or a percentage of what the run looked at") {
+    using mana::cli::parse_write_bound;
+    CHECK(parse_write_bound("1000").limit(5) == 1000);
+    CHECK(parse_write_bound("5%").limit(1000) == 50);
+    CHECK(parse_write_bound("0.5%").limit(1000) == 5);
+    CHECK(parse_write_bound("100%").limit(7) == 7);
+    CHECK(parse_write_bound("0%").limit(1000) == 0);
+    for (const char* bad : {"", "-1", "5 %", "100.01%", "101%", "0.125%", "1e3"}) {
+        INFO(bad);
+        try {
+            parse_write_bound(bad);
+            FAIL("accepted");
+        } catch (const mana::Error& e) {
+            CHECK(e.code() == mana::Exit::usage);
+            CHECK_THAT(e.what(), Catch::StartsWith("--max-writes takes a number"));
         }
     }
 }
