@@ -29,7 +29,8 @@ void set_dev_command(CLI::App& app, Context& ctx) {
         "dev", "A throwaway local PostgreSQL with both databases, for development");
     dev->require_subcommand(1);
     auto dir = std::make_shared<std::string>(".mana-dev");
-    const auto add = [&](const char* name, const char* purpose, const std::function<Exit()>& action) {
+    const auto add = [&](const char* name, const char* purpose,
+                         const std::function<Exit()>& action) {
         auto* command = dev->add_subcommand(name, purpose);
         command->add_option("--dir", *dir, "State directory of the cluster (default: ./.mana-dev)")
             ->group(behaviour_group);

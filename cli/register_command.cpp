@@ -199,16 +199,18 @@ Database open_auth_for_writing(const Context& ctx) {
     return auth;
 }
 
+// Where the singletons go, checked before anything is written (not
+// configured is a usage error); nothing with --no-bootstrap.
+RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o) {
+    if (o.no_bootstrap) return {};
+    return open_sync_for_registration(required_connection_string(DbRole::sync, ctx.global.sync_db));
+}
+
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
     const auto sign_up = sign_up_from(o);
     check_sign_up(sign_up); // bad input stops before any connection
     auto auth = open_auth_for_writing(ctx);
-    // Checked before anything is written; not configured is a usage error.
-    RegistrationSync sync;
-    if (!o.no_bootstrap) {
-        sync = open_sync_for_registration(
-            required_connection_string(DbRole::sync, ctx.global.sync_db));
-    }
+    auto sync = open_sync_unless_no_bootstrap(ctx, o);
     const auto registration = register_in_auth_db(auth, o, sign_up);
     auto doc = render_registration(ctx, registration);
     // A skipped live user's singletons are finished as a sign-up's are.
@@ -351,11 +353,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     SignUpReader reader(in, format, sign_up_from(o));
 
     auto auth = open_auth_for_writing(ctx);
-    RegistrationSync sync;
-    if (!o.no_bootstrap) {
-        sync = open_sync_for_registration(
-            required_connection_string(DbRole::sync, ctx.global.sync_db));
-    }
+    auto sync = open_sync_unless_no_bootstrap(ctx, o);
     install_stop_handlers();
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
     BatchLog log;

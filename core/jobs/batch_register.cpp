@@ -42,7 +42,7 @@ class BatchRun {
              const BatchCallbacks& callbacks)
         : auth_(auth), sync_(sync), options_(options), callbacks_(callbacks),
           irregular_(IrregularEmails::load(auth)) {
-        if (options.bootstrap) summary_.sync_error = sync.outage;
+        summary_.sync_error = sync.outage;
     }
 
     void fail(const InputRow& row, const ItemFailure& failure) {

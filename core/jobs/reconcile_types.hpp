@@ -1,6 +1,7 @@
 // The values a reconcile takes and gives: its options, its counts and its
-// result (cli/option_values.hpp reads the options' text). Apart from reconcile.hpp so that
-// the strategies (converge.hpp) share them without a cycle.
+// result (cli/option_values.hpp reads the options' text). Apart from
+// reconcile.hpp so that the strategies (converge.hpp) share them without a
+// cycle.
 #pragma once
 
 #include "util/error.hpp"

@@ -14,16 +14,16 @@ RegistrationSync open_sync_for_registration(const std::string& conninfo) {
         reached.outage = e.what();
         return reached;
     }
-    auto& sync = reached.db;
+    Database& sync = *reached.db;
     // A wrong database or role, or one that refuses the rows: stop before
     // the first write. Reached and refusing is no outage: reconcile could
     // not write them either.
-    require_schema(*sync);
-    require_privilege(*sync, sync_read_and_insert);
+    require_schema(sync);
+    require_privilege(sync, sync_read_and_insert);
     try {
-        try_singleton_rows(*sync);
+        try_singleton_rows(sync);
     } catch (const Error& e) {
-        const std::string prefix = std::string(sync->label()) + ": ";
+        const std::string prefix = std::string(sync.label()) + ": ";
         std::string why = e.what();
         if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
         throw failure(prefix + "refuses the singletons' rows (" + why +
