@@ -112,11 +112,10 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
     CHECK(reconcile_json(db, {"--check"}, 0)["users"]["duplicates"] == 0);
 
     add_sync_row(db, "userContext", "singleton", "u2", "", "web");
-    const auto path = temp_path("audit.prom");
-    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
-            0);
-    const auto text = read_text(path);
-    std::filesystem::remove(path);
+    const MetricsFile metrics("audit.prom");
+    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", metrics.path()}, db.env())
+                .exit_code == 0);
+    const auto text = metrics.text();
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
                                      "state=\"duplicate\"} 1\n"));
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"kontextDoc\","

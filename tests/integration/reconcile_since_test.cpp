@@ -177,13 +177,12 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     add_sync_row(db, "kontextDoc", "d3b", "u3", "s3", "kontext");          // joined, doubled
     add_sync_row(db, "userContext", "singleton", "u1", "", "web");
     add_sync_row(db, "userContext", "singleton", "u1", "", "web"); // old: the full run's
-    const auto path = temp_path("since.prom");
-    const auto doc = reconcile_json(db, {"--since", "90m", "--metrics-file", path}, 0);
+    const MetricsFile metrics("since.prom");
+    const auto doc = reconcile_json(db, {"--since", "90m", "--metrics-file", metrics.path()}, 0);
     CHECK(doc["users"]["duplicates"] == 1);
     CHECK(doc["users"]["duplicateSample"] == json::array({"u7"}));
     CHECK(doc["spaces"]["duplicates"] == 2);
-    const auto text = read_text(path);
-    std::filesystem::remove(path);
+    const auto text = metrics.text();
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"since\"} 1\n"));
     CHECK_THAT(text,
                Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"userContext\","

@@ -403,11 +403,10 @@ TEST_CASE("one database holding both schemas converges too") {
 TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
     TempDatabases db;
     seed_drift(db);
-    const auto path = temp_path("reconcile.prom");
-    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
-            0);
-    const auto text = read_text(path);
-    std::filesystem::remove(path);
+    const MetricsFile metrics("reconcile.prom");
+    REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", metrics.path()}, db.env())
+                .exit_code == 0);
+    const auto text = metrics.text();
     CHECK_THAT(text, Catch::Contains("# TYPE mana_auth_reconcile_success "
                                      "gauge\nmana_auth_reconcile_success{scope=\"all\"} 1\n"));
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
@@ -420,7 +419,6 @@ TEST_CASE("metrics-file writes Prometheus text for the textfile collector") {
     CHECK_THAT(text, Catch::Matches(
                          "(.|\n)*mana_auth_reconcile_last_run_timestamp_seconds\\{scope=\"all\"\\} "
                          "[0-9]{10}\n(.|\n)*"));
-    CHECK(std::filesystem::exists(path) == false);
 }
 
 TEST_CASE("a metrics file that cannot be written is refused before the run, and one lost at the "
@@ -468,41 +466,30 @@ TEST_CASE("a metrics file that cannot be written is refused before the run, and 
     CHECK(sync_count(db, "table_name = 'userContext'") == 40);
 }
 
-namespace {
-
-std::string metric_line(const std::string& text, const std::string& series) {
-    const auto at = text.find("\n" + series + " ");
-    return at == std::string::npos ? "" : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
-}
-
-} // namespace
-
 TEST_CASE("failed, refused and interrupted runs write their metrics and keep the last success") {
     TempDatabases db;
     add_users_with_spaces(db, 20000);
-    const auto path = temp_path("fail.prom");
+    const MetricsFile file("fail.prom");
     const auto metrics = [&](const std::vector<std::string>& extra, const EnvChanges& env) {
         std::vector<std::string> args{"reconcile", "--all",          "--check",
-                                      "--quiet",   "--metrics-file", path};
+                                      "--quiet",   "--metrics-file", file.path()};
         args.insert(args.end(), extra.begin(), extra.end());
         return cli(args, env);
     };
     REQUIRE(metrics({}, db.env()).exit_code == 10); // a good check run: drift, success
-    const auto good = read_text(path);
-    CHECK(metric_line(good, "mana_auth_reconcile_success{scope=\"all\"}") ==
+    CHECK(file.line("mana_auth_reconcile_success{scope=\"all\"}") ==
           "mana_auth_reconcile_success{scope=\"all\"} 1");
     const auto last_success =
-        metric_line(good, "mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}");
+        file.line("mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}");
     REQUIRE_THAT(last_success, Catch::Matches("[a-z_]+\\{scope=\"all\"\\} [0-9]{10}"));
 
     // Failed: the auth database cannot be reached.
     CHECK(metrics({"--auth-db", "postgresql://127.0.0.1:1/nowhere"}, db.env()).exit_code == 1);
-    auto text = read_text(path);
-    CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+    CHECK(file.line("mana_auth_reconcile_success{scope=\"all\"}") ==
           "mana_auth_reconcile_success{scope=\"all\"} 0");
-    CHECK(metric_line(text, "mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}") ==
+    CHECK(file.line("mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}") ==
           last_success);
-    CHECK_THAT(text, !Catch::Contains("mana_auth_reconcile_items"));
+    CHECK_THAT(file.text(), !Catch::Contains("mana_auth_reconcile_items"));
 
     // Refused: another run holds the lock (a writing run needs it).
     {
@@ -510,27 +497,24 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
         pqxx::nontransaction{holder}.exec(
             "SELECT pg_advisory_lock(" +
             std::to_string(static_cast<int>(mana::LockSpace::reconcile_run)) + ", 0)");
-        std::filesystem::remove(path);
-        CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", path}, db.env()).exit_code ==
-              6);
-        text = read_text(path);
-        CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+        file.remove();
+        CHECK(cli({"reconcile", "--all", "--quiet", "--metrics-file", file.path()}, db.env())
+                  .exit_code == 6);
+        CHECK(file.line("mana_auth_reconcile_success{scope=\"all\"}") ==
               "mana_auth_reconcile_success{scope=\"all\"} 0");
-        CHECK_THAT(text, !Catch::Contains("last_success_timestamp")); // none known any more
+        CHECK_THAT(file.text(), !Catch::Contains("last_success_timestamp")); // none known any more
     }
 
     // Interrupted: counts as far as they are known, success 0.
     Process run(
-        cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file", path}),
+        cli_argv({"reconcile", "--all", "--batch-size", "50", "--quiet", "--metrics-file", file.path()}),
         db.env());
     REQUIRE(eventually([&] { return sync_count(db, "table_name = 'userContext'") > 0; }));
     run.kill(SIGTERM);
     CHECK(run.wait().exit_code == 143);
-    text = read_text(path);
-    std::filesystem::remove(path);
-    CHECK(metric_line(text, "mana_auth_reconcile_success{scope=\"all\"}") ==
+    CHECK(file.line("mana_auth_reconcile_success{scope=\"all\"}") ==
           "mana_auth_reconcile_success{scope=\"all\"} 0");
-    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
+    CHECK_THAT(file.text(), Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
                                      "state=\"missing\"} 20000\n"));
 }
 

@@ -63,15 +63,15 @@ TEST_CASE("reconcile --min-age leaves a sign-up of a moment ago to the service's
                    "client_id) VALUES ('profile', 'userContext', 'singleton', 'u4', 'insert', "
                    "'system:bootstrap')");
 
-    const auto path = temp_path("min-age.prom");
-    const auto run = reconcile_json(db, {"--since", "3d", "--min-age", "1m", "--metrics-file", path}, 0);
+    const MetricsFile file("min-age.prom");
+    const auto run =
+        reconcile_json(db, {"--since", "3d", "--min-age", "1m", "--metrics-file", file.path()}, 0);
     CHECK(run["users"]["scanned"] == 3);
     CHECK(run["users"]["pending"] == 3);
     CHECK(run["users"]["written"] == 3);
     CHECK(run["spaces"]["pending"] == 3);
     CHECK(run["spaces"]["written"] == 3);
-    const auto metrics = read_text(path);
-    std::filesystem::remove(path);
+    const auto metrics = file.text();
     CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind="
                                         "\"userContext\",state=\"pending\"} 3\n"));
     in_flight.commit();
@@ -212,11 +212,9 @@ TEST_CASE("reconcile --max-writes N refuses one over the bound with nothing writ
           "at the bound") {
     TempDatabases db;
     seed_half_written(db);
-    const auto path = temp_path("max-writes.prom");
-    check_refused(db, {"--max-writes", "9", "--metrics-file", path}, 10, 9);
-    const auto metrics = read_text(path);
-    std::filesystem::remove(path);
-    CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_success{scope=\"all\"} 0\n"));
+    const MetricsFile metrics("max-writes.prom");
+    check_refused(db, {"--max-writes", "9", "--metrics-file", metrics.path()}, 10, 9);
+    CHECK_THAT(metrics.text(), Catch::Contains("mana_auth_reconcile_success{scope=\"all\"} 0\n"));
 
     const auto text = cli({"reconcile", "--all", "--max-writes", "9"}, db.env());
     CHECK_ONE_LINE_ERROR(text, 7,
@@ -295,12 +293,12 @@ TEST_CASE("reconcile reports the age of the oldest item it found missing, in eve
         return age.is_number_integer() && age.get<long long>() >= expected &&
                age.get<long long>() < expected + 60;
     };
-    const auto path = temp_path("staleness.prom");
-    const auto set_based = reconcile_json(db, {"--check", "--min-age", "1m", "--metrics-file", path}, 10);
+    const MetricsFile metrics("staleness.prom");
+    const auto set_based =
+        reconcile_json(db, {"--check", "--min-age", "1m", "--metrics-file", metrics.path()}, 10);
     CHECK(in_range(set_based["users"]["oldestMissingSeconds"], 7200));
     CHECK(in_range(set_based["spaces"]["oldestMissingSeconds"], 7200));
-    const auto metrics = read_text(path);
-    CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_oldest_missing_seconds{scope=\"all\","
+    CHECK_THAT(metrics.text(), Catch::Contains("mana_auth_reconcile_oldest_missing_seconds{scope=\"all\","
                                         "kind=\"userContext\"} " +
                                         set_based["users"]["oldestMissingSeconds"].dump() + "\n"));
     CHECK(reconcile_json(db, {"--check", "--min-age", "1m"}, 10, true)["users"]["oldestMissingSeconds"] >=
@@ -315,11 +313,11 @@ TEST_CASE("reconcile reports the age of the oldest item it found missing, in eve
     const auto item_by_item = reconcile_json(db, {"--min-age", "1m"}, 0, true);
     CHECK(in_range(item_by_item["users"]["oldestMissingSeconds"], 600));
 
-    const auto converged = reconcile_json(db, {"--min-age", "1m", "--metrics-file", path}, 0);
+    const auto converged = reconcile_json(db, {"--min-age", "1m", "--metrics-file", metrics.path()}, 0);
     CHECK(converged["users"]["oldestMissingSeconds"].is_null());
     CHECK(converged["spaces"]["oldestMissingSeconds"].is_null());
-    CHECK_THAT(read_text(path), !Catch::Contains("oldest_missing_seconds"));
-    std::filesystem::remove(path);
+    CHECK_THAT(metrics.text(), Catch::Contains("mana_auth_reconcile_success{scope=\"all\"} 1\n") &&
+                                   !Catch::Contains("oldest_missing_seconds"));
 }
 
 TEST_CASE("reconcile --max-rate keeps a backfill's average write rate under the rate") {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -20,6 +21,31 @@ inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
+
+// A --metrics-file of the test's own: its path for the command line, what
+// the last run wrote there, and one series' line; removed however the test
+// ends.
+class MetricsFile {
+  public:
+    explicit MetricsFile(const std::string& name) : path_(temp_path(name)) {}
+    ~MetricsFile() { remove(); }
+    MetricsFile(const MetricsFile&) = delete;
+    MetricsFile& operator=(const MetricsFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    std::string text() const { return read_text(path_); }
+    // The line of one series (its name and labels), "" when it is absent.
+    std::string line(const std::string& series) const {
+        const auto text = "\n" + read_text(path_);
+        const auto at = text.find("\n" + series + " ");
+        return at == std::string::npos ? "" : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+    }
+    // So that a run that writes nothing cannot pass on an earlier run's file.
+    void remove() const { std::remove(path_.c_str()); }
+
+  private:
+    std::string path_;
+};
 
 // Waits for every process and checks that each exited 0.
 inline void check_all_exit_zero(const std::vector<std::unique_ptr<Process>>& processes) {
