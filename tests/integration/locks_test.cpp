@@ -70,7 +70,8 @@ TEST_CASE("a libpqxx conversion error names the database") {
                          }));
 }
 
-TEST_CASE("a per-item writer that outwaits a reconcile's bucket lock says so, not a role limit") {
+TEST_CASE("a per-item writer that outwaits a reconcile's bucket lock says so, not a role limit",
+          "[slow]") {
     TempDatabases db;
     add_users_with_spaces(db, 1);
     Database sync(DbRole::sync, db.sync_url());

@@ -57,7 +57,8 @@ long long terminate_backends(TempDatabases& db, const std::string& database) {
 } // namespace
 
 TEST_CASE(
-    "reconcile killed at ten random moments converges every time with nothing lost or doubled") {
+    "reconcile killed at ten random moments converges every time with nothing lost or doubled",
+    "[slow]") {
     TempDatabases db;
     add_users_with_spaces(db, 100000);
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
@@ -211,7 +212,8 @@ TEST_CASE("a batch register whose sync connection is terminated stops at once, n
 }
 
 TEST_CASE("a batch whose auth server crashes reports its counts and any half-done user, and a "
-          "re-run with skip finishes it") {
+          "re-run with skip finishes it",
+          "[slow]") {
     TempDatabases db; // the sync database
     TestServer auth_server;
     const auto file = write_users_file("crash.jsonl", 100, "cr");
@@ -289,7 +291,8 @@ TEST_CASE("a re-run with skip writes the singletons of users registered without 
           json{{"userContext", "present"}, {"kontextDoc", "present"}});
 }
 
-TEST_CASE("4 reconciles and 8 bootstraps and a batch register at once write every singleton once") {
+TEST_CASE("4 reconciles and 8 bootstraps and a batch register at once write every singleton once",
+          "[slow]") {
     TempDatabases db;
     add_users_with_spaces(db, 5000);
     const auto file = write_users_file("mix.jsonl", 40, "mix");
@@ -370,7 +373,7 @@ TEST_CASE("ids and emails and names with quotes and backslashes and SQL round-tr
     CHECK(tx.exec("SELECT slug FROM auth.organizations WHERE slug = 'o-brien-tag'").size() == 1);
 }
 
-TEST_CASE("no password or connection password appears in any output at any log level") {
+TEST_CASE("no password or connection password appears in any output at any log level", "[slow]") {
     TempDatabases db;
     const std::string connection_password = "Conn-Secret-7761";
     const std::string user_password = "User-Secret-5532";
@@ -435,7 +438,8 @@ TEST_CASE("no password or connection password appears in any output at any log l
 }
 
 TEST_CASE("a sync server that crashes mid-reconcile ends it with one line that says what stays and "
-          "to run it again") {
+          "to run it again",
+          "[slow]") {
     TempDatabases db; // the auth database
     TestServer sync_server;
     add_users_with_spaces(db, 60000);
