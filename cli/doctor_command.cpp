@@ -16,8 +16,10 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
                      connection_files});
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
-            const auto auth = required_connection_string(DbRole::auth, ctx.global.auth_db);
-            const auto sync = required_connection_string(DbRole::sync, ctx.global.sync_db);
+            const auto auth_conninfo = required_connection_string(DbRole::auth, ctx.global.auth_db);
+            const auto sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
+            const auto auth = try_connect(DbRole::auth, auth_conninfo);
+            const auto sync = try_connect(DbRole::sync, sync_conninfo);
             const auto checks = run_doctor(auth, sync);
             bool ok = true;
             nlohmann::json list = nlohmann::json::array();

@@ -135,9 +135,9 @@ std::string change_text(const FieldChange& c) {
 // it is needed (a new user) or given.
 Registration register_in_auth_db(Database& auth, const RegisterOptions& o, SignUp sign_up) {
     const auto irregular = IrregularEmails::load(auth);
-    const bool exists = find_user_by_email(auth, normalize_email(o.email), irregular).has_value();
-    sign_up.password = read_password(o, !exists);
-    if (!exists && !sign_up.password)
+    const bool needed = needs_password(auth, sign_up, irregular);
+    sign_up.password = read_password(o, needed);
+    if (needed && !sign_up.password)
         throw usage_error("no password for the new user: " + std::string(password_sources));
     return register_in_auth(auth, prepare_sign_up(sign_up), parse_if_exists(o.if_exists),
                             irregular);
@@ -203,7 +203,8 @@ Database open_auth_for_writing(const Context& ctx) {
 // configured is a usage error); nothing with --no-bootstrap.
 RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o) {
     if (o.no_bootstrap) return {};
-    return open_sync_for_registration(required_connection_string(DbRole::sync, ctx.global.sync_db));
+    return check_sync_for_registration(
+        try_connect(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db)));
 }
 
 Exit run_single(const Context& ctx, const RegisterOptions& o) {

@@ -256,4 +256,8 @@ Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists 
     }
 }
 
+bool needs_password(Database& auth, const SignUp& sign_up, const IrregularEmails& irregular) {
+    return !find_user_by_email(auth, normalize_email(sign_up.email), irregular).has_value();
+}
+
 } // namespace mana

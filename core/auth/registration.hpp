@@ -75,4 +75,8 @@ struct Registration {
 Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists,
                               const IrregularEmails& irregular);
 
+// Whether the sign-up must bring a password: no user has its address, so
+// it creates one. An existing user is skipped, refused or updated without.
+bool needs_password(Database& auth, const SignUp& sign_up, const IrregularEmails& irregular);
+
 } // namespace mana

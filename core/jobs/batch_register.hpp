@@ -68,7 +68,7 @@ struct BatchCallbacks {
 };
 
 // sync: where the singletons go, opened and checked by the caller before
-// anything is written (open_sync_for_registration); when it could not be
+// anything is written (check_sync_for_registration); when it could not be
 // reached every registration still stands and the singletons are counted as
 // not written.
 BatchSummary register_batch(Database& auth, RegistrationSync& sync, SignUpReader& reader,

@@ -94,7 +94,7 @@ bool Pacer::admit(long long rows, const std::function<bool()>& stopping) {
 }
 
 bool KindPass::may_write() {
-    return control_.gate.open(found_missing_, tally.counts.scanned,
+    return control_.gate.open(found_missing_, tally_.counts.scanned,
                               [this] { return stopping(); });
 }
 
@@ -104,7 +104,7 @@ bool KindPass::stopping() const {
 
 void KindPass::step_done(const char* what) {
     const auto now = std::chrono::steady_clock::now();
-    spdlog::debug("{}: {} in {:.2f} s", kind.phase, what,
+    spdlog::debug("{}: {} in {:.2f} s", kind_.phase, what,
                   std::chrono::duration<double>(now - step_start_).count());
     step_start_ = now;
 }
@@ -112,17 +112,17 @@ void KindPass::step_done(const char* what) {
 std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
     // COPY takes no parameters: the query reads the moments from settings
     // of the transaction.
-    for (const auto& [setting, value] : {std::pair{"mana.since", &window.since},
-                                         {"mana.until", &window.until},
-                                         {"mana.settled", &window.settled}}) {
+    for (const auto& [setting, value] : {std::pair{"mana.since", &window_.since},
+                                         {"mana.until", &window_.until},
+                                         {"mana.settled", &window_.settled}}) {
         if (!value->empty())
             auth_tx.exec_params("SELECT set_config($1, $2, true)", std::string(setting), *value);
     }
-    return kind.ids_sql(window);
+    return kind_.ids_sql(window_);
 }
 
 bool KindPass::is_pending(std::string& line) const {
-    if (window.settled.empty()) return false;
+    if (window_.settled.empty()) return false;
     // The line ends in a tab and t or f (SingletonKind::ids_sql).
     const bool young = line.back() == 't';
     line.resize(line.size() - 2);
@@ -130,19 +130,19 @@ bool KindPass::is_pending(std::string& line) const {
 }
 
 void KindPass::load_ids() {
-    sync.run([&](pqxx::connection& c) {
+    sync_.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        tx.exec(std::string("DROP TABLE IF EXISTS ") + kind.ids_table + ", " + kind.audit_table +
-                ", " + kind.missing_table + ", " + kind.writable_table + ", " + kind.write_table);
-        tx.exec(std::string("CREATE TEMP TABLE ") + kind.ids_table + " (n bigint, id text)");
+        tx.exec(std::string("DROP TABLE IF EXISTS ") + kind_.ids_table + ", " + kind_.audit_table +
+                ", " + kind_.missing_table + ", " + kind_.writable_table + ", " + kind_.write_table);
+        tx.exec(std::string("CREATE TEMP TABLE ") + kind_.ids_table + " (n bigint, id text)");
     });
-    auto& counts = tally.counts;
-    auth.run([&](pqxx::connection& a) {
+    auto& counts = tally_.counts;
+    auth_.run([&](pqxx::connection& a) {
         pqxx::read_transaction read{a};
-        sync.run([&](pqxx::connection& s) {
+        sync_.run([&](pqxx::connection& s) {
             pqxx::work write{s};
             pqxx::stream_from in{read, "(" + ids_query(read) + ")"};
-            pqxx::stream_to out{write, kind.ids_table, std::vector<std::string>{"n", "id"}};
+            pqxx::stream_to out{write, kind_.ids_table, std::vector<std::string>{"n", "id"}};
             // Read raw, numbered and counted here: parsing tuples, and a
             // serial column's nextval per row, cost a third of the load.
             // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
@@ -152,10 +152,10 @@ void KindPass::load_ids() {
             while (in.get_raw_line(line)) {
                 if (!line.empty() && line.back() == '\n') line.pop_back();
                 const bool young = is_pending(line);
-                if (options.shards > 1) {
+                if (options_.shards > 1) {
                     id = line;
                     copy_line_to_value(id);
-                    if (lock_bucket(id) % options.shards != options.shard) continue;
+                    if (lock_bucket(id) % options_.shards != options_.shard) continue;
                 }
                 if (young) {
                     ++counts.pending;
@@ -169,25 +169,25 @@ void KindPass::load_ids() {
             // The plans need the row count and that the ids are distinct: a
             // sample of 3,000 rows tells that in a tenth of the default's time.
             write.exec("SET LOCAL default_statistics_target = 10");
-            write.exec(std::string("ANALYZE ") + kind.ids_table);
+            write.exec(std::string("ANALYZE ") + kind_.ids_table);
             write.commit();
         });
     });
-    progress("loading", counts.scanned, counts.scanned);
+    progress_("loading", counts.scanned, counts.scanned);
 }
 
 bool KindPass::for_each_batch(const char* step, const char* table, const char* columns,
                               long long total, const std::function<void(const pqxx::result&)>& f) {
-    return batches(step, table, columns, total, options.batch_size, f);
+    return batches(step, table, columns, total, options_.batch_size, f);
 }
 
 bool KindPass::for_each_write_batch(const char* table, const char* columns, long long total,
                                     const std::function<void(const pqxx::result&)>& f) {
     const auto stop = [this] { return stopping(); };
     return batches("writing", table, columns, total,
-                   control_.pacer.batch_size(options.batch_size), [&](const pqxx::result& rows) {
+                   control_.pacer.batch_size(options_.batch_size), [&](const pqxx::result& rows) {
                        if (!control_.standbys.wait_until_caught_up(
-                               sync, stop, [this](const StandbyLag& lag) { wait_for(lag); }))
+                               sync_, stop, [this](const StandbyLag& lag) { wait_for(lag); }))
                            return;
                        lag_logged_.reset();
                        if (control_.pacer.admit(static_cast<long long>(rows.size()), stop))
@@ -197,19 +197,19 @@ bool KindPass::for_each_write_batch(const char* table, const char* columns, long
 
 void KindPass::wait_for(const StandbyLag& lag) {
     const auto now = std::chrono::steady_clock::now();
-    progress("waiting for a standby", tally.counts.written, found_missing_);
+    progress_("waiting for a standby", tally_.counts.written, found_missing_);
     if (lag_logged_ && now - *lag_logged_ < std::chrono::seconds(10)) return;
     lag_logged_ = now;
     spdlog::info("{}: the standby {} is {:.1f} s behind, more than --max-lag {} s: waiting before "
                  "the next batch",
-                 kind.phase, lag.standby, lag.seconds, *options.max_lag_seconds);
+                 kind_.phase, lag.standby, lag.seconds, *options_.max_lag_seconds);
 }
 
 bool KindPass::batches(const char* step, const char* table, const char* columns, long long total,
                        long long size, const std::function<void(const pqxx::result&)>& f) {
     long long done = 0;
     for (long long first = 1; first <= total && !stopping(); first += size) {
-        const auto rows = sync.run([&](pqxx::connection& c) {
+        const auto rows = sync_.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             return tx.exec_params(std::string("SELECT ") + columns + " FROM " + table +
                                       " WHERE n BETWEEN $1 AND $2 ORDER BY n",
@@ -217,24 +217,24 @@ bool KindPass::batches(const char* step, const char* table, const char* columns,
         });
         f(rows);
         done += static_cast<long long>(rows.size());
-        progress(step, done, total);
+        progress_(step, done, total);
     }
     return done == total;
 }
 
 std::map<std::string, std::string> KindPass::writers(const std::vector<std::string>& ids) {
-    return kind.needs_writer ? writers_of(auth, ids) : std::map<std::string, std::string>{};
+    return kind_.needs_writer ? writers_of(auth_, ids) : std::map<std::string, std::string>{};
 }
 
 bool KindPass::note_missing(const std::string& id,
                             const std::map<std::string, std::string>& writers) {
-    if (kind.needs_writer && !writers.count(id)) {
-        ++tally.orphans;
-        add_sample(tally.orphan_sample, id, options.sample_size);
+    if (kind_.needs_writer && !writers.count(id)) {
+        ++tally_.orphans;
+        add_sample(tally_.orphan_sample, id, options_.sample_size);
         return false;
     }
     ++found_missing_;
-    add_sample(tally.counts.missing_sample, id, options.sample_size);
+    add_sample(tally_.counts.missing_sample, id, options_.sample_size);
     unaged_.push_back(id);
     return true;
 }
@@ -245,13 +245,13 @@ void KindPass::age_missing(Database& auth_db) {
         pqxx::read_transaction tx{c};
         const auto oldest = tx.exec_params1(
             std::string("SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM ") +
-                kind.items_table + " WHERE id = ANY($1::text[])",
+                kind_.items_table + " WHERE id = ANY($1::text[])",
             pg_text_array(unaged_))[0];
         if (oldest.is_null()) return std::nullopt; // deleted since it was found
         return oldest.as<long long>();
     });
     unaged_.clear();
-    auto& oldest = tally.counts.oldest_missing_seconds;
+    auto& oldest = tally_.counts.oldest_missing_seconds;
     if (age && (!oldest || *age > *oldest)) oldest = age;
 }
 

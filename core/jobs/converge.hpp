@@ -112,16 +112,21 @@ class KindPass {
     KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
              const ReconcileOptions& run_options, Window run_window, KindProgress report,
              RunControl& control)
-        : kind(of), auth(auth_db), sync(sync_db), options(run_options),
-          window(std::move(run_window)), progress(std::move(report)), control_(control) {}
+        : kind_(of), auth_(auth_db), sync_(sync_db), options_(run_options),
+          window_(std::move(run_window)), progress_(std::move(report)), control_(control) {}
 
-    const SingletonKind& kind;
-    Database& auth;
-    Database& sync;
-    const ReconcileOptions& options;
-    const Window window;
-    const KindProgress progress;
-    Tally tally;
+    const SingletonKind& kind() const { return kind_; }
+    const ReconcileOptions& options() const { return options_; }
+    // This kind's sessions: its own, as the other kind's run in another thread.
+    Database& auth() { return auth_; }
+    Database& sync() { return sync_; }
+    // What the pass found and did, as far as it got.
+    Tally& tally() { return tally_; }
+    const Tally& tally() const { return tally_; }
+    // Where the pass is: a step, and how far through it.
+    void progress(const char* step, long long done, long long total) const {
+        progress_(step, done, total);
+    }
 
     // A signal, or the other kind failed.
     bool stopping() const;
@@ -136,7 +141,7 @@ class KindPass {
     // the line of that flag.
     bool is_pending(std::string& line) const;
     // Whether the ids are those new since a moment, not all of them.
-    bool only_new() const { return !window.since.empty(); }
+    bool only_new() const { return !window_.since.empty(); }
     // The ids of the window's shard that are not pending, streamed from the
     // auth database into the sync session's kind.ids_table; counts them as
     // scanned, and the pending ones as such.
@@ -166,6 +171,13 @@ class KindPass {
     bool may_write();
 
   private:
+    const SingletonKind& kind_;
+    Database& auth_;
+    Database& sync_;
+    const ReconcileOptions& options_;
+    const Window window_;
+    const KindProgress progress_;
+    Tally tally_;
     long long found_missing_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
     RunControl& control_;
@@ -178,7 +190,7 @@ class KindPass {
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
 };
 
-// Each converges pass.kind after load_ids(), filling pass.tally.
+// Each converges pass.kind() after load_ids(), filling pass.tally().
 void converge_set_based(KindPass& pass);
 void converge_item_by_item(KindPass& pass);
 // Only looks (--check, --dry-run), at a read-only sync database, without

@@ -11,8 +11,8 @@ namespace mana {
 namespace {
 
 void count_failure(KindPass& pass, const ItemFailure& failure) {
-    ++pass.tally.counts.failed;
-    add_sample(pass.tally.failures, failure, pass.options.sample_size);
+    ++pass.tally().counts.failed;
+    add_sample(pass.tally().failures, failure, pass.options().sample_size);
 }
 
 // Checks each id of a batch; keeps the missing that have a writer, with it,
@@ -24,18 +24,18 @@ void check_items(KindPass& pass, const std::vector<std::string>& ids, long long&
         if (pass.stopping()) return;
         Outcome outcome = Outcome::present;
         const auto failure = attempt(
-            id, [&] { outcome = pass.kind.ensure(pass.sync, id, writer_in(writers, id), true); });
+            id, [&] { outcome = pass.kind().ensure(pass.sync(), id, writer_in(writers, id), true); });
         if (failure) {
             count_failure(pass, *failure);
             continue;
         }
         if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
-        missing.emplace_back(next_n++, id, pass.kind.needs_writer ? writer_in(writers, id) : id);
+        missing.emplace_back(next_n++, id, pass.kind().needs_writer ? writer_in(writers, id) : id);
     }
-    pass.age_missing(pass.auth);
-    if (!pass.options.write || missing.empty()) return;
-    pass.sync.transact([&](pqxx::work& tx) {
-        pqxx::stream_to out{tx, pass.kind.write_table,
+    pass.age_missing(pass.auth());
+    if (!pass.options().write || missing.empty()) return;
+    pass.sync().transact([&](pqxx::work& tx) {
+        pqxx::stream_to out{tx, pass.kind().write_table,
                             std::vector<std::string>{"n", "id", "user_id"}};
         for (const auto& row : missing)
             out << row;
@@ -51,32 +51,32 @@ void write_items(KindPass& pass, const pqxx::result& batch) {
         const auto id = row[0].as<std::string>();
         Outcome outcome = Outcome::present;
         const auto failure = attempt(id, [&] {
-            outcome = pass.kind.ensure(pass.sync, id, row[1].as<std::string>(), false);
+            outcome = pass.kind().ensure(pass.sync(), id, row[1].as<std::string>(), false);
         });
         if (failure) count_failure(pass, *failure);
-        if (outcome == Outcome::written) ++pass.tally.counts.written;
+        if (outcome == Outcome::written) ++pass.tally().counts.written;
     }
 }
 
 } // namespace
 
 void converge_item_by_item(KindPass& pass) {
-    const auto& kind = pass.kind;
-    if (pass.options.write) {
-        pass.sync.transact([&](pqxx::work& tx) {
+    const auto& kind = pass.kind();
+    if (pass.options().write) {
+        pass.sync().transact([&](pqxx::work& tx) {
             tx.exec(std::string("CREATE TEMP TABLE ") + kind.write_table +
                     " (n bigint PRIMARY KEY, id text, user_id text)");
         });
     }
     long long next_n = 1;
     const bool checked_all = pass.for_each_batch(
-        "checking", kind.ids_table, "id", pass.tally.counts.scanned,
+        "checking", kind.ids_table, "id", pass.tally().counts.scanned,
         [&](const pqxx::result& batch) { check_items(pass, first_column(batch), next_n); });
     // Only a check of every item tells how many are missing.
     if (!checked_all || pass.stopping()) return;
-    pass.tally.counts.missing = pass.found_missing();
+    pass.tally().counts.missing = pass.found_missing();
     pass.step_done("checked item by item");
-    if (!pass.options.write || !pass.may_write()) return;
+    if (!pass.options().write || !pass.may_write()) return;
     pass.for_each_write_batch(kind.write_table, "id, user_id", next_n - 1,
                               [&](const pqxx::result& batch) { write_items(pass, batch); });
     pass.step_done("wrote item by item");

@@ -55,13 +55,13 @@ class MissingBatches {
 
     void add(const std::string& id) {
         batch_.push_back(id);
-        if (static_cast<long long>(batch_.size()) >= pass_.options.batch_size) flush();
+        if (static_cast<long long>(batch_.size()) >= pass_.options().batch_size) flush();
     }
 
     void flush() {
         if (batch_.empty()) return;
-        if (!lookups_) lookups_.emplace(pass_.auth.another());
-        const auto writers = pass_.kind.needs_writer ? writers_of(*lookups_, batch_)
+        if (!lookups_) lookups_.emplace(pass_.auth().another());
+        const auto writers = pass_.kind().needs_writer ? writers_of(*lookups_, batch_)
                                                      : std::map<std::string, std::string>{};
         for (const auto& id : batch_)
             pass_.note_missing(id, writers);
@@ -78,18 +78,18 @@ class MissingBatches {
 } // namespace
 
 void check_read_only(KindPass& pass) {
-    const auto& o = pass.options;
-    auto& counts = pass.tally.counts;
+    const auto& o = pass.options();
+    auto& counts = pass.tally().counts;
     pass.progress("checking", 0, 0);
     MissingBatches missing(pass);
     long long duplicates = 0;
-    const bool checked_all = pass.auth.run([&](pqxx::connection& a) {
+    const bool checked_all = pass.auth().run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
         SortedLines ids(auth_tx, "SELECT i.* FROM (" + pass.ids_query(auth_tx) +
                                      ") i ORDER BY i.id COLLATE \"C\"");
-        return pass.sync.run([&](pqxx::connection& s) {
+        return pass.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
-            SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" + weighted_rows(pass.kind) +
+            SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" + weighted_rows(pass.kind()) +
                                           ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY "
                                           "r.id COLLATE \"C\"");
             for (; !ids.done(); ids.advance()) {

@@ -43,7 +43,7 @@ std::string grouped(const std::string& ids, const std::string& rows) {
 // of the writers table, when that is the cheaper (not a join: the planner
 // judges those rows as one, and looped over every id for each).
 std::string audit_query(const KindPass& pass, bool by_writers) {
-    const auto& kind = pass.kind;
+    const auto& kind = pass.kind();
     const std::string ids = kind.ids_table;
     if (!pass.only_new()) return grouped(ids, weighted_rows(kind));
     if (by_writers) return grouped(ids, weighted_rows(kind, rows_of_writers(kind)));
@@ -58,11 +58,11 @@ std::string audit_query(const KindPass& pass, bool by_writers) {
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
 // in 8.1 s against 2.3 s.
 bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
-    if (!pass.only_new() || pass.kind.writers_sql.empty()) return false;
+    if (!pass.only_new() || pass.kind().writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
-    return static_cast<double>(pass.tally.counts.scanned) * 100 <= rows;
+    return static_cast<double>(pass.tally().counts.scanned) * 100 <= rows;
 }
 
 // Analyzed: from the ids alone the planner misjudges how many have rows by
@@ -85,19 +85,19 @@ void make_numbered_table(pqxx::work& tx, const char* table, const std::string& c
 // Finds the ids without their singleton (into kind.missing_table) and counts
 // those written more than once; returns how many are missing.
 long long audit(KindPass& pass) {
-    const auto& kind = pass.kind;
+    const auto& kind = pass.kind();
     pass.progress("checking", 0, 0);
-    return pass.sync.transact([&](pqxx::work& tx) {
+    return pass.sync().transact([&](pqxx::work& tx) {
         const bool by_writers = few_enough_to_probe(tx, pass);
         if (by_writers) make_writers_table(tx, kind);
         tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " +
                 audit_query(pass, by_writers));
         make_numbered_table(tx, kind.missing_table, "id",
                             std::string(kind.audit_table) + " WHERE copies IS NULL", "n");
-        auto& counts = pass.tally.counts;
+        auto& counts = pass.tally().counts;
         const auto duplicates = tx.exec_params(std::string("SELECT id FROM ") + kind.audit_table +
                                                    " WHERE copies > 1 ORDER BY n LIMIT $1",
-                                               static_cast<long long>(pass.options.sample_size));
+                                               static_cast<long long>(pass.options().sample_size));
         for (const auto& row : duplicates)
             counts.duplicate_sample.push_back(row[0].as<std::string>());
         const auto found = tx.exec1(std::string("SELECT count(*) FILTER (WHERE copies IS NULL), "
@@ -115,12 +115,12 @@ void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
     std::vector<std::tuple<std::string, std::string>> writable;
     for (const auto& id : ids) {
         if (!pass.note_missing(id, writers)) continue;
-        writable.emplace_back(id, pass.kind.needs_writer ? writer_in(writers, id) : id);
+        writable.emplace_back(id, pass.kind().needs_writer ? writer_in(writers, id) : id);
     }
-    pass.age_missing(pass.auth);
-    if (!pass.options.write || writable.empty()) return;
-    pass.sync.transact([&](pqxx::work& tx) {
-        pqxx::stream_to out{tx, pass.kind.writable_table,
+    pass.age_missing(pass.auth());
+    if (!pass.options().write || writable.empty()) return;
+    pass.sync().transact([&](pqxx::work& tx) {
+        pqxx::stream_to out{tx, pass.kind().writable_table,
                             std::vector<std::string>{"id", "user_id"}};
         for (const auto& row : writable)
             out << row;
@@ -133,8 +133,8 @@ void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
 // the last one's, not into pages scattered over all of them (a tenth of 3
 // million users and Spaces missing: 29 to 33 s instead of 38 to 40 s).
 void number_for_writing(KindPass& pass) {
-    const auto& kind = pass.kind;
-    pass.sync.transact([&](pqxx::work& tx) {
+    const auto& kind = pass.kind();
+    pass.sync().transact([&](pqxx::work& tx) {
         make_numbered_table(tx, kind.write_table, "id, user_id", kind.writable_table,
                             "user_id, id");
     });
@@ -146,22 +146,22 @@ void write_batch(KindPass& pass, const pqxx::result& batch) {
     const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
     std::vector<SyncRow> rows;
     for (const auto& item : batch)
-        rows.push_back(pass.kind.row(build, item[0].as<std::string>(), item[1].as<std::string>()));
-    pass.sync.transact([&](pqxx::work& tx) { copy_rows(tx, rows); });
-    pass.tally.counts.written += static_cast<long long>(rows.size());
+        rows.push_back(pass.kind().row(build, item[0].as<std::string>(), item[1].as<std::string>()));
+    pass.sync().transact([&](pqxx::work& tx) { copy_rows(tx, rows); });
+    pass.tally().counts.written += static_cast<long long>(rows.size());
 }
 
 } // namespace
 
 void converge_set_based(KindPass& pass) {
-    const auto& o = pass.options;
-    const auto& kind = pass.kind;
+    const auto& o = pass.options();
+    const auto& kind = pass.kind();
     std::optional<BucketLocks> buckets;
-    if (o.write) buckets.emplace(pass.sync, kind.locks, o.shard, o.shards);
+    if (o.write) buckets.emplace(pass.sync(), kind.locks, o.shard, o.shards);
     const auto candidates = audit(pass);
     pass.step_done("found what is missing and what is there twice");
     if (o.write) {
-        pass.sync.transact([&](pqxx::work& tx) {
+        pass.sync().transact([&](pqxx::work& tx) {
             tx.exec(std::string("CREATE TEMP TABLE ") + kind.writable_table +
                     " (id text, user_id text)");
         });
@@ -172,7 +172,7 @@ void converge_set_based(KindPass& pass) {
         [&](const pqxx::result& batch) { keep_writable(pass, first_column(batch)); });
     // The orphans among the candidates are not missing; stopped early, those
     // not yet looked at still count.
-    pass.tally.counts.missing = candidates - pass.tally.orphans;
+    pass.tally().counts.missing = candidates - pass.tally().orphans;
     pass.step_done("looked up the writers");
     if (!o.write || !looked_at_all || !pass.may_write()) return;
     number_for_writing(pass);

@@ -194,7 +194,7 @@ class Run {
         if (o_.users) passes.push_back(&users);
         if (o_.spaces) passes.push_back(&spaces);
         converge_all(passes, strategy, control);
-        merge(result, users.tally, spaces.tally);
+        merge(result, users.tally(), spaces.tally());
         result.refused = control.gate.refusal();
         result.interrupted = stop_requested();
         result.seconds =

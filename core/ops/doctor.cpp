@@ -1,7 +1,6 @@
 #include "ops/doctor.hpp"
 
 #include "pg/session.hpp"
-#include "util/conninfo.hpp"
 #include "pg/db.hpp"
 #include "util/error.hpp"
 #include "pg/pooler.hpp"
@@ -16,18 +15,16 @@
 namespace mana {
 namespace {
 
-std::unique_ptr<Database> connect_check(DbRole role, const std::string& conninfo,
-                                        std::vector<Check>& checks) {
+// The connection itself: the database to examine further, if any.
+Database* connection_check(DbRole role, const ConnectAttempt& attempt, std::vector<Check>& checks) {
     const std::string name = std::string(db_label(role)) + " connection";
-    try {
-        auto db = std::make_unique<Database>(role, conninfo);
-        checks.push_back(
-            {name, CheckStatus::ok, db->server_version() + " at " + mask_conninfo(conninfo)});
-        return db;
-    } catch (const Error& e) {
-        checks.push_back({name, CheckStatus::fail, e.what()});
+    if (!attempt.db) {
+        checks.push_back({name, CheckStatus::fail, attempt.error.value_or("not connected")});
         return nullptr;
     }
+    checks.push_back(
+        {name, CheckStatus::ok, attempt.db->server_version() + " at " + attempt.db->shown()});
+    return attempt.db.get();
 }
 
 void schema_check(Database& db, std::vector<Check>& checks) {
@@ -219,9 +216,9 @@ const char* check_status_name(CheckStatus status) {
     return "?";
 }
 
-std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::string& sync_conninfo) {
+std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt, const ConnectAttempt& sync_attempt) {
     std::vector<Check> checks;
-    if (auto auth = connect_check(DbRole::auth, auth_conninfo, checks)) {
+    if (auto* auth = connection_check(DbRole::auth, auth_attempt, checks)) {
         pooler_check(*auth, checks);
         schema_check(*auth, checks);
         if (checks.back().status == CheckStatus::ok) {
@@ -229,7 +226,7 @@ std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::strin
             writable_check(*auth, checks);
         }
     }
-    if (auto sync = connect_check(DbRole::sync, sync_conninfo, checks)) {
+    if (auto* sync = connection_check(DbRole::sync, sync_attempt, checks)) {
         pooler_check(*sync, checks);
         schema_check(*sync, checks);
         if (checks.back().status == CheckStatus::ok) {

@@ -2,6 +2,8 @@
 // tool, as a list of checks.
 #pragma once
 
+#include "pg/db.hpp"
+
 #include <string>
 #include <vector>
 
@@ -15,7 +17,9 @@ struct Check {
     std::string detail;
 };
 
-std::vector<Check> run_doctor(const std::string& auth_conninfo, const std::string& sync_conninfo);
+// The caller's connections (try_connect): one that could not be opened is
+// a failed check, and the other database is still examined.
+std::vector<Check> run_doctor(const ConnectAttempt& auth, const ConnectAttempt& sync);
 
 const char* check_status_name(CheckStatus status);
 

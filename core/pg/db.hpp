@@ -10,6 +10,7 @@
 #include "util/error.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mana {
@@ -59,6 +60,8 @@ class Database {
     // How a refusal names this connection: "auth database (its connection
     // string, password masked)".
     std::string named() const;
+    // Its connection string, password masked.
+    std::string shown() const { return mask_conninfo(conninfo_); }
 
   private:
     [[noreturn]] void rethrow_as_error() const;
@@ -73,5 +76,16 @@ class Database {
     std::unique_ptr<Connection> conn_;
     bool through_pooler_ = false;
 };
+
+// A connection the caller tried to open, for the commands that go on
+// without it: doctor reports why there is none, a registration survives a
+// sync database out of reach.
+struct ConnectAttempt {
+    std::unique_ptr<Database> db;     // none when it could not be opened
+    std::optional<std::string> error; // why not
+};
+
+// Opens it; the Error that refused it is held, not thrown.
+ConnectAttempt try_connect(DbRole role, const std::string& conninfo);
 
 } // namespace mana

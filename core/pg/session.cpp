@@ -170,7 +170,17 @@ bool Database::bound_by_rls() {
 }
 
 std::string Database::named() const {
-    return std::string(label()) + " (" + mask_conninfo(conninfo_) + ")";
+    return std::string(label()) + " (" + shown() + ")";
+}
+
+ConnectAttempt try_connect(DbRole role, const std::string& conninfo) {
+    ConnectAttempt attempt;
+    try {
+        attempt.db = std::make_unique<Database>(role, conninfo);
+    } catch (const Error& e) {
+        attempt.error = e.what();
+    }
+    return attempt;
 }
 
 int Database::server_pid_in_transaction() {

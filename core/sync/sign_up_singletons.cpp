@@ -6,14 +6,9 @@
 
 namespace mana {
 
-RegistrationSync open_sync_for_registration(const std::string& conninfo) {
-    RegistrationSync reached;
-    try {
-        reached.db = std::make_unique<Database>(DbRole::sync, conninfo);
-    } catch (const Error& e) {
-        reached.outage = e.what();
-        return reached;
-    }
+RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
+    RegistrationSync reached{std::move(sync_attempt.db), std::move(sync_attempt.error)};
+    if (!reached.db) return reached;
     Database& sync = *reached.db;
     // A wrong database or role, or one that refuses the rows: stop before
     // the first write. Reached and refusing is no outage: reconcile could

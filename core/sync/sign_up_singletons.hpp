@@ -20,10 +20,11 @@ struct RegistrationSync {
     std::optional<std::string> outage; // why, when it could not
 };
 
-// Checked before anything is written: an incompatible schema, a role that
-// may not insert, or a database that refuses the rows is an Error; an
-// unreachable database is an outage, which registrations survive.
-RegistrationSync open_sync_for_registration(const std::string& conninfo);
+// The caller's connection, checked before anything is written: an
+// incompatible schema, a role that may not insert, or a database that
+// refuses the rows is an Error; an unreachable database is an outage, which
+// registrations survive.
+RegistrationSync check_sync_for_registration(ConnectAttempt sync);
 
 // What became of the singletons of a registration.
 struct SingletonReport {

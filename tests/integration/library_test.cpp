@@ -6,10 +6,14 @@
 #include "auth/registration.hpp"
 #include "checks.hpp"
 #include "database_checks.hpp"
+#include "jobs/batch_register.hpp"
 #include "jobs/reconcile.hpp"
+#include "ops/doctor.hpp"
 #include "seed.hpp"
 #include "sync/bootstrap.hpp"
 #include "tempdb.hpp"
+
+#include <sstream>
 
 using namespace mana;
 using namespace mana::test;
@@ -82,6 +86,7 @@ TEST_CASE("register_in_auth() in process creates a user once and skips or refuse
     sign_up.password = "correct horse battery";
     const auto prepared = prepare_sign_up(sign_up);
     CHECK(prepared.email == "ada@example.com");
+    CHECK(needs_password(auth, sign_up, IrregularEmails::load(auth)));
 
     const auto created =
         register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
@@ -97,6 +102,8 @@ TEST_CASE("register_in_auth() in process creates a user once and skips or refuse
         register_in_auth(auth, prepared, IfExists::skip, IrregularEmails::load(auth));
     CHECK(skipped.action == RegisterAction::skipped);
     CHECK(skipped.user_id == created.user_id);
+    sign_up.email = "ADA@example.com"; // the same address: it exists
+    CHECK_FALSE(needs_password(auth, sign_up, IrregularEmails::load(auth)));
 
     try {
         register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
@@ -138,4 +145,65 @@ TEST_CASE("bootstrap_user() in process writes a user's singletons once and then 
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's1'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's2'") == 1);
     CHECK(sync_count(db, "true") == 3);
+}
+
+TEST_CASE("register_batch() in process hashes on four threads and registers every row once") {
+    TempDatabases db;
+    Database auth(DbRole::auth, db.auth_url());
+    auto sync = check_sync_for_registration(try_connect(DbRole::sync, db.sync_url()));
+    REQUIRE(sync.db);
+    std::ostringstream file;
+    for (int i = 1; i <= 12; ++i)
+        file << R"({"email":"p)" << i << R"(@example.com","password":"correct horse battery"})"
+             << "\n";
+    file << R"({"email":"not an address","password":"correct horse battery"})" << "\n";
+    std::istringstream in(file.str());
+    SignUpReader reader(in, InputFormat::jsonl, SignUp{});
+    BatchOptions options;
+    options.jobs = 4;
+    long long progress_calls = 0;
+    std::vector<std::size_t> failed_lines;
+    BatchCallbacks callbacks;
+    callbacks.on_failure = [&](const RowFailure& row) { failed_lines.push_back(row.line); };
+    callbacks.on_progress = [&](const BatchSummary&) { ++progress_calls; };
+
+    const auto summary = register_batch(auth, sync, reader, options, callbacks);
+    CHECK(summary.created == 12);
+    CHECK(summary.failed == 1);
+    CHECK(failed_lines == std::vector<std::size_t>{13});
+    CHECK(progress_calls == 13);
+    CHECK(summary.singletons_written == 24);
+    CHECK_FALSE(summary.sync_error);
+    CHECK_FALSE(summary.stopped);
+    CHECK(summary.half_done.empty());
+    CHECK(auth_count(db, "auth.users") == 12);
+    CHECK(auth_count(db, "auth.users", "email = 'p12@example.com'") == 1);
+    check_exactly_once(db);
+    CHECK(sync_count(db, "true") == 24);
+}
+
+TEST_CASE("run_doctor() in process fails a connection the caller could not open and examines the other") {
+    TempDatabases db;
+    const auto auth = try_connect(DbRole::auth, "postgresql://127.0.0.1:1/nowhere?connect_timeout=5");
+    REQUIRE_FALSE(auth.db);
+    const auto sync = try_connect(DbRole::sync, db.sync_url());
+    REQUIRE(sync.db);
+    const auto checks = run_doctor(auth, sync);
+    REQUIRE(checks.size() > 2);
+    CHECK(checks[0].name == "auth database connection");
+    CHECK(checks[0].status == CheckStatus::fail);
+    CHECK(checks[0].detail == *auth.error);
+    CHECK_THAT(checks[0].detail, Catch::Contains("cannot connect"));
+    CHECK(checks[1].name == "sync database connection");
+    CHECK(checks[1].status == CheckStatus::ok);
+    // Nothing more of the auth database, everything of the sync database.
+    std::vector<std::string> names;
+    for (std::size_t i = 1; i < checks.size(); ++i) {
+        INFO(checks[i].name << ": " << checks[i].detail);
+        CHECK(checks[i].name.rfind("auth", 0) == std::string::npos);
+        CHECK(checks[i].status != CheckStatus::fail);
+        names.push_back(checks[i].name);
+    }
+    CHECK_THAT(names, Catch::VectorContains(std::string("sync database schema")) &&
+                          Catch::VectorContains(std::string("sync_changes indexes")));
 }
