@@ -1,7 +1,7 @@
 // mana-auth bootstrap user|space: write the missing singletons of one user
 // (and its Spaces) or of one Space.
-#include "sync/bootstrap.hpp"
 #include "common.hpp"
+#include "sync/bootstrap.hpp"
 
 namespace mana::cli {
 namespace {
@@ -29,7 +29,8 @@ Exit run_user(const Context& ctx, const BootstrapOptions& o) {
         throw usage_error("bootstrap user: give USER_ID or --email EMAIL (one of them)");
     }
     auto [auth, sync] = open_both(ctx);
-    const auto user = resolve_live_user(auth, o.id, o.email);
+    const auto user = o.id ? resolve_live_user(auth, UserKey::id, *o.id)
+                           : resolve_live_user(auth, UserKey::email, *o.email);
     const auto result = bootstrap_user(auth, sync, user, o.dry_run);
 
     say(ctx, "userContext of user " + user.id + ": " + painted(ctx, result.user_context));
@@ -59,13 +60,35 @@ Exit run_user(const Context& ctx, const BootstrapOptions& o) {
     return o.dry_run && result.anything_missing() ? Exit::drift : Exit::ok;
 }
 
+// The Space's writer, or the Error that names --owner or asks for it.
+std::string writer_for(Database& auth, const SpaceRecord& space,
+                       const std::optional<std::string>& owner) {
+    auto writer = space_writer(auth, space, owner);
+    if (auto* chosen = std::get_if<std::string>(&writer)) return std::move(*chosen);
+    const auto& problem = std::get<WriterProblem>(writer);
+    switch (problem.kind) {
+    case WriterProblem::Kind::malformed_id:
+        throw usage_error("--owner " + problem.detail);
+    case WriterProblem::Kind::not_a_live_user:
+        throw not_found("--owner " + *owner + " is not a live user of the auth database");
+    case WriterProblem::Kind::not_a_live_member:
+        throw not_found("--owner " + *owner + " is not a live member of Space " + space.id);
+    case WriterProblem::Kind::orphan:
+        break;
+    }
+    throw failure("Space " + space.id +
+                  " is an orphan (no live member); nothing written: pass --owner USER_ID to "
+                  "choose who writes its kontextDoc");
+}
+
 Exit run_space(const Context& ctx, const BootstrapOptions& o) {
     if (o.id.has_value() == o.slug.has_value()) {
         throw usage_error("bootstrap space: give SPACE_ID or --slug SLUG (one of them)");
     }
     auto [auth, sync] = open_both(ctx);
-    const auto space = resolve_space(auth, o.id, o.slug);
-    const auto result = bootstrap_space(auth, sync, space, o.owner, o.dry_run);
+    const auto space = o.id ? resolve_space(auth, SpaceKey::id, *o.id)
+                            : resolve_space(auth, SpaceKey::slug, *o.slug);
+    const auto result = bootstrap_space(sync, space, writer_for(auth, space, o.owner), o.dry_run);
     say(ctx, "kontextDoc of Space " + space.id + " (writer " + result.writer +
                  "): " + painted(ctx, *result.outcome));
     if (ctx.global.json) {

@@ -26,18 +26,15 @@ SpaceOutcome ensure_space(Database& sync, const SpaceRecord& space, const std::s
 
 } // namespace
 
-UserRecord resolve_live_user(Database& auth, const std::optional<std::string>& id,
-                             const std::optional<std::string>& email) {
+UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key) {
     std::optional<UserRecord> user;
-    if (id) {
-        require_valid_id("the user id", *id);
-        user = find_user_by_id(auth, *id);
-    } else if (email) {
-        user = find_user_by_email(auth, normalize_email(*email)); // not an address: exit 2
+    if (by == UserKey::id) {
+        require_valid_id("the user id", key);
+        user = find_user_by_id(auth, key);
     } else {
-        throw usage_error("name a user: USER_ID or --email EMAIL");
+        user = find_user_by_email(auth, normalize_email(key)); // not an address: exit 2
     }
-    const auto name = id ? "user " + *id : "user with email " + *email;
+    const auto name = by == UserKey::id ? "user " + key : "user with email " + key;
     if (!user) throw not_found(name + " not found in the auth database");
     if (user->deleted) {
         throw not_found(name + " is soft-deleted (deleted_at is set); it is not bootstrapped");
@@ -45,20 +42,12 @@ UserRecord resolve_live_user(Database& auth, const std::optional<std::string>& i
     return *user;
 }
 
-SpaceRecord resolve_space(Database& auth, const std::optional<std::string>& id,
-                          const std::optional<std::string>& slug) {
-    std::optional<SpaceRecord> space;
-    if (id) {
-        require_valid_id("the Space id", *id);
-        space = find_space_by_id(auth, *id);
-    } else if (slug) {
-        require_valid_id("the slug", *slug);
-        space = find_space_by_slug(auth, *slug);
-    } else {
-        throw usage_error("name a Space: SPACE_ID or --slug SLUG");
-    }
+SpaceRecord resolve_space(Database& auth, SpaceKey by, const std::string& key) {
+    require_valid_id(by == SpaceKey::id ? "the Space id" : "the slug", key);
+    const auto space =
+        by == SpaceKey::id ? find_space_by_id(auth, key) : find_space_by_slug(auth, key);
     if (!space) {
-        throw not_found((id ? "Space " + *id : "Space with slug " + *slug) +
+        throw not_found((by == SpaceKey::id ? "Space " + key : "Space with slug " + key) +
                         " not found in the auth database");
     }
     return *space;
@@ -86,26 +75,24 @@ UserBootstrap bootstrap_user(Database& auth, Database& sync, const UserRecord& u
     return result;
 }
 
-SpaceOutcome bootstrap_space(Database& auth, Database& sync, const SpaceRecord& space,
-                             const std::optional<std::string>& owner, bool dry_run) {
-    std::string writer;
-    if (owner) {
-        require_valid_id("--owner", *owner);
-        const auto user = find_user_by_id(auth, *owner);
-        if (!user || user->deleted) {
-            throw not_found("--owner " + *owner + " is not a live user of the auth database");
-        }
-        if (space.writer && !is_live_member(auth, space.id, *owner)) {
-            throw not_found("--owner " + *owner + " is not a live member of Space " + space.id);
-        }
-        writer = *owner;
-    } else if (space.writer) {
-        writer = *space.writer;
-    } else {
-        throw failure("Space " + space.id +
-                      " is an orphan (no live member); nothing written: pass --owner USER_ID "
-                      "to choose who writes its kontextDoc");
+std::variant<std::string, WriterProblem> space_writer(Database& auth, const SpaceRecord& space,
+                                                      const std::optional<std::string>& chosen) {
+    using Kind = WriterProblem::Kind;
+    if (!chosen) {
+        if (space.writer) return *space.writer;
+        return WriterProblem{Kind::orphan, ""};
     }
+    if (const auto problem = id_problem(*chosen); !problem.empty())
+        return WriterProblem{Kind::malformed_id, problem};
+    const auto user = find_user_by_id(auth, *chosen);
+    if (!user || user->deleted) return WriterProblem{Kind::not_a_live_user, ""};
+    if (space.writer && !is_live_member(auth, space.id, *chosen))
+        return WriterProblem{Kind::not_a_live_member, ""};
+    return *chosen;
+}
+
+SpaceOutcome bootstrap_space(Database& sync, const SpaceRecord& space, const std::string& writer,
+                             bool dry_run) {
     auto result = ensure_space(sync, space, writer, dry_run);
     if (result.failed) throw failure(result.failed->error);
     return result;

@@ -8,18 +8,20 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mana {
 
-// A live user by id or email, or an Error: usage (a malformed id), not_found
-// (no such user, or soft-deleted).
-UserRecord resolve_live_user(Database& auth, const std::optional<std::string>& id,
-                             const std::optional<std::string>& email);
+enum class UserKey { id, email };
+enum class SpaceKey { id, slug };
 
-// A Space by id or slug, or an Error (usage, not_found).
-SpaceRecord resolve_space(Database& auth, const std::optional<std::string>& id,
-                          const std::optional<std::string>& slug);
+// A live user by its id or email, or an Error: usage (a malformed id),
+// not_found (no such user, or soft-deleted).
+UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key);
+
+// A Space by its id or slug, or an Error (usage, not_found).
+SpaceRecord resolve_space(Database& auth, SpaceKey by, const std::string& key);
 
 struct SpaceOutcome {
     std::string space_id;
@@ -40,9 +42,21 @@ struct UserBootstrap {
 // Space's writer). A Space that fails is reported and the others go on.
 UserBootstrap bootstrap_user(Database& auth, Database& sync, const UserRecord& user, bool dry_run);
 
-// The Space's kontextDoc. owner, when given, writes it and must be a live
-// member (any live user for an orphan Space); an orphan without one is an Error.
-SpaceOutcome bootstrap_space(Database& auth, Database& sync, const SpaceRecord& space,
-                             const std::optional<std::string>& owner, bool dry_run);
+// Why a Space's kontextDoc has no writer: the one chosen is unfit, or the
+// Space is an orphan (no live member) and none was chosen. The caller words
+// it, as it knows how the writer was chosen.
+struct WriterProblem {
+    enum class Kind { malformed_id, not_a_live_user, not_a_live_member, orphan } kind;
+    std::string detail; // malformed_id: what is wrong with the id
+};
+
+// Who writes the Space's kontextDoc: the chosen user when given (a live
+// member, or for an orphan any live user), else the Space's own writer.
+std::variant<std::string, WriterProblem> space_writer(Database& auth, const SpaceRecord& space,
+                                                      const std::optional<std::string>& chosen);
+
+// The Space's kontextDoc, written by writer (space_writer).
+SpaceOutcome bootstrap_space(Database& sync, const SpaceRecord& space, const std::string& writer,
+                             bool dry_run);
 
 } // namespace mana

@@ -120,7 +120,7 @@ TEST_CASE("bootstrap_user() in process writes a user's singletons once and then 
     add_member(db, "s2", "u1", "member");
     Database auth(DbRole::auth, db.auth_url());
     Database sync(DbRole::sync, db.sync_url());
-    const auto user = resolve_live_user(auth, std::string("u1"), std::nullopt);
+    const auto user = resolve_live_user(auth, UserKey::id, "u1");
 
     const auto dry = bootstrap_user(auth, sync, user, true);
     CHECK(dry.user_context == Outcome::would_write);
@@ -206,4 +206,30 @@ TEST_CASE("run_doctor() in process fails a connection the caller could not open 
     }
     CHECK_THAT(names, Catch::VectorContains(std::string("sync database schema")) &&
                           Catch::VectorContains(std::string("sync_changes indexes")));
+}
+
+TEST_CASE("space_writer() in process returns a chosen writer's problem as a value") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2);
+    add_user(db, "gone", "gone@example.com", true);
+    add_space(db, "orphan", "orphan");
+    Database auth(DbRole::auth, db.auth_url());
+    const auto s1 = resolve_space(auth, SpaceKey::id, "s1");
+    const auto orphan = resolve_space(auth, SpaceKey::slug, "orphan");
+    using Kind = WriterProblem::Kind;
+    const auto problem = [&](const SpaceRecord& space, const std::optional<std::string>& chosen) {
+        const auto writer = space_writer(auth, space, chosen);
+        REQUIRE(std::holds_alternative<WriterProblem>(writer));
+        return std::get<WriterProblem>(writer);
+    };
+    CHECK(std::get<std::string>(space_writer(auth, s1, std::nullopt)) == "u1");
+    CHECK(std::get<std::string>(space_writer(auth, s1, std::string("u1"))) == "u1");
+    CHECK(std::get<std::string>(space_writer(auth, orphan, std::string("u2"))) == "u2");
+    CHECK(problem(orphan, std::nullopt).kind == Kind::orphan);
+    CHECK(problem(s1, std::string("u2")).kind == Kind::not_a_live_member);
+    CHECK(problem(s1, std::string("gone")).kind == Kind::not_a_live_user);
+    CHECK(problem(orphan, std::string("nobody")).kind == Kind::not_a_live_user);
+    const auto malformed = problem(s1, std::string("u\t1"));
+    CHECK(malformed.kind == Kind::malformed_id);
+    CHECK(malformed.detail == "contains control characters");
 }
