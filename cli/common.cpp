@@ -18,7 +18,7 @@ const char* environment_name(DbRole role) {
 }
 
 Database open(DbRole role, const std::string& given) {
-    Database db(role, required_connection_string(role, given));
+    Database db(role, required_connection_string(role, given), where_to_look(role));
     require_schema(db);
     return db;
 }
@@ -29,6 +29,11 @@ bool non_empty_env(const char* name) {
 }
 
 } // namespace
+
+std::string where_to_look(DbRole role) {
+    return std::string("check ") + (role == DbRole::auth ? "--auth-db" : "--sync-db") + " or " +
+           environment_name(role);
+}
 
 std::string connection_string(DbRole role, const std::string& given) {
     if (!given.empty()) return given;

@@ -40,6 +40,8 @@ constexpr const char* behaviour_group = "Behaviour";
 std::string connection_string(DbRole role, const std::string& given);
 // The same, or a usage error naming the option and variable when neither is set.
 std::string required_connection_string(DbRole role, const std::string& given);
+// What a failure to connect adds: "check --auth-db or DATABASE_URL".
+std::string where_to_look(DbRole role);
 
 // Connects, and refuses a database whose schema is not the one the tool
 // works on (a usage error when no connection string is given).

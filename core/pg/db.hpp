@@ -18,13 +18,16 @@ namespace mana {
 class Database {
   public:
     // Connects, or throws an Error naming the database (password masked).
-    Database(DbRole role, const std::string& conninfo);
+    // where_to_look: what the caller adds to a failure to connect, as it
+    // knows where the connection string came from ("check --auth-db or
+    // DATABASE_URL").
+    Database(DbRole role, const std::string& conninfo, std::string where_to_look = "");
     Database(Database&&) noexcept;
     Database& operator=(Database&&) noexcept;
     ~Database();
 
     // A second connection to the same database.
-    Database another() const { return Database(role_, conninfo_); }
+    Database another() const { return Database(role_, conninfo_, where_to_look_); }
 
     DbRole role() const { return role_; }
     const char* label() const { return db_label(role_); }
@@ -73,6 +76,7 @@ class Database {
 
     DbRole role_;
     std::string conninfo_;
+    std::string where_to_look_;
     std::unique_ptr<Connection> conn_;
     bool through_pooler_ = false;
 };
@@ -85,7 +89,9 @@ struct ConnectAttempt {
     std::optional<std::string> error; // why not
 };
 
-// Opens it; the Error that refused it is held, not thrown.
-ConnectAttempt try_connect(DbRole role, const std::string& conninfo);
+// Opens it (as Database's constructor does); the Error that refused it is
+// held, not thrown.
+ConnectAttempt try_connect(DbRole role, const std::string& conninfo,
+                           const std::string& where_to_look = "");
 
 } // namespace mana

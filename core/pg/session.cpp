@@ -10,11 +10,6 @@
 namespace mana {
 namespace {
 
-const char* connection_hint(DbRole role) {
-    return role == DbRole::auth ? "check --auth-db or DATABASE_URL"
-                                : "check --sync-db or SYNC_DATABASE_URL";
-}
-
 // Server messages start with their severity ("ERROR:  "); the label says enough.
 std::string server_message(const std::string& what) {
     auto line = first_line(what);
@@ -82,14 +77,15 @@ std::string why_lost(const std::string& what) {
 
 } // namespace
 
-Database::Database(DbRole role, const std::string& conninfo) : role_(role), conninfo_(conninfo) {
+Database::Database(DbRole role, const std::string& conninfo, std::string where_to_look)
+    : role_(role), conninfo_(conninfo), where_to_look_(std::move(where_to_look)) {
     for (const auto& password : conninfo_passwords(conninfo))
         register_secret(password);
     try {
         conn_ = std::make_unique<Connection>(conninfo);
     } catch (const std::exception& e) {
-        throw failure(named() + ": cannot connect: " + connect_failures(e.what()) + "; " +
-                      connection_hint(role));
+        throw failure(named() + ": cannot connect: " + connect_failures(e.what()) +
+                      (where_to_look_.empty() ? "" : "; " + where_to_look_));
     }
     // libpqxx 6 silently reconnects a broken connection; a session's
     // advisory locks and temporary tables would vanish with it. A lost
@@ -173,10 +169,11 @@ std::string Database::named() const {
     return std::string(label()) + " (" + shown() + ")";
 }
 
-ConnectAttempt try_connect(DbRole role, const std::string& conninfo) {
+ConnectAttempt try_connect(DbRole role, const std::string& conninfo,
+                           const std::string& where_to_look) {
     ConnectAttempt attempt;
     try {
-        attempt.db = std::make_unique<Database>(role, conninfo);
+        attempt.db = std::make_unique<Database>(role, conninfo, where_to_look);
     } catch (const Error& e) {
         attempt.error = e.what();
     }
