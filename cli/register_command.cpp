@@ -389,7 +389,7 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
         ->check(CLI::IsMember(roles))
         ->group(behaviour_group);
     cmd.add_option("--kind", o.defaults.kind, "Kind (default: human)")
-        ->check(CLI::IsMember(kinds))
+        ->check(CLI::IsMember(user_kinds))
         ->group(behaviour_group);
     cmd.add_flag("--verified", o.verified, "Mark the email as verified")->group(behaviour_group);
     cmd.add_option(

@@ -99,7 +99,7 @@ void check_name(const std::string& name) {
 
 const std::vector<std::string> tiers = {"guest", "public", "beta", "alpha", "founder"};
 const std::vector<std::string> roles = {"user", "admin", "service"};
-const std::vector<std::string> kinds = {"human", "persona", "system"};
+const std::vector<std::string> user_kinds = {"human", "persona", "system"};
 
 void check_tier(const std::string& tier) {
     check_label("tier", tier, tiers);
@@ -108,7 +108,7 @@ void check_role(const std::string& role) {
     check_label("role", role, roles);
 }
 void check_kind(const std::string& kind) {
-    check_label("kind", kind, kinds);
+    check_label("kind", kind, user_kinds);
 }
 
 std::string slug_base(std::string_view local_part) {

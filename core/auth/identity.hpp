@@ -23,7 +23,7 @@ void check_name(const std::string& name);
 // The labels of the sign-up's enums.
 extern const std::vector<std::string> tiers;
 extern const std::vector<std::string> roles;
-extern const std::vector<std::string> kinds;
+extern const std::vector<std::string> user_kinds;
 
 // A usage Error unless value is one of the enum's labels.
 void check_tier(const std::string& tier);

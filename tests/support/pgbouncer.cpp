@@ -16,7 +16,7 @@ namespace mana::test {
 namespace {
 
 // The socket's name holds the port; the directory is the test's own.
-constexpr const char* port = "6432";
+constexpr const char* bouncer_port = "6432";
 
 void write_config(const std::string& path, const std::string& text) {
     std::ofstream(path) << text;
@@ -36,7 +36,7 @@ PgBouncer::PgBouncer(const std::string& pool_mode, int pool_size) {
                  "[databases]\n* = host=" + pg_env("PGHOST", "/var/run/postgresql") +
                      " port=" + pg_env("PGPORT", "5432") +
                      "\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = " + dir_ +
-                     "\nlisten_port = " + port + "\nauth_type = trust\nauth_file = " + dir_ +
+                     "\nlisten_port = " + bouncer_port + "\nauth_type = trust\nauth_file = " + dir_ +
                      "/users.txt\npool_mode = " + pool_mode +
                      "\ndefault_pool_size = " + std::to_string(pool_size) +
                      "\nmax_client_conn = 200\nlogfile = " + dir_ + "/pgbouncer.log\n");
@@ -67,7 +67,7 @@ PgBouncer::~PgBouncer() {
 }
 
 std::string PgBouncer::conninfo(const std::string& dbname) const {
-    return "host=" + dir_ + " port=" + port + " dbname=" + dbname +
+    return "host=" + dir_ + " port=" + bouncer_port + " dbname=" + dbname +
            " user=" + pg_env("PGUSER", "postgres");
 }
 
