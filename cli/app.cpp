@@ -1,6 +1,7 @@
 // The whole command line, defined once: the binary parses with it and the
 // man pages are written from it.
 #include "common.hpp"
+#include "util/option_names.hpp"
 
 namespace mana::cli {
 
@@ -13,6 +14,19 @@ void define_app(CLI::App& app, Context& ctx) {
     app.require_subcommand(1);
     app.fallthrough();
     app.get_formatter()->column_width(34);
+    // How the library's messages name the options they point to.
+    name_options({{Option::since, "--since"},
+                  {Option::until, "--until"},
+                  {Option::check, "--check"},
+                  {Option::dry_run, "--dry-run"},
+                  {Option::min_age, "--min-age"},
+                  {Option::max_lag, "--max-lag"},
+                  {Option::wait, "--wait"},
+                  {Option::pooled_session_ok, "--pooled-session-ok"},
+                  {Option::if_exists, "--if-exists"},
+                  {Option::format, "--format"},
+                  {Option::no_bootstrap, "--no-bootstrap"},
+                  {Option::dir, "--dir"}});
 
     // The global options before the command; each command has them too.
     add_shared_options(app, ctx.global, true);

@@ -1,11 +1,12 @@
 #include "auth/registration.hpp"
 
 #include "auth/directory.hpp"
+#include "auth/identity.hpp"
+#include "auth/password.hpp"
 #include "pg/session.hpp"
 #include "util/error.hpp"
-#include "auth/identity.hpp"
 #include "util/ids.hpp"
-#include "auth/password.hpp"
+#include "util/option_names.hpp"
 #include "util/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -194,7 +195,9 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
     switch (if_exists) {
     case IfExists::error:
         throw Error(Exit::already_exists, s.email + " is already registered (user " + user_id +
-                                              "): pass --if-exists skip or --if-exists update");
+                                              "): pass " + option_name(Option::if_exists) +
+                                              " skip or " + option_name(Option::if_exists) +
+                                              " update");
     case IfExists::skip:
         // Its personal Space, whose singleton a skip finishes as a sign-up
         // writes it (an earlier run may have stopped before).

@@ -1,6 +1,7 @@
 #include "auth/sign_up_reader.hpp"
 
 #include "util/error.hpp"
+#include "util/option_names.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -171,8 +172,9 @@ void SignUpReader::parse_json(const std::string& text, InputRow& row) const {
         const auto start = text.find_first_not_of(" \t\r");
         const bool looks_like_csv = start != std::string::npos && text[start] != '{' &&
                                     text.find(',') != std::string::npos;
-        throw RowError("not valid JSON (at byte " + std::to_string(e.byte) + ")" +
-                       (looks_like_csv ? ": is it CSV? pass --format csv" : ""));
+        throw RowError(
+            "not valid JSON (at byte " + std::to_string(e.byte) + ")" +
+            (looks_like_csv ? ": is it CSV? pass " + option_name(Option::format) + " csv" : ""));
     } catch (const nlohmann::json::exception&) {
         throw RowError("not valid JSON (a number out of range)"); // e.g. 5e845
     }

@@ -1,8 +1,9 @@
 #include "jobs/converge.hpp"
 
 #include "auth/directory.hpp"
-#include "util/interrupt.hpp"
 #include "pg/locks.hpp"
+#include "util/interrupt.hpp"
+#include "util/option_names.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -200,9 +201,10 @@ void KindPass::wait_for(const StandbyLag& lag) {
     progress_("waiting for a standby", tally_.counts.written, found_missing_);
     if (lag_logged_ && now - *lag_logged_ < std::chrono::seconds(10)) return;
     lag_logged_ = now;
-    spdlog::info("{}: the standby {} is {:.1f} s behind, more than --max-lag {} s: waiting before "
-                 "the next batch",
-                 kind_.phase, lag.standby, lag.seconds, *options_.max_lag_seconds);
+    spdlog::info("{}: the standby {} is {:.1f} s behind, more than {} {} s: waiting before the "
+                 "next batch",
+                 kind_.phase, lag.standby, lag.seconds, option_name(Option::max_lag),
+                 *options_.max_lag_seconds);
 }
 
 bool KindPass::batches(const char* step, const char* table, const char* columns, long long total,

@@ -1,14 +1,15 @@
 #include "jobs/metrics.hpp"
 
 #include "util/error.hpp"
+#include "util/option_names.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -59,9 +60,10 @@ std::string reconcile_metrics(const RunMetrics& run) {
     }
     if (!run.result) return f.text();
     const auto& r = *run.result;
-    f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than "
-                     "--min-age, left to a later run; missing, duplicate: absent when not known; "
-                     "duplicate: written more than once, reported only).");
+    f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than " +
+                         option_name(Option::min_age) +
+                         ", left to a later run; missing, duplicate: absent when not known; "
+                         "duplicate: written more than once, reported only).");
     for (const auto& [kind, counts] : by_kind(r)) {
         std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned},
                                                               {"pending", counts.pending}};
@@ -77,7 +79,8 @@ std::string reconcile_metrics(const RunMetrics& run) {
                     [](const NamedCounts& k) { return k.counts.oldest_missing_seconds; })) {
         f.gauge("oldest_missing_seconds",
                 "Age of the oldest user or Space the last reconcile found without its singleton "
-                "(after --min-age); absent for a kind with nothing missing.");
+                "(after " +
+                    option_name(Option::min_age) + "); absent for a kind with nothing missing.");
         for (const auto& [kind, counts] : kinds) {
             if (counts.oldest_missing_seconds)
                 f.sample(*counts.oldest_missing_seconds, fmt::format(",kind=\"{}\"", kind));

@@ -1,13 +1,14 @@
 #include "jobs/reconcile.hpp"
 
 #include "jobs/converge.hpp"
-#include "pg/session.hpp"
-#include "util/error.hpp"
-#include "util/interrupt.hpp"
 #include "pg/locks.hpp"
 #include "pg/pooler.hpp"
 #include "pg/privileges.hpp"
+#include "pg/session.hpp"
 #include "pg/standby_lag.hpp"
+#include "util/error.hpp"
+#include "util/interrupt.hpp"
+#include "util/option_names.hpp"
 #include "util/text.hpp"
 
 #include <atomic>
@@ -145,10 +146,11 @@ Window resolve_window(Database& auth, const ReconcileOptions& o) {
     });
     const auto clock = " (the auth database's clock reads " + row[5].as<std::string>() + ")";
     if (row[3].as<bool>(false))
-        throw usage_error("--since " + printable(*o.since->timestamp) + " is in the future" +
-                          clock);
+        throw usage_error(option_name(Option::since) + " " + printable(*o.since->timestamp) +
+                          " is in the future" + clock);
     if (row[4].as<bool>(false)) {
-        throw usage_error("--until " + row[1].as<std::string>() + " is not after --since " +
+        throw usage_error(option_name(Option::until) + " " + row[1].as<std::string>() +
+                          " is not after " + option_name(Option::since) + " " +
                           row[0].as<std::string>() + ": the window is empty" + clock);
     }
     return {row[0].as<std::string>(""), row[1].as<std::string>(""), row[2].as<std::string>("")};
@@ -208,8 +210,9 @@ class Run {
     Strategy choose_strategy(ReconcileResult& result) {
         result.item_by_item = sync_.bound_by_rls();
         if (o_.write) {
-            require_writable(sync_, "reconcile writes singletons (--check and --dry-run only "
-                                    "look, and run on it)");
+            require_writable(sync_, "reconcile writes singletons (" + option_name(Option::check) +
+                                        " and " + option_name(Option::dry_run) +
+                                        " only look, and run on it)");
             if (o_.max_lag_seconds) require_standbys_visible(sync_);
         } else if (read_only_reason(sync_)) {
             // A look needs no temporary table there: the ids are merged

@@ -1,9 +1,10 @@
 #include "ops/dev_cluster.hpp"
 
 #include "pg/db.hpp"
+#include "pg/schema.hpp"
 #include "pg/session.hpp"
 #include "util/error.hpp"
-#include "pg/schema.hpp"
+#include "util/option_names.hpp"
 #include "util/subprocess.hpp"
 
 #include <arpa/inet.h>
@@ -167,7 +168,8 @@ DevCluster dev_up(const std::string& dir_name) {
         fs::permissions(dir, fs::perms::owner_all);
         if (chown(dir.c_str(), account->pw_uid, account->pw_gid) != 0 || !server_can_use(dir)) {
             throw failure("dev: the postgres system user cannot use " + dir.string() +
-                          " (is a parent directory private, like /root?): pass --dir under /tmp");
+                          " (is a parent directory private, like /root?): pass " +
+                          option_name(Option::dir) + " under /tmp");
         }
     }
     if (!fs::exists(data_dir(dir) / "PG_VERSION")) create_cluster(dir);

@@ -1,13 +1,14 @@
 #include "ops/doctor.hpp"
 
-#include "pg/session.hpp"
 #include "pg/db.hpp"
-#include "util/error.hpp"
 #include "pg/pooler.hpp"
 #include "pg/privileges.hpp"
 #include "pg/schema.hpp"
+#include "pg/session.hpp"
 #include "pg/standby_lag.hpp"
 #include "sync/sync_log.hpp"
+#include "util/error.hpp"
+#include "util/option_names.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -157,12 +158,12 @@ void sync_write_check(Database& sync, std::vector<Check>& checks) {
 // Whether reconcile --max-lag could watch the standbys: a warning when the
 // role cannot see their lag (only that option needs it).
 void standby_lag_check(Database& sync, std::vector<Check>& checks) {
-    constexpr const char* name = "standby lag (--max-lag)";
+    const auto name = "standby lag (" + option_name(Option::max_lag) + ")";
     if (const auto role = role_blind_to_standbys(sync)) {
         checks.push_back({name, CheckStatus::warn,
-                          "the sync role " + *role +
-                              " cannot see its standbys' lag: reconcile --max-lag would be "
-                              "refused (GRANT pg_monitor TO " + *role + ")"});
+                          "the sync role " + *role + " cannot see its standbys' lag: reconcile " +
+                              option_name(Option::max_lag) +
+                              " would be refused (GRANT pg_monitor TO " + *role + ")"});
         return;
     }
     checks.push_back({name, CheckStatus::ok,

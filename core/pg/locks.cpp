@@ -1,6 +1,7 @@
 #include "pg/locks.hpp"
 
 #include "util/error.hpp"
+#include "util/option_names.hpp"
 
 #include <mutex>
 #include <spdlog/spdlog.h>
@@ -87,7 +88,8 @@ RunLock::RunLock(Database& sync, int shard, int shards, bool wait)
     });
     if (!got) {
         throw Error(Exit::locked, "another reconcile is running on this sync database (it holds "
-                                  "the lock): try again later, or pass --wait to queue");
+                                  "the lock): try again later, or pass " +
+                                      option_name(Option::wait) + " to queue");
     }
 }
 

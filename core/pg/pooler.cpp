@@ -1,14 +1,17 @@
 #include "pg/pooler.hpp"
 
 #include "util/error.hpp"
+#include "util/option_names.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace mana {
 namespace {
 
-const char* const session_pool_fix = "connect directly to the server, or through a session-mode "
-                                     "pool and pass --pooled-session-ok";
+std::string session_pool_fix() {
+    return "connect directly to the server, or through a session-mode pool and pass " +
+           option_name(Option::pooled_session_ok);
+}
 
 // A session pool keeps one server session per client: this client's two
 // transactions run in the same one, and a second client, connected
@@ -23,12 +26,12 @@ void probe_session_pool(Database& db) {
     spdlog::debug("{}: session pool probe: server processes {}, {} (another client), {}",
                   db.label(), first, others, second);
     if (first == second && others != first) return;
-    throw failure(db.named() +
-                  ": --pooled-session-ok, but the pooler does not keep this connection in one "
+    throw failure(db.named() + ": " + option_name(Option::pooled_session_ok) +
+                  ", but the pooler does not keep this connection in one "
                   "server session (its transactions ran in server processes " +
                   std::to_string(first) + " and " + std::to_string(second) +
                   ", another client's in " + std::to_string(others) +
-                  "): it is not a session pool; " + session_pool_fix);
+                  "): it is not a session pool; " + session_pool_fix());
 }
 
 } // namespace
@@ -43,13 +46,14 @@ void require_own_session(Database& db, const std::string& what_needs_it,
     throw failure(db.named() + ": reached through a connection pooler; " + what_needs_it +
                   ", which a transaction or statement pool gives to other clients between "
                   "transactions: " +
-                  session_pool_fix);
+                  session_pool_fix());
 }
 
 std::string pooler_consequence() {
     return "reached through a connection pooler: bootstrap and register work through a session "
-           "or transaction pool, reconcile refuses it unless given --pooled-session-ok for a "
-           "session pool, and a statement pool runs no transaction at all";
+           "or transaction pool, reconcile refuses it unless given " +
+           option_name(Option::pooled_session_ok) +
+           " for a session pool, and a statement pool runs no transaction at all";
 }
 
 } // namespace mana

@@ -3,6 +3,7 @@
 #include "pg/session.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/option_names.hpp"
 
 #include <algorithm>
 
@@ -27,10 +28,10 @@ std::optional<std::string> role_blind_to_standbys(Database& sync) {
 
 void require_standbys_visible(Database& sync) {
     if (const auto role = role_blind_to_standbys(sync)) {
-        throw failure("--max-lag: the sync role " + *role +
+        throw failure(option_name(Option::max_lag) + ": the sync role " + *role +
                       " cannot see its standbys' lag (PostgreSQL shows it only to superusers and "
-                      "members of pg_monitor or pg_read_all_stats): GRANT pg_monitor TO " + *role +
-                      ", or run without --max-lag");
+                      "members of pg_monitor or pg_read_all_stats): GRANT pg_monitor TO " +
+                      *role + ", or run without " + option_name(Option::max_lag));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "pg/privileges.hpp"
 #include "pg/schema.hpp"
 #include "util/error.hpp"
+#include "util/option_names.hpp"
 
 namespace mana {
 
@@ -22,8 +23,8 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
         std::string why = e.what();
         if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
         throw failure(prefix + "refuses the singletons' rows (" + why +
-                      "; tried and rolled back): fix the sync database, or register with "
-                      "--no-bootstrap; nothing was written");
+                      "; tried and rolled back): fix the sync database, or register with " +
+                      option_name(Option::no_bootstrap) + "; nothing was written");
     }
     return reached;
 }

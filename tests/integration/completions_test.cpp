@@ -3,6 +3,8 @@
 // real shell, and every command's --help has a purpose, grouped options and
 // examples.
 #include "checks.hpp"
+#include "common.hpp"
+#include "util/option_names.hpp"
 
 #include <regex>
 #include <set>
@@ -84,6 +86,30 @@ TEST_CASE("every command and option of the CLI is in each completion script") {
                 CHECK(mentions(script, option));
             }
         }
+    }
+}
+
+// The library's messages name the options they point to as cli/ calls them
+// ("pass --wait to queue"): each such name is an option of a command.
+TEST_CASE("every option a message of the library names is an option of the command line") {
+    CLI::App app;
+    mana::cli::Context ctx;
+    mana::cli::define_app(app, ctx);
+    std::set<std::string> options;
+    std::vector<const CLI::App*> commands{&app};
+    while (!commands.empty()) {
+        const auto* command = commands.back();
+        commands.pop_back();
+        for (const auto* option : command->get_options())
+            for (const auto& name : option->get_lnames())
+                options.insert("--" + name);
+        for (const auto* sub : command->get_subcommands({}))
+            commands.push_back(sub);
+    }
+    for (std::size_t i = 0; i < mana::option_count; ++i) {
+        const auto& name = mana::option_name(static_cast<mana::Option>(i));
+        INFO(name);
+        CHECK(options.count(name) == 1);
     }
 }
 
