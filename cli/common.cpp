@@ -35,6 +35,10 @@ std::string where_to_look(DbRole role) {
            environment_name(role);
 }
 
+ConnectAttempt try_open(DbRole role, const std::string& conninfo) {
+    return try_connect(role, conninfo, where_to_look(role));
+}
+
 std::string connection_string(DbRole role, const std::string& given) {
     if (!given.empty()) return given;
     const char* env = std::getenv(environment_name(role));

@@ -42,6 +42,9 @@ std::string connection_string(DbRole role, const std::string& given);
 std::string required_connection_string(DbRole role, const std::string& given);
 // What a failure to connect adds: "check --auth-db or DATABASE_URL".
 std::string where_to_look(DbRole role);
+// A connection the command goes on without (doctor, a registration's sync
+// database): try_connect, its failure pointing at the option and variable.
+ConnectAttempt try_open(DbRole role, const std::string& conninfo);
 
 // Connects, and refuses a database whose schema is not the one the tool
 // works on (a usage error when no connection string is given).

@@ -18,8 +18,8 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx] {
             const auto auth_conninfo = required_connection_string(DbRole::auth, ctx.global.auth_db);
             const auto sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
-            const auto auth = try_connect(DbRole::auth, auth_conninfo, where_to_look(DbRole::auth));
-            const auto sync = try_connect(DbRole::sync, sync_conninfo, where_to_look(DbRole::sync));
+            const auto auth = try_open(DbRole::auth, auth_conninfo);
+            const auto sync = try_open(DbRole::sync, sync_conninfo);
             const auto checks = run_doctor(auth, sync);
             bool ok = true;
             nlohmann::json list = nlohmann::json::array();

@@ -204,8 +204,7 @@ Database open_auth_for_writing(const Context& ctx) {
 RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o) {
     if (o.no_bootstrap) return {};
     return check_sync_for_registration(
-        try_connect(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db),
-                    where_to_look(DbRole::sync)));
+        try_open(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db)));
 }
 
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
