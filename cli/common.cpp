@@ -16,6 +16,9 @@ namespace {
 const char* environment_name(DbRole role) {
     return role == DbRole::auth ? "DATABASE_URL" : "SYNC_DATABASE_URL";
 }
+const char* database_option(DbRole role) {
+    return role == DbRole::auth ? "--auth-db" : "--sync-db";
+}
 
 Database open(DbRole role, const std::string& given) {
     Database db(role, required_connection_string(role, given), where_to_look(role));
@@ -31,8 +34,7 @@ bool non_empty_env(const char* name) {
 } // namespace
 
 std::string where_to_look(DbRole role) {
-    return std::string("check ") + (role == DbRole::auth ? "--auth-db" : "--sync-db") + " or " +
-           environment_name(role);
+    return std::string("check ") + database_option(role) + " or " + environment_name(role);
 }
 
 ConnectAttempt try_open(DbRole role, const std::string& conninfo) {
@@ -48,9 +50,8 @@ std::string connection_string(DbRole role, const std::string& given) {
 std::string required_connection_string(DbRole role, const std::string& given) {
     auto conninfo = connection_string(role, given);
     if (conninfo.empty()) {
-        throw usage_error(role == DbRole::auth
-                              ? "no auth database: pass --auth-db URL or set DATABASE_URL"
-                              : "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL");
+        throw usage_error(std::string("no ") + db_label(role) + ": pass " + database_option(role) +
+                          " URL or set " + environment_name(role));
     }
     return conninfo;
 }

@@ -30,6 +30,6 @@ constexpr std::size_t option_count = static_cast<std::size_t>(Option::dir) + 1;
 // Names the given options; the others keep their names.
 void name_options(const std::map<Option, std::string>& names);
 
-const std::string& option_name(Option option);
+std::string option_name(Option option);
 
 } // namespace mana
