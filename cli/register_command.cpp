@@ -1,12 +1,11 @@
 // mana-auth register: one user (password from stdin, a file, the
 // environment or a prompt) or many from a file.
-#include "jobs/batch_register.hpp"
-#include "common.hpp"
 #include "auth/directory.hpp"
 #include "auth/identity.hpp"
-#include "pg/privileges.hpp"
-#include "util/secrets.hpp"
+#include "common.hpp"
+#include "jobs/batch_register.hpp"
 #include "signals.hpp"
+#include "util/secrets.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -133,13 +132,14 @@ std::string change_text(const FieldChange& c) {
 
 // The registration in the auth database; the password is read only when
 // it is needed (a new user) or given.
-Registration register_in_auth_db(Database& auth, const RegisterOptions& o, SignUp sign_up) {
+Registration register_in_auth_db(Database& auth, const RegistrationSchema& schema,
+                                 const RegisterOptions& o, SignUp sign_up) {
     const auto irregular = IrregularEmails::load(auth);
     const bool needed = needs_password(auth, sign_up, irregular);
     sign_up.password = read_password(o, needed);
     if (needed && !sign_up.password)
         throw usage_error("no password for the new user: " + std::string(password_sources));
-    return register_in_auth(auth, prepare_sign_up(sign_up), parse_if_exists(o.if_exists),
+    return register_in_auth(auth, schema, prepare_sign_up(sign_up), parse_if_exists(o.if_exists),
                             irregular);
 }
 
@@ -191,14 +191,6 @@ Exit render_singletons(const Context& ctx, const RegisterOptions& o, const Singl
     return !report.error || !o.require_sync ? Exit::ok : Exit::failure;
 }
 
-// A standby or a read-only default is refused before anything is checked
-// on the sync side or written.
-Database open_auth_for_writing(const Context& ctx) {
-    auto auth = open_auth(ctx);
-    require_writable(auth, "register writes users");
-    return auth;
-}
-
 // Where the singletons go, checked before anything is written (not
 // configured is a usage error); nothing with --no-bootstrap.
 RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o) {
@@ -210,9 +202,11 @@ RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const Registe
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
     const auto sign_up = sign_up_from(o);
     check_sign_up(sign_up); // bad input stops before any connection
-    auto auth = open_auth_for_writing(ctx);
+    // The auth side is checked before the sync side, both before any write.
+    auto auth = open_auth(ctx);
+    const auto schema = check_auth_for_registration(auth);
     auto sync = open_sync_unless_no_bootstrap(ctx, o);
-    const auto registration = register_in_auth_db(auth, o, sign_up);
+    const auto registration = register_in_auth_db(auth, schema, o, sign_up);
     auto doc = render_registration(ctx, registration);
     // A skipped live user's singletons are finished as a sign-up's are.
     if (registration.soft_deleted || o.no_bootstrap) {
@@ -353,12 +347,13 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                                  : format_for_path(*o.from);
     SignUpReader reader(in, format, sign_up_from(o));
 
-    auto auth = open_auth_for_writing(ctx);
+    auto auth = open_auth(ctx);
+    const auto schema = check_auth_for_registration(auth);
     auto sync = open_sync_unless_no_bootstrap(ctx, o);
     install_stop_handlers();
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
     BatchLog log;
-    const auto summary = register_batch(auth, sync, reader,
+    const auto summary = register_batch(auth, schema, sync, reader,
                                         {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs},
                                         batch_callbacks(ctx, log, terminal));
     if (terminal) std::cerr << "\n";

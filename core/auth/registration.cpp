@@ -3,6 +3,7 @@
 #include "auth/directory.hpp"
 #include "auth/identity.hpp"
 #include "auth/password.hpp"
+#include "pg/privileges.hpp"
 #include "pg/session.hpp"
 #include "util/error.hpp"
 #include "util/ids.hpp"
@@ -29,6 +30,75 @@ const std::string user_agent = "mana-auth/" MANA_AUTH_VERSION;
 constexpr const char* default_tier = "public";
 constexpr const char* default_role = "user";
 constexpr const char* default_kind = "human";
+
+// What Better Auth writes in accounts.issuer of a credential row
+// (createLocalAccountIssuer("credential")), where the column exists.
+constexpr const char* credential_issuer = "'local:credential'";
+
+// A row registration inserts: each column it fills with the SQL of its
+// value, for the statement and for the schema guard alike.
+struct InsertColumn {
+    const char* name;
+    const char* value;
+    bool where_present = false; // filled only where the table has it
+};
+
+struct Insert {
+    const char* table;
+    std::vector<InsertColumn> columns;
+
+    std::string sql(bool with_optional = false) const {
+        std::string names, values;
+        for (const auto& column : columns) {
+            if (column.where_present && !with_optional) continue;
+            names += (names.empty() ? "" : ", ") + std::string(column.name);
+            values += (values.empty() ? "" : ", ") + std::string(column.value);
+        }
+        return std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + values + ")";
+    }
+    TableFill fill() const {
+        TableFill fill{table, {}};
+        for (const auto& column : columns)
+            fill.columns.emplace_back(column.name);
+        return fill;
+    }
+};
+
+const Insert user_insert{"auth.users",
+                         {{"id", "$1"},
+                          {"name", "$2"},
+                          {"email", "$3"},
+                          {"email_verified", "$4"},
+                          {"role", "$5"},
+                          {"access_tier", "$6"},
+                          {"kind", "$7"},
+                          {"created_at", "now()"},
+                          {"updated_at", "now()"}}};
+const Insert credential_insert{"auth.accounts",
+                               {{"id", "$1"},
+                                {"account_id", "$2"},
+                                {"provider_id", "'credential'"},
+                                {"user_id", "$2"},
+                                {"password", "$3"},
+                                {"created_at", "now()"},
+                                {"updated_at", "now()"},
+                                {"issuer", credential_issuer, true}}};
+const Insert event_insert{
+    "auth.security_events",
+    {{"user_id", "$1"}, {"event_type", "$2"}, {"user_agent", "$3"}, {"metadata", "$4::jsonb"}}};
+const Insert space_insert{"auth.organizations",
+                          {{"id", "$1"},
+                           {"name", "$2"},
+                           {"slug", "$3"},
+                           {"metadata", "$4::jsonb"},
+                           {"created_at", "now()"},
+                           {"updated_at", "now()"}}};
+const Insert owner_insert{"auth.members",
+                          {{"id", "$1"},
+                           {"organization_id", "$2"},
+                           {"user_id", "$3"},
+                           {"role", "'owner'"},
+                           {"created_at", "now()"}}};
 
 std::string space_name(const std::string& user_name, const std::string& local_part) {
     if (auto name = trim(user_name); !name.empty()) return name;
@@ -81,44 +151,44 @@ PersonalSpace ensure_personal_space(pqxx::work& tx, const SpaceOwner& s) {
     }
     PersonalSpace space{nanoid(), choose_slug(base, taken), true};
     const auto metadata = nlohmann::json{{"type", "personal"}, {"tier", s.tier}}.dump();
-    tx.exec_params(
-        "INSERT INTO auth.organizations (id, name, slug, metadata, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4::jsonb, now(), now())",
-        space.id, space_name(s.name, s.local_part), space.slug, metadata);
-    tx.exec_params("INSERT INTO auth.members (id, organization_id, user_id, role, created_at) "
-                   "VALUES ($1, $2, $3, 'owner', now())",
-                   nanoid(), space.id, s.user_id);
+    tx.exec_params(space_insert.sql(), space.id, space_name(s.name, s.local_part), space.slug,
+                   metadata);
+    tx.exec_params(owner_insert.sql(), nanoid(), space.id, s.user_id);
     return space;
 }
 
 void record_event(pqxx::work& tx, const std::string& user_id, const char* event_type) {
-    tx.exec_params("INSERT INTO auth.security_events (user_id, event_type, user_agent, metadata) "
-                   "VALUES ($1, $2, $3, $4::jsonb)",
-                   user_id, std::string(event_type), user_agent, event_metadata);
+    tx.exec_params(event_insert.sql(), user_id, std::string(event_type), user_agent,
+                   event_metadata);
 }
 
-void set_password(pqxx::work& tx, const std::string& user_id, const std::string& hash) {
+// A credential row whose issuer is unset (written before the column was
+// added) gets the platform's too: Better Auth that scopes accounts by issuer
+// would not find it.
+void set_password(pqxx::work& tx, const RegistrationSchema& schema, const std::string& user_id,
+                  const std::string& hash) {
+    const std::string issuer =
+        schema.accounts_issuer()
+            ? std::string(", issuer = coalesce(issuer, ") + credential_issuer + ")"
+            : "";
     const auto updated =
-        tx.exec_params("UPDATE auth.accounts SET password = $2, updated_at = now() "
-                       "WHERE user_id = $1 AND provider_id = 'credential'",
+        tx.exec_params("UPDATE auth.accounts SET password = $2, updated_at = now()" + issuer +
+                           " WHERE user_id = $1 AND provider_id = 'credential'",
                        user_id, hash);
     if (updated.affected_rows() > 0) return;
-    tx.exec_params("INSERT INTO auth.accounts (id, account_id, provider_id, user_id, password, "
-                   "created_at, updated_at) VALUES ($1, $2, 'credential', $2, $3, now(), now())",
-                   better_auth_id(), user_id, hash);
+    tx.exec_params(credential_insert.sql(schema.accounts_issuer()), better_auth_id(), user_id,
+                   hash);
 }
 
-Registration create_user(pqxx::work& tx, const PreparedSignUp& s) {
+Registration create_user(pqxx::work& tx, const RegistrationSchema& schema,
+                         const PreparedSignUp& s) {
     if (!s.password_hash) throw usage_error(s.email + ": a new user needs a password");
     const auto user_id = better_auth_id();
     const SpaceOwner owner{user_id, s.email, s.name.value_or(s.local_part), s.local_part,
                            s.tier.value_or(default_tier)};
-    tx.exec_params(
-        "INSERT INTO auth.users (id, name, email, email_verified, role, access_tier, "
-        "kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())",
-        user_id, owner.name, s.email, s.verified.value_or(false), s.role.value_or(default_role),
-        owner.tier, s.kind.value_or(default_kind));
-    set_password(tx, user_id, *s.password_hash);
+    tx.exec_params(user_insert.sql(), user_id, owner.name, s.email, s.verified.value_or(false),
+                   s.role.value_or(default_role), owner.tier, s.kind.value_or(default_kind));
+    set_password(tx, schema, user_id, *s.password_hash);
     record_event(tx, user_id, "REGISTER");
     const auto space = ensure_personal_space(tx, owner);
     return {RegisterAction::created, user_id, s.email, space.id, space.slug, space.created, {}};
@@ -126,7 +196,8 @@ Registration create_user(pqxx::work& tx, const PreparedSignUp& s) {
 
 // Only the fields the sign-up gives, and only where they differ; each
 // change is named, a password's without its values.
-Registration update_user(pqxx::work& tx, const std::string& user_id, const PreparedSignUp& s) {
+Registration update_user(pqxx::work& tx, const RegistrationSchema& schema,
+                         const std::string& user_id, const PreparedSignUp& s) {
     struct Field {
         const char* name;   // as the command line calls it
         const char* column; // a fixed name, never input
@@ -156,7 +227,7 @@ Registration update_user(pqxx::work& tx, const std::string& user_id, const Prepa
                        user_id, *field.given);
     }
     if (s.password_hash) {
-        set_password(tx, user_id, *s.password_hash);
+        set_password(tx, schema, user_id, *s.password_hash);
         changes.push_back({"password", "", ""});
     }
     if (!changes.empty()) record_event(tx, user_id, "USER_UPDATED");
@@ -167,7 +238,8 @@ Registration update_user(pqxx::work& tx, const std::string& user_id, const Prepa
             space.created,           changes};
 }
 
-Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_exists,
+Registration register_once(pqxx::work& tx, const RegistrationSchema& schema,
+                           const PreparedSignUp& s, IfExists if_exists,
                            const IrregularEmails& irregular) {
     // The unique index for the email as sign-up stores it, and the users
     // stored with another case or surrounding spaces.
@@ -175,7 +247,7 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
                                          "email = $1 OR id = ANY($2::text[]) "
                                          "ORDER BY email = $1 DESC, id FOR UPDATE",
                                          s.email, pg_text_array(irregular.ids_for(s.email)));
-    if (existing.empty()) return create_user(tx, s);
+    if (existing.empty()) return create_user(tx, schema, s);
     if (existing.size() > 1) {
         std::vector<std::string> ids;
         for (const auto& row : existing)
@@ -205,7 +277,7 @@ Registration register_once(pqxx::work& tx, const PreparedSignUp& s, IfExists if_
             skipped.space_id = space->id, skipped.space_slug = space->slug;
         return skipped;
     case IfExists::update:
-        return update_user(tx, user_id, s);
+        return update_user(tx, schema, user_id, s);
     }
     throw failure("unreachable");
 }
@@ -241,13 +313,14 @@ PreparedSignUp prepare_sign_up(const SignUp& s) {
     return prepared;
 }
 
-Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists if_exists,
+Registration register_in_auth(Database& auth, const RegistrationSchema& schema,
+                              const PreparedSignUp& s, IfExists if_exists,
                               const IrregularEmails& irregular) {
     for (int attempt = 1;; ++attempt) {
         try {
             return auth.transact([&](pqxx::work& tx) {
                 try {
-                    return register_once(tx, s, if_exists, irregular);
+                    return register_once(tx, schema, s, if_exists, irregular);
                 } catch (const pqxx::unique_violation&) {
                     if (attempt == attempts) throw;
                     throw UniqueConflict{};
@@ -257,6 +330,20 @@ Registration register_in_auth(Database& auth, const PreparedSignUp& s, IfExists 
             // A concurrent registration took the email or the slug: look again.
         }
     }
+}
+
+std::vector<TableFill> registration_tables() {
+    std::vector<TableFill> tables;
+    for (const auto* insert :
+         {&user_insert, &credential_insert, &event_insert, &space_insert, &owner_insert})
+        tables.push_back(insert->fill());
+    return tables;
+}
+
+RegistrationSchema check_auth_for_registration(Database& auth) {
+    require_writable(auth, "register writes users");
+    require_filled(auth, registration_tables(), "register");
+    return RegistrationSchema(has_column(auth, "auth.accounts", "issuer"));
 }
 
 bool needs_password(Database& auth, const SignUp& sign_up, const IrregularEmails& irregular) {

@@ -4,8 +4,9 @@
 // (sync/sign_up_singletons.hpp).
 #pragma once
 
-#include "pg/db.hpp"
 #include "auth/directory.hpp"
+#include "pg/db.hpp"
+#include "pg/schema.hpp"
 
 #include <optional>
 #include <string>
@@ -66,13 +67,35 @@ struct Registration {
     bool soft_deleted = false;        // skipped: the user is soft-deleted
 };
 
+// The auth database as registration found it before its first write. Only
+// check_auth_for_registration makes one, so nothing registers unchecked.
+class RegistrationSchema {
+  public:
+    // Whether auth.accounts has Better Auth's issuer column (1.7.0).
+    bool accounts_issuer() const { return accounts_issuer_; }
+
+  private:
+    explicit RegistrationSchema(bool accounts_issuer) : accounts_issuer_(accounts_issuer) {}
+    friend RegistrationSchema check_auth_for_registration(Database& auth);
+    bool accounts_issuer_;
+};
+
+// The tables registration inserts into, and the columns it fills there.
+std::vector<TableFill> registration_tables();
+
+// Before anything is written (SPEC §7): the database takes writes, and no
+// table registration inserts into has a NOT NULL column without a default
+// that it does not fill; else an Error (exit 1) naming the column.
+RegistrationSchema check_auth_for_registration(Database& auth);
+
 // One transaction of the auth database. An email already registered (in
 // any case, with any surrounding spaces) is an Error (already_exists) with
 // IfExists::error; skip leaves it alone; update changes only the fields the
 // sign-up gives. A soft-deleted user is never updated: an Error
 // (already_exists) unless skipped. Two stored users for one address are an
 // Error naming both.
-Registration register_in_auth(Database& auth, const PreparedSignUp& sign_up, IfExists if_exists,
+Registration register_in_auth(Database& auth, const RegistrationSchema& schema,
+                              const PreparedSignUp& sign_up, IfExists if_exists,
                               const IrregularEmails& irregular);
 
 // Whether the sign-up must bring a password: no user has its address, so

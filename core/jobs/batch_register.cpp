@@ -38,9 +38,9 @@ void count(BatchSummary& summary, const std::optional<Outcome>& outcome) {
 
 class BatchRun {
   public:
-    BatchRun(Database& auth, RegistrationSync& sync, const BatchOptions& options,
-             const BatchCallbacks& callbacks)
-        : auth_(auth), sync_(sync), options_(options), callbacks_(callbacks),
+    BatchRun(Database& auth, const RegistrationSchema& schema, RegistrationSync& sync,
+             const BatchOptions& options, const BatchCallbacks& callbacks)
+        : auth_(auth), schema_(schema), sync_(sync), options_(options), callbacks_(callbacks),
           irregular_(IrregularEmails::load(auth)) {
         summary_.sync_error = sync.outage;
     }
@@ -55,7 +55,7 @@ class BatchRun {
         try {
             if (const auto failed = attempt(row.sign_up.email, [&] {
                     registration =
-                        register_in_auth(auth_, sign_up, options_.if_exists, irregular_);
+                        register_in_auth(auth_, schema_, sign_up, options_.if_exists, irregular_);
                 })) {
                 fail(row, *failed);
                 return;
@@ -134,6 +134,7 @@ class BatchRun {
 
   private:
     Database& auth_;
+    const RegistrationSchema& schema_;
     RegistrationSync& sync_;
     const BatchOptions& options_;
     const BatchCallbacks& callbacks_;
@@ -143,9 +144,10 @@ class BatchRun {
 
 } // namespace
 
-BatchSummary register_batch(Database& auth, RegistrationSync& sync, SignUpReader& reader,
+BatchSummary register_batch(Database& auth, const RegistrationSchema& schema,
+                            RegistrationSync& sync, SignUpReader& reader,
                             const BatchOptions& options, const BatchCallbacks& callbacks) {
-    return BatchRun(auth, sync, options, callbacks).run(reader);
+    return BatchRun(auth, schema, sync, options, callbacks).run(reader);
 }
 
 } // namespace mana

@@ -67,11 +67,12 @@ struct BatchCallbacks {
     std::function<void(const BatchSummary&)> on_progress; // after every row
 };
 
-// sync: where the singletons go, opened and checked by the caller before
-// anything is written (check_sync_for_registration); when it could not be
-// reached every registration still stands and the singletons are counted as
-// not written.
-BatchSummary register_batch(Database& auth, RegistrationSync& sync, SignUpReader& reader,
+// auth and sync are opened and checked by the caller before anything is
+// read or written (check_auth_for_registration, check_sync_for_registration).
+// When the sync database could not be reached every registration still
+// stands and the singletons are counted as not written.
+BatchSummary register_batch(Database& auth, const RegistrationSchema& schema,
+                            RegistrationSync& sync, SignUpReader& reader,
                             const BatchOptions& options, const BatchCallbacks& callbacks);
 
 } // namespace mana

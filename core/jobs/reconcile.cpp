@@ -6,6 +6,7 @@
 #include "pg/privileges.hpp"
 #include "pg/session.hpp"
 #include "pg/standby_lag.hpp"
+#include "sync/sync_changes.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/option_names.hpp"
@@ -213,6 +214,7 @@ class Run {
             require_writable(sync_, "reconcile writes singletons (" + option_name(Option::check) +
                                         " and " + option_name(Option::dry_run) +
                                         " only look, and run on it)");
+            require_sync_changes_filled(sync_, "reconcile");
             if (o_.max_lag_seconds) require_standbys_visible(sync_);
         } else if (read_only_reason(sync_)) {
             // A look needs no temporary table there: the ids are merged

@@ -1,11 +1,13 @@
 #include "ops/doctor.hpp"
 
+#include "auth/registration.hpp"
 #include "pg/db.hpp"
 #include "pg/pooler.hpp"
 #include "pg/privileges.hpp"
 #include "pg/schema.hpp"
 #include "pg/session.hpp"
 #include "pg/standby_lag.hpp"
+#include "sync/sync_changes.hpp"
 #include "sync/sync_log.hpp"
 #include "util/error.hpp"
 #include "util/option_names.hpp"
@@ -39,6 +41,29 @@ void schema_check(Database& db, std::vector<Check>& checks) {
     for (const auto& p : problems)
         detail += (detail.empty() ? "" : "; ") + p.object + " " + p.problem;
     checks.push_back({name, CheckStatus::fail, detail});
+}
+
+// The schema guard (SPEC §7), ahead of the commands that would stop on it:
+// the NOT NULL columns without a default that the tool's rows leave empty.
+void required_columns_check(Database& db, const std::vector<TableFill>& tables,
+                            const std::string& writers, std::vector<Check>& checks) {
+    const auto name = std::string(db.label()) + " required columns";
+    const auto unfilled = unfilled_columns(db, tables);
+    if (unfilled.empty()) {
+        checks.push_back({name, CheckStatus::ok,
+                          "mana-auth fills every NOT NULL column without a default of the "
+                          "tables it inserts into for " +
+                              writers});
+        return;
+    }
+    std::string columns;
+    for (const auto& column : unfilled)
+        columns += (columns.empty() ? "" : ", ") + column;
+    checks.push_back({name, CheckStatus::fail,
+                      columns +
+                          ": NOT NULL without a default, and mana-auth does not know what "
+                          "the platform writes there: " +
+                          writers + " would stop before writing anything"});
 }
 
 void pooler_check(Database& db, std::vector<Check>& checks) {
@@ -223,6 +248,7 @@ std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt, const ConnectA
         pooler_check(*auth, checks);
         schema_check(*auth, checks);
         if (checks.back().status == CheckStatus::ok) {
+            required_columns_check(*auth, registration_tables(), "register", checks);
             privilege_check(*auth, auth_privileges, checks);
             writable_check(*auth, checks);
         }
@@ -231,6 +257,8 @@ std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt, const ConnectA
         pooler_check(*sync, checks);
         schema_check(*sync, checks);
         if (checks.back().status == CheckStatus::ok) {
+            required_columns_check(*sync, {sync_changes_fill()},
+                                   "register, bootstrap and reconcile", checks);
             rls_check(*sync, checks);
             index_check(*sync, checks);
             privilege_check(*sync, sync_privileges, checks);

@@ -169,4 +169,48 @@ void require_schema(Database& db) {
                   " " + problems.front().problem + " (run `mana-auth doctor` for the full list)");
 }
 
+bool has_column(Database& db, const std::string& table, const std::string& column) {
+    return db.run([&](pqxx::connection& c) {
+        return pqxx::nontransaction{c}
+            .exec_params1("SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = "
+                          "to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT attisdropped)",
+                          table, column)[0]
+            .as<bool>();
+    });
+}
+
+std::vector<std::string> unfilled_columns(Database& db, const std::vector<TableFill>& tables) {
+    return db.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        std::vector<std::string> unfilled;
+        for (const auto& table : tables) {
+            // A column's own default wins; without one, its domain's applies.
+            for (const auto& row : tx.exec_params(
+                     "SELECT format('%s.%s.%s', n.nspname, c.relname, a.attname) "
+                     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     "JOIN pg_type t ON t.oid = a.atttypid "
+                     "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+                     "AND (a.attnotnull OR (t.typtype = 'd' AND t.typnotnull)) "
+                     "AND NOT a.atthasdef AND t.typdefaultbin IS NULL "
+                     "AND a.attidentity = '' AND a.attgenerated = '' "
+                     "AND a.attname <> ALL($2::text[]) ORDER BY a.attnum",
+                     table.table, pg_text_array(table.columns))) {
+                unfilled.push_back(row[0].as<std::string>());
+            }
+        }
+        return unfilled;
+    });
+}
+
+void require_filled(Database& db, const std::vector<TableFill>& tables, const std::string& what) {
+    const auto unfilled = unfilled_columns(db, tables);
+    if (unfilled.empty()) return;
+    throw failure(std::string(db.label()) + ": " + unfilled.front() +
+                  " is NOT NULL without a default, and mana-auth does not know what the "
+                  "platform writes there: " +
+                  what +
+                  " stopped before writing anything (`mana-auth doctor` lists every such column)");
+}
+
 } // namespace mana

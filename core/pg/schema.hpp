@@ -30,4 +30,23 @@ std::vector<SchemaProblem> check_schema(Database& db);
 // check_schema, as an Error naming the first problem.
 void require_schema(Database& db);
 
+// Whether the table has the column (one a later release of the platform added).
+bool has_column(Database& db, const std::string& table, const std::string& column);
+
+// A table a command inserts rows into, and the columns it fills there.
+struct TableFill {
+    std::string table; // as the tool names it: auth.accounts, sync_changes
+    std::vector<std::string> columns;
+};
+
+// The columns of those tables that the tool's rows would leave NULL and the
+// server would refuse (SPEC §7): NOT NULL (or of a NOT NULL domain), no
+// default, not generated, not an identity, and not among those filled.
+// Named schema.table.column, the table's schema included.
+std::vector<std::string> unfilled_columns(Database& db, const std::vector<TableFill>& tables);
+
+// unfilled_columns, as an Error (exit 1) naming the first, before what
+// (`register`) writes anything.
+void require_filled(Database& db, const std::vector<TableFill>& tables, const std::string& what);
+
 } // namespace mana

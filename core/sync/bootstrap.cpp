@@ -1,8 +1,9 @@
 #include "sync/bootstrap.hpp"
 
-#include "pg/session.hpp"
-#include "util/error.hpp"
 #include "auth/identity.hpp"
+#include "pg/session.hpp"
+#include "sync/sync_changes.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -65,6 +66,7 @@ bool UserBootstrap::anything_missing() const {
 }
 
 UserBootstrap bootstrap_user(Database& auth, Database& sync, const UserRecord& user, bool dry_run) {
+    if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
     UserBootstrap result{user.id, ensure_user_context(sync, user.id, dry_run), {}};
     for (const auto& space_id : spaces_of_member(auth, user.id)) {
         // The user is a live member, so every one of its Spaces has a writer.
@@ -93,6 +95,7 @@ std::variant<std::string, WriterProblem> space_writer(Database& auth, const Spac
 
 SpaceOutcome bootstrap_space(Database& sync, const SpaceRecord& space, const std::string& writer,
                              bool dry_run) {
+    if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
     auto result = ensure_space(sync, space, writer, dry_run);
     if (result.failed) throw failure(result.failed->error);
     return result;

@@ -2,6 +2,7 @@
 
 #include "pg/privileges.hpp"
 #include "pg/schema.hpp"
+#include "sync/sync_changes.hpp"
 #include "util/error.hpp"
 #include "util/option_names.hpp"
 
@@ -16,6 +17,7 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
     // not write them either.
     require_schema(sync);
     require_privilege(sync, sync_read_and_insert);
+    require_sync_changes_filled(sync, "register");
     try {
         try_singleton_rows(sync);
     } catch (const Error& e) {

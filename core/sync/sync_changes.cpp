@@ -53,7 +53,7 @@ const std::string insert_sql = [] {
     return "INSERT INTO sync_changes (" + names + ") VALUES (" + parameters + ")";
 }();
 
-const std::vector<std::string> copy_columns = [] {
+const std::vector<std::string> column_names = [] {
     std::vector<std::string> names;
     names.reserve(columns.size());
     for (const auto& column : columns)
@@ -69,10 +69,19 @@ void insert_row(pqxx::transaction_base& tx, const SyncRow& row) {
 }
 
 void copy_rows(pqxx::work& tx, const std::vector<SyncRow>& rows) {
-    pqxx::stream_to stream{tx, "sync_changes", copy_columns};
+    pqxx::stream_to stream{tx, "sync_changes", column_names};
     for (const auto& row : rows)
         stream << row_values(row);
     stream.complete();
+}
+
+const TableFill& sync_changes_fill() {
+    static const TableFill fill{"sync_changes", column_names};
+    return fill;
+}
+
+void require_sync_changes_filled(Database& sync, const std::string& what) {
+    require_filled(sync, {sync_changes_fill()}, what);
 }
 
 } // namespace mana

@@ -64,8 +64,9 @@ TEST_CASE("doctor passes on databases made from sql/") {
     }
     CHECK(names == std::set<std::string>{
                        "auth database connection", "auth database pooler", "auth database schema",
-                       "auth database privileges", "auth database writable",
-                       "sync database connection", "sync database pooler", "sync database schema",
+                       "auth database required columns", "auth database privileges",
+                       "auth database writable", "sync database connection", "sync database pooler",
+                       "sync database schema", "sync database required columns",
                        "sync role and row-level security", "sync_changes row-level security",
                        "sync_changes indexes", "sync database privileges",
                        "sync database write permission", "standby lag (--max-lag)"});

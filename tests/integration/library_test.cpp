@@ -85,11 +85,12 @@ TEST_CASE("register_in_auth() in process creates a user once and skips or refuse
     sign_up.email = "  Ada@Example.com ";
     sign_up.password = "correct horse battery";
     const auto prepared = prepare_sign_up(sign_up);
+    const auto schema = check_auth_for_registration(auth);
     CHECK(prepared.email == "ada@example.com");
     CHECK(needs_password(auth, sign_up, IrregularEmails::load(auth)));
 
     const auto created =
-        register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
+        register_in_auth(auth, schema, prepared, IfExists::error, IrregularEmails::load(auth));
     CHECK(created.action == RegisterAction::created);
     CHECK(created.space_created);
     CHECK(auth_count(db, "auth.users", "email = 'ada@example.com' AND id = '" + created.user_id +
@@ -99,14 +100,14 @@ TEST_CASE("register_in_auth() in process creates a user once and skips or refuse
                                              "' AND role = 'owner'") == 1);
 
     const auto skipped =
-        register_in_auth(auth, prepared, IfExists::skip, IrregularEmails::load(auth));
+        register_in_auth(auth, schema, prepared, IfExists::skip, IrregularEmails::load(auth));
     CHECK(skipped.action == RegisterAction::skipped);
     CHECK(skipped.user_id == created.user_id);
     sign_up.email = "ADA@example.com"; // the same address: it exists
     CHECK_FALSE(needs_password(auth, sign_up, IrregularEmails::load(auth)));
 
     try {
-        register_in_auth(auth, prepared, IfExists::error, IrregularEmails::load(auth));
+        register_in_auth(auth, schema, prepared, IfExists::error, IrregularEmails::load(auth));
         FAIL("a second registration of the address was not refused");
     } catch (const Error& e) {
         CHECK(e.code() == Exit::already_exists);
@@ -150,6 +151,7 @@ TEST_CASE("bootstrap_user() in process writes a user's singletons once and then 
 TEST_CASE("register_batch() in process hashes on four threads and registers every row once") {
     TempDatabases db;
     Database auth(DbRole::auth, db.auth_url());
+    const auto schema = check_auth_for_registration(auth);
     auto sync = check_sync_for_registration(try_connect(DbRole::sync, db.sync_url()));
     REQUIRE(sync.db);
     std::ostringstream file;
@@ -167,7 +169,7 @@ TEST_CASE("register_batch() in process hashes on four threads and registers ever
     callbacks.on_failure = [&](const RowFailure& row) { failed_lines.push_back(row.line); };
     callbacks.on_progress = [&](const BatchSummary&) { ++progress_calls; };
 
-    const auto summary = register_batch(auth, sync, reader, options, callbacks);
+    const auto summary = register_batch(auth, schema, sync, reader, options, callbacks);
     CHECK(summary.created == 12);
     CHECK(summary.failed == 1);
     CHECK(failed_lines == std::vector<std::size_t>{13});

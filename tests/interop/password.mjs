@@ -1,6 +1,6 @@
 // Better Auth's own password code, for the interoperability test:
-//   node better_auth.mjs hash          < password   -> prints a hash
-//   node better_auth.mjs verify HASH   < password   -> prints true or false
+//   node password.mjs hash          < password   -> prints a hash
+//   node password.mjs verify HASH   < password   -> prints true or false
 import { hashPassword, verifyPassword } from "@better-auth/utils/password";
 import { readFileSync } from "node:fs";
 
