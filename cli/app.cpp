@@ -34,6 +34,7 @@ void define_app(CLI::App& app, Context& ctx) {
     set_bootstrap_command(app, ctx);
     set_reconcile_command(app, ctx);
     set_doctor_command(app, ctx);
+    set_catalog_command(app, ctx);
     set_dev_command(app, ctx);
     set_completions_command(app, ctx);
     set_help_footer(

@@ -113,6 +113,7 @@ void set_register_command(CLI::App& app, Context& ctx);
 void set_bootstrap_command(CLI::App& app, Context& ctx);
 void set_reconcile_command(CLI::App& app, Context& ctx);
 void set_doctor_command(CLI::App& app, Context& ctx);
+void set_catalog_command(CLI::App& app, Context& ctx);
 void set_dev_command(CLI::App& app, Context& ctx);
 void set_completions_command(CLI::App& app, Context& ctx);
 

@@ -160,6 +160,9 @@ void write_page(const std::string& dir, const std::string& date, const Page& pag
     if (subcommands.empty() || page.command->get_parent() == nullptr) {
         out << synopsis(page.path, *page.command) << "\n";
     } else {
+        // A command that also runs without one of its own (catalog).
+        if (page.command->get_require_subcommand_min() == 0)
+            out << ".br\n" << bold(page.path) << " [" << italic("OPTIONS") << "]\n";
         for (const auto* sub : subcommands)
             out << ".br\n" << synopsis(page.path + " " + sub->get_name(), *sub) << "\n";
     }

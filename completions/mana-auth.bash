@@ -35,7 +35,7 @@ _mana_auth() {
 
     local commands="" options=""
     case $path in
-        "") commands="register bootstrap reconcile doctor dev completions"
+        "") commands="register bootstrap reconcile doctor catalog dev completions"
             options="$connection $output --version" ;;
         register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --format --jobs" ;;
         bootstrap) commands="user space"; options="--help --help-all" ;;
@@ -43,6 +43,10 @@ _mana_auth() {
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
         reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
         doctor) options="$connection $output" ;;
+        catalog) commands="check"; options="$output" ;;
+        "catalog check"*)
+            options="$output"
+            [[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
         dev) commands="up down status env"; options="--help --help-all" ;;
         "dev "*) options="--dir $output" ;;
         completions) commands="bash zsh fish"; options="--help --help-all" ;;

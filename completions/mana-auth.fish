@@ -1,7 +1,7 @@
 # fish completion for mana-auth. Installed to
 # share/fish/vendor_completions.d; also printed by `mana-auth completions fish`.
 
-set -l commands register bootstrap reconcile doctor dev completions
+set -l commands register bootstrap reconcile doctor catalog dev completions
 set -l connects register bootstrap reconcile doctor
 
 complete -c mana-auth -f
@@ -9,13 +9,14 @@ complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a register
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a bootstrap -d "Write one user's or Space's singletons"
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a reconcile -d 'Converge every user and Space'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Check both databases'
+complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a catalog -d 'The kinds of singleton'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a dev -d 'A local throwaway PostgreSQL'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a completions -d 'Print a shell completion script'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -l version -d 'Print the version'
 
 # Connection and output, wherever they apply.
-complete -c mana-auth -n "not __fish_seen_subcommand_from dev completions" -l auth-db -r -d 'Auth database URL'
-complete -c mana-auth -n "not __fish_seen_subcommand_from dev completions" -l sync-db -r -d 'Sync database URL'
+complete -c mana-auth -n "not __fish_seen_subcommand_from catalog dev completions" -l auth-db -r -d 'Auth database URL'
+complete -c mana-auth -n "not __fish_seen_subcommand_from catalog dev completions" -l sync-db -r -d 'Sync database URL'
 complete -c mana-auth -l json -d 'One JSON document on stdout'
 complete -c mana-auth -s q -l quiet -d 'Print only errors'
 complete -c mana-auth -l log-level -x -a 'trace debug info warn error off' -d 'Log level on stderr'
@@ -63,6 +64,10 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l wait -d 'Wai
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l pooled-session-ok -d 'The sync pooler is in session mode'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l list -x -d 'Ids listed'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l metrics-file -r -F -d 'Prometheus textfile'
+
+# catalog [check FILE]
+complete -c mana-auth -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from check' -a check -d 'Check a catalog file'
+complete -c mana-auth -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from check' -F
 
 # dev up|down|status|env
 complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up down status env' -a 'up' -d 'Start it and print the exports'

@@ -17,9 +17,10 @@ set(expected ${PREFIX}/bin/mana-auth
              ${PREFIX}/share/fish/vendor_completions.d/mana-auth.fish
              ${PREFIX}/share/doc/mana-auth/copyright
              ${PREFIX}/share/doc/mana-auth/changelog.gz
+             ${PREFIX}/share/doc/mana-auth/examples/catalog.json
              ${ENV_FILE})
 foreach(page mana-auth mana-auth-register mana-auth-bootstrap mana-auth-reconcile mana-auth-doctor
-             mana-auth-dev mana-auth-completions)
+             mana-auth-catalog mana-auth-dev mana-auth-completions)
     list(APPEND expected ${PREFIX}/share/man/man1/${page}.1.gz)
 endforeach()
 foreach(unit mana-auth-reconcile mana-auth-reconcile-since mana-auth-check)

@@ -1,8 +1,8 @@
 # The Debian package: `cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr &&
 # cmake --build build --target package` writes build/mana-auth_<version>_amd64.deb.
 # The binary, man pages and completions come from the install rules of the
-# top CMakeLists.txt; the systemd units, the example environment file,
-# copyright and changelog from here.
+# top CMakeLists.txt; the systemd units, the example environment file and
+# catalog, copyright and changelog from here.
 set(MANA_DIST ${CMAKE_CURRENT_LIST_DIR})
 
 # The units name the installed binary and environment file; they go where
@@ -56,6 +56,9 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/changelog.gz
 add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz)
 install(FILES ${MANA_DIST}/copyright ${CMAKE_BINARY_DIR}/dist/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The built-in catalog of singleton kinds, a start for one of the platform's own.
+install(FILES ${PROJECT_SOURCE_DIR}/core/sync/builtin_catalog.json
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples RENAME catalog.json)
 install(FILES ${MANA_DIST}/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
         RENAME mana-auth)
 

@@ -2,6 +2,8 @@
 
 #include "util/ids.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace mana {
@@ -14,74 +16,68 @@ const std::string actor_json = json{
     {"principalId", "system:bootstrap"},
     {"displayName", "Bootstrap"}}.dump();
 
-// The data of a userContext but its "userId", and of a kontextDoc but its "id".
-const json user_context_data = {
-    {"id", "singleton"},
-    {"about", json::object()},
-    {"interests", json::array()},
-    {"routine", json::object()},
-    {"nutrition", json::object()},
-    {"leisure", json::object()},
-    {"goals", json::array()},
-    {"social", json::object()},
-    {"freeform", ""},
-    {"interview", {{"answeredIds", json::array()}, {"skippedIds", json::array()}}},
-};
-const json kontext_doc_data = {{"content", ""}};
-
-// The object's JSON without its closing brace, then "key": (the value follows).
-std::string head(const json& object, const char* key) {
-    auto text = object.dump();
-    text.pop_back();
-    return text + (object.empty() ? "" : ",") + json(key).dump() + ":";
-}
-
-// field_meta: every key of data but "id", with one timestamp.
-std::string meta(const json& data, const char* added_key, const std::string& timestamp) {
-    json field_meta = json::object();
-    for (const auto& item : data.items()) {
-        if (item.key() != "id") field_meta[item.key()] = timestamp;
-    }
-    if (std::string(added_key) != "id") field_meta[added_key] = timestamp;
-    return field_meta.dump();
-}
-
-SyncRow bootstrap_row(const char* app_id, const char* table_name, std::string record_id,
-                      std::string user_id, std::string data, std::string field_meta) {
-    return SyncRow{app_id,
-                   table_name,
-                   std::move(record_id),
-                   std::move(user_id),
-                   "insert",
-                   std::move(data),
-                   std::move(field_meta),
-                   "system:bootstrap",
-                   1,
-                   actor_json,
-                   "system",
-                   std::nullopt};
+std::string placeholder_value(const std::string& placeholder, const std::string& user_id,
+                              const std::string& record_id, const std::string& space_id) {
+    if (placeholder == placeholders[0]) return json(user_id).dump();
+    if (placeholder == placeholders[1]) return json(record_id).dump();
+    return json(space_id).dump();
 }
 
 } // namespace
 
+KindRows::KindRows(const CatalogKind& kind, const std::string& timestamp) : kind_(&kind) {
+    // A placeholder is a whole string value: in the JSON text it is the
+    // token in quotes after a ':', ',' or '[' (within a longer string, a
+    // quote is escaped).
+    const auto text = kind.data.dump();
+    std::string piece;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto found = std::find_if(placeholders.begin(), placeholders.end(), [&](auto p) {
+            return i > 0 && std::string(":,[").find(text[i - 1]) != std::string::npos &&
+                   text.compare(i, std::strlen(p) + 2, "\"" + std::string(p) + "\"") == 0;
+        });
+        if (found == placeholders.end()) {
+            piece += text[i++];
+            continue;
+        }
+        data_.push_back({std::move(piece), *found});
+        piece.clear();
+        i += std::strlen(*found) + 2;
+    }
+    data_.push_back({std::move(piece), ""});
+    json field_meta = json::object();
+    for (const auto& item : kind.data.items())
+        if (item.key() != "id") field_meta[item.key()] = timestamp;
+    field_meta_ = field_meta.dump();
+}
+
+SyncRow KindRows::row(const std::string& id, const std::string& writer) const {
+    const bool space = kind_->scope == Scope::space;
+    const auto& user_id = space ? writer : id;
+    auto record_id = kind_->record_id ? *kind_->record_id : uuid_v4();
+    std::string data;
+    for (const auto& piece : data_) {
+        data += piece.text;
+        if (!piece.placeholder.empty())
+            data += placeholder_value(piece.placeholder, user_id, record_id, id);
+    }
+    return SyncRow{
+        kind_->app_id, kind_->table_name,  std::move(record_id),
+        user_id,       "insert",           std::move(data),
+        field_meta_,   "system:bootstrap", 1,
+        actor_json,    "system",           space ? std::optional<std::string>(id) : std::nullopt};
+}
+
 SingletonRows::SingletonRows(const std::string& timestamp)
-    : user_context_data_head_(head(user_context_data, "userId")),
-      user_context_meta_(meta(user_context_data, "userId", timestamp)),
-      kontext_doc_data_head_(head(kontext_doc_data, "id")),
-      kontext_doc_meta_(meta(kontext_doc_data, "id", timestamp)) {}
+    : user_context_(builtin_catalog().kinds.at(0), timestamp),
+      kontext_doc_(builtin_catalog().kinds.at(1), timestamp) {}
 
 SyncRow SingletonRows::user_context(const std::string& user_id) const {
-    return bootstrap_row("profile", "userContext", "singleton", user_id,
-                         user_context_data_head_ + json(user_id).dump() + "}", user_context_meta_);
+    return user_context_.row(user_id, "");
 }
 
 SyncRow SingletonRows::kontext_doc(const std::string& space_id, const std::string& writer) const {
-    auto record_id = uuid_v4();
-    auto data = kontext_doc_data_head_ + json(record_id).dump() + "}";
-    auto row = bootstrap_row("kontext", "kontextDoc", std::move(record_id), writer, std::move(data),
-                             kontext_doc_meta_);
-    row.space_id = space_id;
-    return row;
+    return kontext_doc_.row(space_id, writer);
 }
 
 SyncRow user_context_row(const std::string& user_id, const std::string& timestamp) {

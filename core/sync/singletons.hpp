@@ -1,6 +1,8 @@
-// The singleton rows of SPEC §2.3, defined once: every command that writes
-// a userContext or a kontextDoc builds it here.
+// The singleton rows, defined once: every command that writes a singleton
+// builds it here, from its kind in the catalog (sync/catalog.hpp).
 #pragma once
+
+#include "sync/catalog.hpp"
 
 #include <optional>
 #include <string>
@@ -24,9 +26,29 @@ struct SyncRow {
     std::optional<std::string> space_id;
 };
 
-// Builds the rows of one moment. What every row of that moment shares (the
-// JSON around the ids, field_meta, actor) is serialised once, so that a
-// batch of a hundred thousand rows costs little.
+// The rows of one kind for one moment: the template is serialised once, so
+// that a batch of a hundred thousand rows costs little. The kind must
+// outlive it.
+class KindRows {
+  public:
+    KindRows(const CatalogKind& kind, const std::string& timestamp);
+
+    // A user's row (user scope; writer unused), or a Space's written by
+    // writer (space scope).
+    SyncRow row(const std::string& id, const std::string& writer) const;
+
+  private:
+    // The data's JSON cut at each placeholder: text, placeholder, text, ...
+    struct Piece {
+        std::string text;
+        std::string placeholder; // empty after the last piece of text
+    };
+    const CatalogKind* kind_;
+    std::vector<Piece> data_;
+    std::string field_meta_;
+};
+
+// The rows of the built-in kinds (SPEC §2.3) for one moment.
 class SingletonRows {
   public:
     explicit SingletonRows(const std::string& timestamp);
@@ -38,10 +60,8 @@ class SingletonRows {
     SyncRow kontext_doc(const std::string& space_id, const std::string& writer) const;
 
   private:
-    std::string user_context_data_head_; // data up to the user id's value
-    std::string user_context_meta_;
-    std::string kontext_doc_data_head_; // data up to the record id's value
-    std::string kontext_doc_meta_;
+    KindRows user_context_;
+    KindRows kontext_doc_;
 };
 
 // One row, now.

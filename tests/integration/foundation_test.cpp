@@ -21,7 +21,7 @@ TEST_CASE("help lists every command and version prints the version") {
     const auto help = cli({"--help"});
     CHECK(help.exit_code == 0);
     for (const auto* command :
-         {"register", "bootstrap", "reconcile", "doctor", "dev", "completions"}) {
+         {"register", "bootstrap", "reconcile", "doctor", "catalog", "dev", "completions"}) {
         CHECK_THAT(help.out, Catch::Contains(command));
     }
     const auto version = cli({"--version"});
@@ -358,7 +358,7 @@ TEST_CASE("colour on a terminal unless NO_COLOR is set to something") {
 TEST_CASE("unknown and missing commands are named, and usage errors point at the command's help") {
     CHECK_ONE_LINE_ERROR(cli({"frobnicate"}), 2,
                          "unknown command 'frobnicate' (commands: register, bootstrap, reconcile, "
-                         "doctor, dev, completions) (see mana-auth --help)");
+                         "doctor, catalog, dev, completions) (see mana-auth --help)");
     CHECK_ONE_LINE_ERROR(cli({"--json", "bootstrap", "usr"}), 2,
                          "unknown command 'bootstrap usr' (commands: user, space) (see mana-auth "
                          "bootstrap --help)");

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace mana::test {
 
@@ -16,13 +18,24 @@ std::string npm_dir(const std::vector<std::string>& packages) {
     const std::string dir = std::string(MANA_INTEROP_DIR) + "/" + name;
     std::filesystem::create_directories(dir);
     // npm's cache makes a fresh install quick; .done marks a complete one.
-    const auto install = run({"sh", "-c",
-                              "cd '" + dir +
-                                  "' && flock .lock sh -c '[ -e .done ] || { npm install "
-                                  "--no-audit --no-fund --silent" +
-                                  specs + " && touch .done; }'"});
+    // The directory gets a package.json of its own first: else npm installs
+    // into the nearest directory above that has one, where another test's
+    // release would replace this one.
+    const auto install =
+        run({"sh", "-c",
+             "cd '" + dir +
+                 "' && flock .lock sh -c '[ -e .done ] || { echo {} > package.json && "
+                 "npm install --no-audit --no-fund --silent" +
+                 specs + " && touch .done; }'"});
     INFO("npm could not install" << specs << " from the registry: " << install.err);
     REQUIRE(install.exit_code == 0);
+    for (const auto& package : packages) {
+        const auto at = package.rfind('@');
+        const auto manifest = dir + "/node_modules/" + package.substr(0, at) + "/package.json";
+        INFO(manifest);
+        REQUIRE(nlohmann::json::parse(std::ifstream(manifest))["version"] ==
+                package.substr(at + 1));
+    }
     for (const auto* script : {"password.mjs", "sign_in.mjs"}) {
         std::filesystem::copy_file(std::string(MANA_SOURCE_DIR "/tests/interop/") + script,
                                    dir + "/" + script,

@@ -1,10 +1,13 @@
-// The platform changing under the tool (SPEC §7): the schema guard on the
-// tables other teams own, and the columns the tool fills as Better Auth does.
+// The platform changing under the tool (SPEC §7): the catalog of singleton
+// kinds, the schema guard on the tables other teams own, and the columns the
+// tool fills as Better Auth does.
 #include "checks.hpp"
 #include "database_checks.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -162,4 +165,39 @@ TEST_CASE("accounts.issuer, where it exists, is local:credential on the credenti
         CHECK(register_user(db, email, {"--if-exists", "update"}).exit_code == 0);
     CHECK(issuer_of(db, "ada@example.com") == "local:credential");
     CHECK(issuer_of(db, "bob@example.com") == "local:credential:v2");
+}
+
+TEST_CASE("catalog prints the built-in catalog, whose file form catalog check accepts") {
+    const auto text = cli({"catalog"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out == "catalog in force: built-in\n"
+                      "userContext\tuser\tprofile/userContext\trecord singleton\n"
+                      "kontextDoc\tspace\tkontext/kontextDoc\trecord a fresh UUID v4\n");
+    const auto doc = json_out(cli({"catalog", "--json"}));
+    CHECK(doc["ok"] == true);
+    CHECK(doc["source"] == "built-in");
+    CHECK(doc["catalog"] ==
+          nlohmann::json::parse(std::ifstream(MANA_SOURCE_DIR "/core/sync/builtin_catalog.json")));
+
+    const auto file = write_file("catalog.json", doc["catalog"].dump());
+    const auto checked = cli({"catalog", "check", file});
+    std::filesystem::remove(file);
+    CHECK(checked.exit_code == 0);
+    CHECK_THAT(checked.out, Catch::StartsWith(file + ": a valid catalog of 2 kinds\n"));
+    CHECK_ONE_LINE_ERROR(cli({"catalog", "--auth-db", "dbname=x"}), 2, "--auth-db");
+}
+
+TEST_CASE("catalog check names the field of a malformed catalog and exits 2") {
+    auto catalog = json_out(cli({"catalog", "--json"}))["catalog"];
+    catalog["kinds"][1]["scope"] = "group";
+    const auto file = write_file("bad-catalog.json", catalog.dump());
+    CHECK_ONE_LINE_ERROR(cli({"catalog", "check", file}), 2,
+                         "catalog " + file +
+                             ": kinds[1].scope: \"group\" is neither user nor space");
+    const auto as_json = cli({"catalog", "check", file, "--json"});
+    std::filesystem::remove(file);
+    CHECK(as_json.exit_code == 2);
+    CHECK(json_out(as_json)["ok"] == false);
+    CHECK_ONE_LINE_ERROR(cli({"catalog", "check", file}), 2,
+                         "catalog " + file + ": cannot be read (No such file or directory)");
 }
