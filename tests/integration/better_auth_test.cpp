@@ -4,6 +4,7 @@
 #include "checks.hpp"
 #include "database_checks.hpp"
 #include "interop.hpp"
+#include "seed.hpp"
 #include "tempdb.hpp"
 
 #include <string>
@@ -13,7 +14,6 @@ using namespace mana::test;
 
 namespace {
 
-const std::string password = "correct horse battery";
 constexpr const char* node_postgres = "pg@8.23.1";
 
 // Better Auth's email sign-in (or sign-up) on db's auth database: exit 0
@@ -22,18 +22,6 @@ Result better_auth(TempDatabases& db, const std::string& release, const std::str
                    const std::string& email, const std::string& pw = password) {
     return node(npm_dir({release, node_postgres}), "sign_in.mjs", {action, email}, pw,
                 {{"PGDATABASE", db.auth_name()}});
-}
-
-std::string user_id_of(TempDatabases& db, const std::string& email) {
-    const auto rows = auth_query(db, "SELECT id FROM auth.users WHERE email = '" + email + "'");
-    REQUIRE(rows.size() == 1);
-    return rows[0][0].as<std::string>();
-}
-
-Result register_user(TempDatabases& db, const std::string& email,
-                     std::vector<std::string> args = {}) {
-    args.insert(args.begin(), {"register", email, "--password-stdin"});
-    return cli(args, db.env(), password);
 }
 
 void check_signs_in(TempDatabases& db, const std::string& release, const std::string& email) {
@@ -45,9 +33,11 @@ void check_signs_in(TempDatabases& db, const std::string& release, const std::st
 
 } // namespace
 
-TEST_CASE("Better Auth signs in a user register created, with accounts.issuer and without") {
+// [slow]: the first installs two releases from the npm registry.
+TEST_CASE("Better Auth signs in a user register created, with accounts.issuer and without",
+          "[slow]") {
     TempDatabases db;
-    REQUIRE(register_user(db, "ada@example.com").exit_code == 0);
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
     check_signs_in(db, better_auth_newest, "ada@example.com");
     const auto wrong = better_auth(db, better_auth_newest, "sign-in", "ada@example.com", "wrong");
     CHECK(wrong.exit_code == 1);
@@ -60,8 +50,8 @@ TEST_CASE("Better Auth signs in a user register created, with accounts.issuer an
     CHECK(without.exit_code == 1);
     CHECK_THAT(without.err, Catch::Contains("Invalid email or password"));
     // ...and register fills it, for a new user and with a new password.
-    REQUIRE(register_user(db, "bob@example.com").exit_code == 0);
-    REQUIRE(register_user(db, "ada@example.com", {"--if-exists", "update"}).exit_code == 0);
+    REQUIRE(register_user(db, {"bob@example.com"}).exit_code == 0);
+    REQUIRE(register_user(db, {"ada@example.com", "--if-exists", "update"}).exit_code == 0);
     for (const auto* email : {"ada@example.com", "bob@example.com"}) {
         check_signs_in(db, better_auth_with_issuer, email);
         check_signs_in(db, better_auth_newest, email);
@@ -69,7 +59,8 @@ TEST_CASE("Better Auth signs in a user register created, with accounts.issuer an
 }
 
 TEST_CASE("a user Better Auth signs up is found by bootstrap user --email and converged by "
-          "reconcile") {
+          "reconcile",
+          "[slow]") {
     TempDatabases db;
     for (const auto* email : {"carol@example.com", "dave@example.com"}) {
         const auto signed_up = better_auth(db, better_auth_newest, "sign-up", email);

@@ -15,14 +15,6 @@ using namespace mana::test;
 
 namespace {
 
-const std::string password = "correct horse battery";
-
-Result register_user(TempDatabases& db, const std::string& email,
-                     std::vector<std::string> args = {}) {
-    args.insert(args.begin(), {"register", email, "--password-stdin"});
-    return cli(args, db.env(), password);
-}
-
 long long auth_rows(TempDatabases& db) {
     long long n = 0;
     for (const auto* table : {"auth.users", "auth.accounts", "auth.security_events",
@@ -53,7 +45,7 @@ TEST_CASE("a NOT NULL column without a default that register does not fill stops
           "anything is written, and doctor names it") {
     TempDatabases db;
     auth_query(db, "ALTER TABLE auth.users ADD COLUMN tenant_id text NOT NULL");
-    const auto stopped = register_user(db, "ada@example.com");
+    const auto stopped = register_user(db, {"ada@example.com"});
     CHECK_ONE_LINE_ERROR(stopped, 1,
                          "auth database: auth.users.tenant_id is NOT NULL without a default, and "
                          "mana-auth does not know what the platform writes there: register "
@@ -82,7 +74,7 @@ TEST_CASE("a NOT NULL column without a default that register does not fill stops
                    "ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY");
     auth_query(db, "ALTER TABLE auth.organizations ADD COLUMN slug_upper text NOT NULL "
                    "GENERATED ALWAYS AS (upper(slug)) STORED");
-    const auto created = register_user(db, "ada@example.com");
+    const auto created = register_user(db, {"ada@example.com"});
     INFO(created.err);
     CHECK(created.exit_code == 0);
     CHECK(auth_count(db, "auth.users", "email = 'ada@example.com' AND tenant_id = 'main'") == 1);
@@ -92,7 +84,7 @@ TEST_CASE("a NOT NULL column without a default that register does not fill stops
     auth_query(db, "CREATE DOMAIN auth.shard AS int NOT NULL");
     auth_query(db, "ALTER TABLE auth.security_events ADD COLUMN shard auth.shard DEFAULT 1");
     auth_query(db, "ALTER TABLE auth.security_events ALTER COLUMN shard DROP DEFAULT");
-    CHECK_ONE_LINE_ERROR(register_user(db, "bob@example.com"), 1,
+    CHECK_ONE_LINE_ERROR(register_user(db, {"bob@example.com"}), 1,
                          "auth.security_events.shard is NOT NULL without a default");
     CHECK(auth_count(db, "auth.users", "email = 'bob@example.com'") == 0);
 }
@@ -114,7 +106,7 @@ TEST_CASE("a NOT NULL column without a default in sync_changes stops every comma
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all"}, db.env(true)), 1,
                          why + "reconcile stopped before writing anything");
     const auto before = auth_rows(db);
-    CHECK_ONE_LINE_ERROR(register_user(db, "ada@example.com"), 1,
+    CHECK_ONE_LINE_ERROR(register_user(db, {"ada@example.com"}), 1,
                          why + "register stopped before writing anything");
     CHECK(auth_rows(db) == before);
     CHECK(sync_count(db, "true") == 0);
@@ -125,7 +117,7 @@ TEST_CASE("a NOT NULL column without a default in sync_changes stops every comma
     CHECK(json_out(look)["users"]["missing"] == 2);
     CHECK(cli({"bootstrap", "user", "u1", "--dry-run"}, db.env()).exit_code == 10);
     // A registration without singletons writes nothing there.
-    CHECK(register_user(db, "bob@example.com", {"--no-bootstrap"}).exit_code == 0);
+    CHECK(register_user(db, {"bob@example.com", "--no-bootstrap"}).exit_code == 0);
 
     const auto check = doctor_check(db, "sync database required columns");
     CHECK(check["status"] == "fail");
@@ -141,7 +133,7 @@ TEST_CASE("accounts.issuer, where it exists, is local:credential on the credenti
     // Better Auth 1.7.0's migration: required.
     auth_query(db, "ALTER TABLE auth.accounts ADD COLUMN issuer text NOT NULL");
     CHECK(doctor_check(db, "auth database required columns")["status"] == "ok");
-    const auto created = register_user(db, "ada@example.com");
+    const auto created = register_user(db, {"ada@example.com"});
     INFO(created.err);
     REQUIRE(created.exit_code == 0);
     CHECK(issuer_of(db, "ada@example.com") == "local:credential");
@@ -162,7 +154,7 @@ TEST_CASE("accounts.issuer, where it exists, is local:credential on the credenti
     auth_query(db, "UPDATE auth.accounts a SET issuer = 'local:credential:v2' FROM auth.users u "
                    "WHERE u.id = a.user_id AND u.email = 'bob@example.com'");
     for (const auto* email : {"ada@example.com", "bob@example.com"})
-        CHECK(register_user(db, email, {"--if-exists", "update"}).exit_code == 0);
+        CHECK(register_user(db, {email, "--if-exists", "update"}).exit_code == 0);
     CHECK(issuer_of(db, "ada@example.com") == "local:credential");
     CHECK(issuer_of(db, "bob@example.com") == "local:credential:v2");
 }

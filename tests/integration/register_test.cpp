@@ -19,21 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string password = "correct horse battery";
-
-Result register_user(TempDatabases& db, std::vector<std::string> args,
-                     const std::string& pw = password, bool plain = false) {
-    args.insert(args.begin(), "register");
-    args.push_back("--password-stdin");
-    return cli(args, db.env(plain), pw);
-}
-
-std::string user_id_of(TempDatabases& db, const std::string& email) {
-    const auto r = auth_query(db, "SELECT id FROM auth.users WHERE email = '" + email + "'");
-    REQUIRE(r.size() == 1);
-    return r[0][0].as<std::string>();
-}
-
 long long total_rows(TempDatabases& db) {
     long long n = 0;
     for (const auto* t : {"auth.users", "auth.accounts", "auth.security_events",

@@ -36,6 +36,12 @@ long long sync_count(TempDatabases& db, const std::string& where) {
     return count(db, "SELECT count(*) FROM sync_changes WHERE " + where);
 }
 
+std::string user_id_of(TempDatabases& db, const std::string& email) {
+    const auto rows = auth_query(db, "SELECT id FROM auth.users WHERE email = '" + email + "'");
+    REQUIRE(rows.size() == 1);
+    return rows[0][0].as<std::string>();
+}
+
 long long auth_count(TempDatabases& db, const std::string& table, const std::string& where) {
     return auth_query(db, "SELECT count(*) FROM " + table + " WHERE " + where)[0][0]
         .as<long long>();

@@ -21,6 +21,8 @@ nlohmann::json reconcile_json(TempDatabases& db, std::vector<std::string> args =
 pqxx::result sync_query(TempDatabases& db, const std::string& sql);
 pqxx::result auth_query(TempDatabases& db, const std::string& sql);
 long long sync_count(TempDatabases& db, const std::string& where);
+// The id of the one user with that email.
+std::string user_id_of(TempDatabases& db, const std::string& email);
 long long auth_count(TempDatabases& db, const std::string& table,
                      const std::string& where = "true");
 // Sessions of mana-auth (its application_name) on the sync database that

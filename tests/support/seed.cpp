@@ -60,4 +60,11 @@ void add_users_with_spaces(pqxx::connection& auth, long long first, long long la
     tx.commit();
 }
 
+Result register_user(TempDatabases& db, std::vector<std::string> args, const std::string& pw,
+                     bool plain_sync_role) {
+    args.insert(args.begin(), "register");
+    args.push_back("--password-stdin");
+    return cli(args, db.env(plain_sync_role), pw);
+}
+
 } // namespace mana::test

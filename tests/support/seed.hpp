@@ -4,6 +4,7 @@
 #include "tempdb.hpp"
 
 #include <string>
+#include <vector>
 
 namespace mana::test {
 
@@ -23,5 +24,13 @@ void add_sync_row(TempDatabases& db, const std::string& table_name, const std::s
 void add_users_with_spaces(TempDatabases& db, long long n);
 // The same for ids first..last, in any auth database.
 void add_users_with_spaces(pqxx::connection& auth, long long first, long long last);
+
+// The password the tests register users with.
+inline const std::string password = "correct horse battery";
+
+// `mana-auth register ARGS --password-stdin` on db, with pw on stdin (the
+// sync role bound by row-level security when plain_sync_role).
+Result register_user(TempDatabases& db, std::vector<std::string> args,
+                     const std::string& pw = password, bool plain_sync_role = false);
 
 } // namespace mana::test
