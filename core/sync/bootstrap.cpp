@@ -20,7 +20,8 @@ SpaceOutcome ensure_space(Database& sync, const SpaceRecord& space, const std::s
                           bool dry_run) {
     SpaceOutcome result{space.id, writer, std::nullopt, std::nullopt};
     result.failed = attempt(space.id, [&] {
-        result.outcome = ensure_kontext_doc(sync, {space.id, writer, space.member_ids}, dry_run);
+        result.outcome = ensure_space_singleton(sync, builtin_kontext_doc(),
+                                                {space.id, writer, space.member_ids}, dry_run);
     });
     return result;
 }
@@ -67,7 +68,8 @@ bool UserBootstrap::anything_missing() const {
 
 UserBootstrap bootstrap_user(Database& auth, Database& sync, const UserRecord& user, bool dry_run) {
     if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
-    UserBootstrap result{user.id, ensure_user_context(sync, user.id, dry_run), {}};
+    UserBootstrap result{
+        user.id, ensure_user_singleton(sync, builtin_user_context(), user.id, dry_run), {}};
     for (const auto& space_id : spaces_of_member(auth, user.id)) {
         // The user is a live member, so every one of its Spaces has a writer.
         const auto space = find_space_by_id(auth, space_id);

@@ -177,6 +177,28 @@ const Catalog& builtin_catalog() {
     return catalog;
 }
 
+namespace {
+
+const CatalogKind& builtin_kind(const std::string& name) {
+    const auto& kinds = builtin_catalog().kinds;
+    const auto it = std::find_if(kinds.begin(), kinds.end(),
+                                 [&](const CatalogKind& kind) { return kind.name == name; });
+    if (it == kinds.end()) throw failure("the built-in catalog has no kind " + name);
+    return *it;
+}
+
+} // namespace
+
+const CatalogKind& builtin_user_context() {
+    static const CatalogKind& kind = builtin_kind("userContext");
+    return kind;
+}
+
+const CatalogKind& builtin_kontext_doc() {
+    static const CatalogKind& kind = builtin_kind("kontextDoc");
+    return kind;
+}
+
 json catalog_json(const Catalog& catalog) {
     json kinds = json::array();
     for (const auto& kind : catalog.kinds) {

@@ -35,6 +35,9 @@ struct Catalog {
 };
 
 const Catalog& builtin_catalog();
+// Its two kinds (SPEC §2.3), for the writers that know no other yet.
+const CatalogKind& builtin_user_context();
+const CatalogKind& builtin_kontext_doc();
 // Its text: sync/builtin_catalog.json, as built into the binary.
 const char* builtin_catalog_json();
 

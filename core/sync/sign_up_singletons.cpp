@@ -41,11 +41,12 @@ SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
                            ? std::nullopt
                            : find_space_by_id(auth, registration.space_id);
     try {
-        report.user_context = ensure_user_context(sync, registration.user_id, false);
+        report.user_context =
+            ensure_user_singleton(sync, builtin_user_context(), registration.user_id, false);
         if (space && space->writer) {
-            report.kontext_doc = ensure_kontext_doc(
-                sync, {space->id, *space->writer, space->member_ids, registration.space_created},
-                false);
+            report.kontext_doc = ensure_space_singleton(
+                sync, builtin_kontext_doc(),
+                {space->id, *space->writer, space->member_ids, registration.space_created}, false);
         }
     } catch (const Error& e) {
         report.error = e.what();

@@ -17,13 +17,15 @@ SyncRow kontext_doc_of(const SingletonRows& rows, const std::string& space_id,
 
 Outcome ensure_user(Database& sync, const std::string& user_id, const std::string& /*writer*/,
                     bool dry_run) {
-    return ensure_user_context(sync, user_id, dry_run);
+    return ensure_user_singleton(sync, builtin_user_context(), user_id, dry_run);
 }
 
 Outcome ensure_space(Database& sync, const std::string& space_id, const std::string& writer,
                      bool dry_run) {
-    if (writer.empty()) return ensure_kontext_doc(sync, {space_id, "", {}}, true);
-    return ensure_kontext_doc(sync, {space_id, writer, {writer}}, dry_run);
+    if (writer.empty())
+        return ensure_space_singleton(sync, builtin_kontext_doc(), {space_id, "", {}}, true);
+    return ensure_space_singleton(sync, builtin_kontext_doc(), {space_id, writer, {writer}},
+                                  dry_run);
 }
 
 // A moment of the window, read once per query (cast row by row it costs a

@@ -69,8 +69,8 @@ SyncRow KindRows::row(const std::string& id, const std::string& writer) const {
 }
 
 SingletonRows::SingletonRows(const std::string& timestamp)
-    : user_context_(builtin_catalog().kinds.at(0), timestamp),
-      kontext_doc_(builtin_catalog().kinds.at(1), timestamp) {}
+    : user_context_(builtin_user_context(), timestamp),
+      kontext_doc_(builtin_kontext_doc(), timestamp) {}
 
 SyncRow SingletonRows::user_context(const std::string& user_id) const {
     return user_context_.row(user_id, "");
@@ -78,15 +78,6 @@ SyncRow SingletonRows::user_context(const std::string& user_id) const {
 
 SyncRow SingletonRows::kontext_doc(const std::string& space_id, const std::string& writer) const {
     return kontext_doc_.row(space_id, writer);
-}
-
-SyncRow user_context_row(const std::string& user_id, const std::string& timestamp) {
-    return SingletonRows(timestamp).user_context(user_id);
-}
-
-SyncRow kontext_doc_row(const std::string& space_id, const std::string& writer,
-                        const std::string& timestamp) {
-    return SingletonRows(timestamp).kontext_doc(space_id, writer);
 }
 
 } // namespace mana

@@ -64,9 +64,4 @@ class SingletonRows {
     KindRows kontext_doc_;
 };
 
-// One row, now.
-SyncRow user_context_row(const std::string& user_id, const std::string& timestamp);
-SyncRow kontext_doc_row(const std::string& space_id, const std::string& writer,
-                        const std::string& timestamp);
-
 } // namespace mana

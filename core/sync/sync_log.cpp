@@ -9,11 +9,16 @@
 namespace mana {
 namespace {
 
-bool any_row(pqxx::work& tx, const std::string& sql, const std::string& a) {
-    return !tx.exec_params(sql + " LIMIT 1", a).empty();
+template <typename... Values>
+bool any_row(pqxx::work& tx, const std::string& sql, const Values&... values) {
+    return !tx.exec_params(sql + " LIMIT 1", values...).empty();
 }
-bool any_row(pqxx::work& tx, const std::string& sql, const std::string& a, const std::string& b) {
-    return !tx.exec_params(sql + " LIMIT 1", a, b).empty();
+
+// Every kind of a scope takes the item locks of the built-in kind of that
+// scope: two kinds of one user (or Space) then wait for each other, which
+// costs a little waiting and never a second row.
+const KindLocks& item_locks(const CatalogKind& kind) {
+    return kind.scope == Scope::user ? user_context_locks : kontext_doc_locks;
 }
 
 Outcome write_unless(pqxx::work& tx, bool exists, bool dry_run, const SyncRow& row) {
@@ -29,24 +34,26 @@ std::string now_timestamp() {
 
 } // namespace
 
-Outcome ensure_user_context(Database& sync, const std::string& user_id, bool dry_run) {
+Outcome ensure_user_singleton(Database& sync, const CatalogKind& kind, const std::string& user_id,
+                              bool dry_run) {
     return sync.transact([&](pqxx::work& tx) {
         scope_to_user(tx, user_id);
-        lock_item(tx, user_context_locks, user_id);
+        lock_item(tx, item_locks(kind), user_id);
         const bool exists = any_row(tx,
                                     "SELECT 1 FROM sync_changes WHERE user_id = $1 "
-                                    "AND table_name = 'userContext' AND record_id = 'singleton'",
-                                    user_id);
-        return write_unless(tx, exists, dry_run, user_context_row(user_id, now_timestamp()));
+                                    "AND table_name = $2 AND record_id = $3",
+                                    user_id, kind.table_name, *kind.record_id);
+        return write_unless(tx, exists, dry_run, KindRows(kind, now_timestamp()).row(user_id, ""));
     });
 }
 
-Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_run) {
+Outcome ensure_space_singleton(Database& sync, const CatalogKind& kind, const SpaceWriter& space,
+                               bool dry_run) {
     return sync.transact([&](pqxx::work& tx) {
         // Scoped to the writer (for WITH CHECK) and to the Space (to see rows
         // other members wrote).
         scope_to_user(tx, space.writer, space.space_id);
-        lock_item(tx, kontext_doc_locks, space.space_id);
+        lock_item(tx, item_locks(kind), space.space_id);
         // The sync service's policy splits its Space list on ',': such an id
         // can never be shown to a role bound by row-level security.
         if (space.space_id.find(',') != std::string::npos &&
@@ -57,18 +64,17 @@ Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_ru
         }
         // The members' rows are found through the (user_id, space_id, ...)
         // index; only when none is there does the exact check scan the
-        // kontextDoc rows (no index serves it), for one a former member wrote.
+        // kind's rows (no index serves it), for one a former member wrote.
         const bool exists =
             any_row(tx,
                     "SELECT 1 FROM sync_changes WHERE user_id = ANY($2::text[]) "
-                    "AND space_id = $1 AND table_name = 'kontextDoc'",
-                    space.space_id, pg_text_array(space.member_ids)) ||
+                    "AND space_id = $1 AND table_name = $3",
+                    space.space_id, pg_text_array(space.member_ids), kind.table_name) ||
             (!space.only_members_wrote &&
-             any_row(tx,
-                     "SELECT 1 FROM sync_changes WHERE space_id = $1 AND table_name = 'kontextDoc'",
-                     space.space_id));
+             any_row(tx, "SELECT 1 FROM sync_changes WHERE space_id = $1 AND table_name = $2",
+                     space.space_id, kind.table_name));
         return write_unless(tx, exists, dry_run,
-                            kontext_doc_row(space.space_id, space.writer, now_timestamp()));
+                            KindRows(kind, now_timestamp()).row(space.space_id, space.writer));
     });
 }
 
@@ -77,9 +83,9 @@ void try_singleton_rows(Database& sync) {
     sync.run([&](pqxx::connection& c) {
         pqxx::work tx{c};
         scope_to_user(tx, probe);
-        const auto now = now_timestamp();
-        insert_row(tx, user_context_row(probe, now));
-        insert_row(tx, kontext_doc_row(probe, probe, now));
+        const SingletonRows rows(now_timestamp());
+        insert_row(tx, rows.user_context(probe));
+        insert_row(tx, rows.kontext_doc(probe, probe));
         tx.abort();
     });
 }

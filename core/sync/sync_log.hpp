@@ -22,10 +22,14 @@ struct SpaceWriter {
     bool only_members_wrote = false;
 };
 
-// Write the singleton unless it exists, under its item lock and with the
-// transaction scoped for row-level security. dry_run only checks.
-Outcome ensure_user_context(Database& sync, const std::string& user_id, bool dry_run);
-Outcome ensure_kontext_doc(Database& sync, const SpaceWriter& space, bool dry_run);
+// Write the kind's singleton unless it exists (by the rule of its scope,
+// SPEC §7), under its item lock and with the transaction scoped for
+// row-level security. dry_run only checks. A user's kind (scope user) for
+// a user; a Space's kind (scope space) for a Space.
+Outcome ensure_user_singleton(Database& sync, const CatalogKind& kind, const std::string& user_id,
+                              bool dry_run);
+Outcome ensure_space_singleton(Database& sync, const CatalogKind& kind, const SpaceWriter& space,
+                               bool dry_run);
 
 // Whether the change log takes the singletons' rows: one of each kind for a
 // made-up user and Space, inserted as a write inserts them, then rolled
