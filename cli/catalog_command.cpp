@@ -10,13 +10,18 @@ std::string record_id_text(const CatalogKind& kind) {
     return kind.record_id ? "record " + *kind.record_id : "record a fresh UUID v4";
 }
 
-// One line a kind: name, scope, where its rows go, its record id.
-void say_kinds(const Context& ctx, const Catalog& catalog) {
+// A line a kind (name, scope, where its rows go, its record id), or the
+// JSON document.
+Exit show(const Context& ctx, const Catalog& catalog) {
     for (const auto& kind : catalog.kinds) {
         say(ctx, kind.name + "\t" + (kind.scope == Scope::user ? "user" : "space") + "\t" +
                      kind.app_id + "/" + kind.table_name + "\t" + record_id_text(kind) +
                      (kind.retired ? "\tretired: never written" : ""));
     }
+    if (ctx.global.json) {
+        emit_json({{"ok", true}, {"source", catalog.source}, {"catalog", catalog_json(catalog)}});
+    }
+    return Exit::ok;
 }
 
 } // namespace
@@ -43,10 +48,7 @@ void set_catalog_command(CLI::App& app, Context& ctx) {
             const auto catalog = read_catalog_file(*file);
             say(ctx,
                 *file + ": a valid catalog of " + std::to_string(catalog.kinds.size()) + " kinds");
-            say_kinds(ctx, catalog);
-            if (ctx.global.json)
-                emit_json({{"ok", true}, {"source", *file}, {"catalog", catalog_json(catalog)}});
-            return Exit::ok;
+            return show(ctx, catalog);
         };
     });
     cmd->callback([&ctx, check] {
@@ -54,12 +56,7 @@ void set_catalog_command(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx] {
             const auto& catalog = builtin_catalog();
             say(ctx, "catalog in force: " + catalog.source);
-            say_kinds(ctx, catalog);
-            if (ctx.global.json) {
-                emit_json(
-                    {{"ok", true}, {"source", catalog.source}, {"catalog", catalog_json(catalog)}});
-            }
-            return Exit::ok;
+            return show(ctx, catalog);
         };
     });
 }

@@ -1,11 +1,12 @@
 // mana-auth reconcile --all: converge every user and Space, from cron or by
 // hand; --check and --dry-run for monitoring and for a look first.
 #include "common.hpp"
-#include "option_values.hpp"
-#include "pg/lock_keys.hpp"
 #include "jobs/metrics.hpp"
 #include "jobs/reconcile.hpp"
+#include "option_values.hpp"
+#include "pg/lock_keys.hpp"
 #include "signals.hpp"
+#include "util/text.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -126,9 +127,7 @@ std::string kind_text(const char* what, const KindCounts& c, bool write) {
 }
 
 std::string list(const std::vector<std::string>& ids, long long total) {
-    std::string out;
-    for (const auto& id : ids)
-        out += (out.empty() ? "" : ", ") + id;
+    auto out = join(ids);
     if (static_cast<long long>(ids.size()) < total) out += ", ...";
     return out;
 }

@@ -88,11 +88,9 @@ std::vector<std::string> IrregularEmails::ids_for(const std::string& email) cons
 }
 
 Error ambiguous_email(const std::string& email, const std::vector<std::string>& user_ids) {
-    std::string ids;
-    for (const auto& id : user_ids)
-        ids += (ids.empty() ? "" : ", ") + id;
     return failure(email + " belongs to " + std::to_string(user_ids.size()) + " stored users (" +
-                   ids + ") whose emails differ only in case or spaces: merge or fix them first");
+                   join(user_ids) +
+                   ") whose emails differ only in case or spaces: merge or fix them first");
 }
 
 std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email) {

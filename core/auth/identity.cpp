@@ -55,13 +55,9 @@ bool valid_domain(std::string_view domain) {
 
 void check_label(const std::string& what, const std::string& value,
                  const std::vector<std::string>& labels) {
-    std::string list;
-    for (const auto& label : labels) {
-        if (value == label) return;
-        list += (list.empty() ? "" : ", ") + label;
-    }
-    throw usage_error("unknown " + what + " '" + printable(value) + "' (expected one of: " + list +
-                      ")");
+    if (std::find(labels.begin(), labels.end(), value) != labels.end()) return;
+    throw usage_error("unknown " + what + " '" + printable(value) +
+                      "' (expected one of: " + join(labels) + ")");
 }
 
 } // namespace

@@ -48,13 +48,14 @@ struct Insert {
     std::vector<InsertColumn> columns;
 
     std::string sql(bool with_optional = false) const {
-        std::string names, values;
+        std::vector<std::string> names, values;
         for (const auto& column : columns) {
             if (column.where_present && !with_optional) continue;
-            names += (names.empty() ? "" : ", ") + std::string(column.name);
-            values += (values.empty() ? "" : ", ") + std::string(column.value);
+            names.emplace_back(column.name);
+            values.emplace_back(column.value);
         }
-        return std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + values + ")";
+        return std::string("INSERT INTO ") + table + " (" + join(names) + ") VALUES (" +
+               join(values) + ")";
     }
     TableFill fill() const {
         TableFill fill{table, {}};

@@ -17,13 +17,6 @@ bool is_known(const std::string& field) {
     return std::find(known_fields.begin(), known_fields.end(), field) != known_fields.end();
 }
 
-std::string known_list() {
-    std::string list;
-    for (const auto& f : known_fields)
-        list += (list.empty() ? "" : ", ") + f;
-    return list;
-}
-
 struct RowError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -114,7 +107,7 @@ SignUpReader::SignUpReader(std::istream& in, InputFormat format, SignUp defaults
     for (const auto& column : columns_) {
         if (!is_known(column)) {
             throw usage_error("line " + std::to_string(line_) + ": unknown CSV column '" + column +
-                              "' (expected: " + known_list() + ")");
+                              "' (expected: " + join(known_fields) + ")");
         }
     }
     if (std::find(columns_.begin(), columns_.end(), "email") == columns_.end()) {
@@ -184,7 +177,7 @@ void SignUpReader::parse_json(const std::string& text, InputRow& row) const {
         const auto& value = item.value();
         if (!is_known(field)) {
             throw RowError("unknown field \"" + field.substr(0, 40) +
-                           "\" (expected: " + known_list() + ")");
+                           "\" (expected: " + join(known_fields) + ")");
         }
         if (value.is_null()) continue;
         if (field == "verified") {

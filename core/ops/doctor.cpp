@@ -11,6 +11,7 @@
 #include "sync/sync_log.hpp"
 #include "util/error.hpp"
 #include "util/option_names.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -56,14 +57,9 @@ void required_columns_check(Database& db, const std::vector<TableFill>& tables,
                               writers});
         return;
     }
-    std::string columns;
-    for (const auto& column : unfilled)
-        columns += (columns.empty() ? "" : ", ") + column;
     checks.push_back({name, CheckStatus::fail,
-                      columns +
-                          ": NOT NULL without a default, and mana-auth does not know what "
-                          "the platform writes there: " +
-                          writers + " would stop before writing anything"});
+                      join(unfilled) + ": " + unfilled_why + ": " + writers +
+                          " would stop before writing anything"});
 }
 
 void pooler_check(Database& db, std::vector<Check>& checks) {

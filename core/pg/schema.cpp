@@ -206,9 +206,7 @@ std::vector<std::string> unfilled_columns(Database& db, const std::vector<TableF
 void require_filled(Database& db, const std::vector<TableFill>& tables, const std::string& what) {
     const auto unfilled = unfilled_columns(db, tables);
     if (unfilled.empty()) return;
-    throw failure(std::string(db.label()) + ": " + unfilled.front() +
-                  " is NOT NULL without a default, and mana-auth does not know what the "
-                  "platform writes there: " +
+    throw failure(std::string(db.label()) + ": " + unfilled.front() + " is " + unfilled_why + ": " +
                   what +
                   " stopped before writing anything (`mana-auth doctor` lists every such column)");
 }

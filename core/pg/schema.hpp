@@ -45,6 +45,10 @@ struct TableFill {
 // Named schema.table.column, the table's schema included.
 std::vector<std::string> unfilled_columns(Database& db, const std::vector<TableFill>& tables);
 
+// Why such a column stops a command, as its refusal and doctor say it.
+constexpr const char* unfilled_why =
+    "NOT NULL without a default, and mana-auth does not know what the platform writes there";
+
 // unfilled_columns, as an Error (exit 1) naming the first, before what
 // (`register`) writes anything.
 void require_filled(Database& db, const std::vector<TableFill>& tables, const std::string& what);

@@ -3,6 +3,7 @@
 #include "util/ids.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -15,13 +16,6 @@ const std::string actor_json = json{
     {"kind", "system"},
     {"principalId", "system:bootstrap"},
     {"displayName", "Bootstrap"}}.dump();
-
-std::string placeholder_value(const std::string& placeholder, const std::string& user_id,
-                              const std::string& record_id, const std::string& space_id) {
-    if (placeholder == placeholders[0]) return json(user_id).dump();
-    if (placeholder == placeholders[1]) return json(record_id).dump();
-    return json(space_id).dump();
-}
 
 } // namespace
 
@@ -40,11 +34,11 @@ KindRows::KindRows(const CatalogKind& kind, const std::string& timestamp) : kind
             piece += text[i++];
             continue;
         }
-        data_.push_back({std::move(piece), *found});
+        data_.push_back({std::move(piece), static_cast<std::size_t>(found - placeholders.begin())});
         piece.clear();
         i += std::strlen(*found) + 2;
     }
-    data_.push_back({std::move(piece), ""});
+    data_.push_back({std::move(piece), placeholders.size()});
     json field_meta = json::object();
     for (const auto& item : kind.data.items())
         if (item.key() != "id") field_meta[item.key()] = timestamp;
@@ -55,11 +49,12 @@ SyncRow KindRows::row(const std::string& id, const std::string& writer) const {
     const bool space = kind_->scope == Scope::space;
     const auto& user_id = space ? writer : id;
     auto record_id = kind_->record_id ? *kind_->record_id : uuid_v4();
+    // In the order of placeholders: ${user_id}, ${record_id}, ${space_id}.
+    const std::array<const std::string*, placeholders.size()> values = {&user_id, &record_id, &id};
     std::string data;
     for (const auto& piece : data_) {
         data += piece.text;
-        if (!piece.placeholder.empty())
-            data += placeholder_value(piece.placeholder, user_id, record_id, id);
+        if (piece.placeholder < values.size()) data += json(*values[piece.placeholder]).dump();
     }
     return SyncRow{
         kind_->app_id, kind_->table_name,  std::move(record_id),

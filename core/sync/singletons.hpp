@@ -41,7 +41,7 @@ class KindRows {
     // The data's JSON cut at each placeholder: text, placeholder, text, ...
     struct Piece {
         std::string text;
-        std::string placeholder; // empty after the last piece of text
+        std::size_t placeholder; // its index in placeholders; their count after the last
     };
     const CatalogKind* kind_;
     std::vector<Piece> data_;

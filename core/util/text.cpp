@@ -5,6 +5,15 @@
 
 namespace mana {
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string joined;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) joined += separator;
+        joined += items[i];
+    }
+    return joined;
+}
+
 std::string trim(std::string_view s) {
     const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
     while (!s.empty() && is_space(s.front()))

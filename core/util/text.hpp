@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mana {
 
@@ -10,6 +11,9 @@ namespace mana {
 std::string first_line(const std::string& message);
 
 std::string trim(std::string_view s);
+
+// The items with the separator between them: "a, b, c".
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 std::string ascii_lower(std::string_view s);
 
 // Whether s is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).

@@ -4,6 +4,13 @@
 
 using namespace mana;
 
+TEST_CASE("join puts the separator between the items only") {
+    CHECK(join({}) == "");
+    CHECK(join({"a"}) == "a");
+    CHECK(join({"a", "", "c"}) == "a, , c");
+    CHECK(join({"x", "y"}, " OR ") == "x OR y");
+}
+
 TEST_CASE("first_line takes the first non-empty line trimmed") {
     CHECK(first_line("\n  connection refused\n\tIs the server running?\n") == "connection refused");
     CHECK(first_line("") == "");
