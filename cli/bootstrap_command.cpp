@@ -24,34 +24,48 @@ bool json_flag(Outcome outcome, bool dry_run) {
     return dry_run ? outcome == Outcome::would_write : outcome == Outcome::written;
 }
 
+// The service endpoint's shape: the built-in kinds under their own keys;
+// any other kind under otherKinds, by name.
+bool is_builtin(const std::string& kind, Scope scope) {
+    return kind == (scope == Scope::user ? builtin_user_context() : builtin_kontext_doc()).name;
+}
+
 Exit run_user(const Context& ctx, const BootstrapOptions& o) {
     if (o.id.has_value() == o.email.has_value()) {
         throw usage_error("bootstrap user: give USER_ID or --email EMAIL (one of them)");
     }
+    const auto catalog = catalog_in_force(ctx);
     auto [auth, sync] = open_both(ctx);
     const auto user = o.id ? resolve_live_user(auth, UserKey::id, *o.id)
                            : resolve_live_user(auth, UserKey::email, *o.email);
-    const auto result = bootstrap_user(auth, sync, user, o.dry_run);
+    const auto result = bootstrap_user(auth, sync, catalog, user, o.dry_run);
 
-    say(ctx, "userContext of user " + user.id + ": " + painted(ctx, result.user_context));
-    nlohmann::json spaces = nlohmann::json::object();
+    nlohmann::json singletons = nlohmann::json::object();
+    for (const auto& kind : writable_kinds(catalog, Scope::space))
+        if (is_builtin(kind.name, Scope::space)) singletons["spaces"] = nlohmann::json::object();
+    nlohmann::json others = nlohmann::json::object();
+    for (const auto& [kind, outcome] : result.user_kinds) {
+        say(ctx, kind + " of user " + user.id + ": " + painted(ctx, outcome));
+        (is_builtin(kind, Scope::user) ? singletons : others)[kind] = json_flag(outcome, o.dry_run);
+    }
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& space : result.spaces) {
-        if (space.outcome) {
-            say(ctx, "kontextDoc of Space " + space.space_id + " (writer " + space.writer +
-                         "): " + painted(ctx, *space.outcome));
-            spaces[space.space_id] = json_flag(*space.outcome, o.dry_run);
-        } else {
-            say(ctx, "kontextDoc of Space " + space.space_id + ": " + paint(ctx, "FAILED", red) +
-                         ": " + space.failed->error);
+        for (const auto& [kind, outcome] : space.outcomes) {
+            say(ctx, kind + " of Space " + space.space_id + " (writer " + space.writer +
+                         "): " + painted(ctx, outcome));
+            auto& by_space = is_builtin(kind, Scope::space) ? singletons["spaces"] : others[kind];
+            by_space[space.space_id] = json_flag(outcome, o.dry_run);
+        }
+        if (space.failed) {
+            say(ctx, "Space " + space.space_id + ": " + paint(ctx, "FAILED", red) + ": " +
+                         space.failed->error);
             errors[space.space_id] = space.failed->error;
         }
     }
     if (ctx.global.json) {
-        nlohmann::json singletons = {{"userContext", json_flag(result.user_context, o.dry_run)},
-                                     {"spaces", spaces}};
         nlohmann::json doc = {{"ok", !result.any_failed()}};
         doc[o.dry_run ? "missing" : "bootstrapped"] = singletons;
+        if (!others.empty()) doc["otherKinds"] = others;
         if (o.dry_run) doc["dryRun"] = true;
         if (!errors.empty()) doc["errors"] = errors;
         emit_json(doc);
@@ -78,27 +92,39 @@ std::string writer_for(Database& auth, const SpaceRecord& space,
     }
     throw failure("Space " + space.id +
                   " is an orphan (no live member); nothing written: pass --owner USER_ID to "
-                  "choose who writes its kontextDoc");
+                  "choose who writes its singletons");
 }
 
 Exit run_space(const Context& ctx, const BootstrapOptions& o) {
     if (o.id.has_value() == o.slug.has_value()) {
         throw usage_error("bootstrap space: give SPACE_ID or --slug SLUG (one of them)");
     }
+    const auto catalog = catalog_in_force(ctx);
     auto [auth, sync] = open_both(ctx);
     const auto space = o.id ? resolve_space(auth, SpaceKey::id, *o.id)
                             : resolve_space(auth, SpaceKey::slug, *o.slug);
-    const auto result = bootstrap_space(sync, space, writer_for(auth, space, o.owner), o.dry_run);
-    say(ctx, "kontextDoc of Space " + space.id + " (writer " + result.writer +
-                 "): " + painted(ctx, *result.outcome));
+    const auto result =
+        bootstrap_space(sync, catalog, space, writer_for(auth, space, o.owner), o.dry_run);
+    nlohmann::json singletons = nlohmann::json::object();
+    nlohmann::json others = nlohmann::json::object();
+    bool missing = false;
+    for (const auto& [kind, outcome] : result.outcomes) {
+        say(ctx, kind + " of Space " + space.id + " (writer " + result.writer +
+                     "): " + painted(ctx, outcome));
+        (is_builtin(kind, Scope::space) ? singletons : others)[kind] =
+            json_flag(outcome, o.dry_run);
+        missing = missing || outcome == Outcome::would_write;
+    }
+    if (result.outcomes.empty())
+        say(ctx, "Space " + space.id + ": the catalog in force has no Space kind that is written");
     if (ctx.global.json) {
         nlohmann::json doc = {{"ok", true}, {"spaceId", space.id}, {"writer", result.writer}};
-        doc[o.dry_run ? "missing" : "bootstrapped"] = {
-            {"kontextDoc", json_flag(*result.outcome, o.dry_run)}};
+        doc[o.dry_run ? "missing" : "bootstrapped"] = singletons;
+        if (!others.empty()) doc["otherKinds"] = others;
         if (o.dry_run) doc["dryRun"] = true;
         emit_json(doc);
     }
-    return o.dry_run && result.outcome == Outcome::would_write ? Exit::drift : Exit::ok;
+    return o.dry_run && missing ? Exit::drift : Exit::ok;
 }
 
 void add_dry_run(CLI::App& cmd, BootstrapOptions& o) {

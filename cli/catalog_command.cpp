@@ -29,11 +29,12 @@ Exit show(const Context& ctx, const Catalog& catalog) {
 void set_catalog_command(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("catalog", "Show the kinds of singleton the writers work from");
     add_shared_options(*cmd, ctx.global, false);
+    add_catalog_option(*cmd, ctx.global);
     set_help_footer(*cmd, {"  mana-auth catalog\n"
                            "  mana-auth catalog --json | jq .catalog > catalog.json\n"
                            "  mana-auth catalog check catalog.json\n",
                            {Exit::ok, Exit::usage},
-                           {},
+                           {"MANA_AUTH_CATALOG"},
                            {}});
     auto file = std::make_shared<std::string>();
     auto* check = cmd->add_subcommand("check", "Check that a catalog file is one mana-auth reads");
@@ -54,7 +55,7 @@ void set_catalog_command(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, check] {
         if (check->parsed()) return;
         ctx.action = [&ctx] {
-            const auto& catalog = builtin_catalog();
+            const auto catalog = catalog_in_force(ctx);
             say(ctx, "catalog in force: " + catalog.source);
             return show(ctx, catalog);
         };

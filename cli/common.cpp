@@ -109,11 +109,30 @@ bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) != 0;
 }
 
+// A repeated value option is refused by main with one message wherever the
+// two stand, so the parser keeps both instead of failing on its own.
+constexpr auto repeat_checked_by_main = CLI::MultiOptionPolicy::TakeLast;
+
+Catalog catalog_in_force(const Context& ctx) {
+    if (!ctx.global.catalog.empty()) return read_catalog_file(ctx.global.catalog);
+    if (non_empty_env("MANA_AUTH_CATALOG"))
+        return read_catalog_file(std::getenv("MANA_AUTH_CATALOG"));
+    return builtin_catalog();
+}
+
+void add_catalog_option(CLI::App& command, GlobalOptions& g) {
+    command
+        .add_option("--catalog", g.catalog,
+                    "The singleton kinds to write, a JSON file (default: $MANA_AUTH_CATALOG, "
+                    "else the built-in ones)")
+        ->type_name("FILE")
+        ->multi_option_policy(repeat_checked_by_main)
+        ->group(behaviour_group);
+}
+
 void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
-    // A repeated value option is refused by main with one message wherever
-    // the two stand, so the parser keeps both instead of failing on its own.
-    constexpr auto repeat_checked_by_main = CLI::MultiOptionPolicy::TakeLast;
     if (connects) {
+        add_catalog_option(command, g);
         // The environment is read when connecting (connection_string): an
         // envname on options of several commands would let one command's
         // default overwrite another's given value.
@@ -140,8 +159,9 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
         ->group(output_group);
 }
 
-const std::vector<std::string> connection_environment = {"DATABASE_URL", "SYNC_DATABASE_URL", "PG*",
-                                                         "PGCONNECT_TIMEOUT", "NO_COLOR"};
+const std::vector<std::string> connection_environment = {
+    "DATABASE_URL",      "SYNC_DATABASE_URL", "PG*",
+    "PGCONNECT_TIMEOUT", "MANA_AUTH_CATALOG", "NO_COLOR"};
 // (Defined after connection_environment in this file: initialised after it.)
 const std::vector<std::string> registration_environment = [] {
     auto names = connection_environment;
@@ -189,6 +209,8 @@ const char* environment_meaning(const std::string& name) {
         {"MANA_AUTH_PASSWORD",
          "the new user's password (else --password-stdin, a file, the prompt)"},
         {"NO_COLOR", "set and not empty: no colour on a terminal"},
+        {"MANA_AUTH_CATALOG", "the singleton catalog when --catalog is not given (default: the "
+                              "built-in one)"},
     };
     return meanings.at(name);
 }

@@ -3,8 +3,9 @@
 #pragma once
 
 #include "pg/db.hpp"
-#include "util/error.hpp"
+#include "sync/catalog.hpp"
 #include "sync/sync_log.hpp"
+#include "util/error.hpp"
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -22,6 +23,7 @@ struct GlobalOptions {
     bool quiet = false;
     std::string log_level = "info";
     std::string log_format = "text";
+    std::string catalog; // --catalog FILE
 };
 
 // The parsed command line: the global options and the chosen command,
@@ -45,6 +47,10 @@ std::string where_to_look(DbRole role);
 // A connection the command goes on without (doctor, a registration's sync
 // database): try_connect, its failure pointing at the option and variable.
 ConnectAttempt try_open(DbRole role, const std::string& conninfo);
+
+// The catalog in force: --catalog's file, else MANA_AUTH_CATALOG's, else
+// the built-in one; a file that is not a catalog is a usage error.
+Catalog catalog_in_force(const Context& ctx);
 
 // Connects, and refuses a database whose schema is not the one the tool
 // works on (a usage error when no connection string is given).
@@ -74,9 +80,11 @@ constexpr const char* red = "31";
 // Whether stderr is a terminal (progress bars, prompts).
 bool stderr_is_terminal();
 
-// The connection and output options, on a command of their own so that its
-// --help lists them and they may follow the command's name.
+// The connection, catalog and output options, on a command of their own so
+// that its --help lists them and they may follow the command's name.
 void add_shared_options(CLI::App& command, GlobalOptions& global, bool connects);
+// --catalog alone, for a command that does not connect but shows the catalog.
+void add_catalog_option(CLI::App& command, GlobalOptions& global);
 
 // The foot of a command's --help, which its man page is made from too:
 // examples, the exit codes it returns, the environment it reads and the

@@ -115,8 +115,30 @@ nlohmann::json kind_json(const KindCounts& c) {
             {"duplicateSample", c.duplicate_sample}};
 }
 
-std::string kind_text(const char* what, const KindCounts& c, bool write) {
-    std::string line = std::string(what) + ": " + std::to_string(c.scanned) + " scanned, " +
+// The counts of the kind of that name; none counted when the run had none
+// such (not in the catalog, or its scope not asked), as before catalogs.
+nlohmann::json named_kind_json(const ReconcileResult& r, const CatalogKind& kind) {
+    const auto* found = kind_named(r, kind.name);
+    return kind_json(found ? found->counts : KindCounts{});
+}
+
+// Every kind, by name: its counts, scope and whether it is retired.
+nlohmann::json kinds_json(const ReconcileResult& r) {
+    auto kinds = nlohmann::json::object();
+    for (const auto& kind : r.kinds) {
+        auto counts = kind_json(kind.counts);
+        counts["scope"] = kind.scope == Scope::user ? "user" : "space";
+        counts["retired"] = kind.retired;
+        kinds[kind.name] = counts;
+    }
+    return kinds;
+}
+
+std::string kind_text(const KindResult& kind, bool write) {
+    const auto& c = kind.counts;
+    if (kind.retired)
+        return kind.name + " (retired, never written): " + std::to_string(c.scanned) + " scanned";
+    std::string line = kind.name + ": " + std::to_string(c.scanned) + " scanned, " +
                        (c.missing ? std::to_string(*c.missing) + " missing" : "missing not known");
     if (write) line += ", " + std::to_string(c.written) + " written";
     if (c.failed) line += ", " + std::to_string(c.failed) + " failed";
@@ -211,11 +233,10 @@ ReconcileOptions reconcile_options(const ReconcileFlags& f) {
 
 // Stopped and failed runs did less than asked; a look that found drift says so.
 Exit exit_of(const ReconcileResult& r, const ReconcileOptions& options) {
-    const long long missing = r.users.missing.value_or(0) + r.spaces.missing.value_or(0);
     if (r.interrupted) return exit_after_stop(Exit::partial);
     if (r.refused) return Exit::max_writes;
-    if (r.users.failed + r.spaces.failed > 0) return Exit::partial;
-    if (!options.write && missing > 0) return Exit::drift;
+    if (total_failed(r) > 0) return Exit::partial;
+    if (!options.write && total_missing(r) > 0) return Exit::drift;
     return Exit::ok;
 }
 
@@ -246,8 +267,9 @@ void render_json(const ReconcileResult& r, const char* mode, Exit exit,
                {"maxWrites", refusal_json(r.refused)},
                {"since", r.since ? nlohmann::json(*r.since) : nlohmann::json()},
                {"until", r.until ? nlohmann::json(*r.until) : nlohmann::json()},
-               {"users", kind_json(r.users)},
-               {"spaces", kind_json(r.spaces)},
+               {"users", named_kind_json(r, builtin_user_context())},
+               {"spaces", named_kind_json(r, builtin_kontext_doc())},
+               {"kinds", kinds_json(r)},
                {"softDeletedUsers", r.soft_deleted_users},
                {"orphans", r.orphans},
                {"orphanSample", r.orphan_sample},
@@ -266,24 +288,28 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
                      ": users created, Spaces created or joined " +
                      (r.until ? "in that window" : "since then"));
     }
-    if (r.users.pending + r.spaces.pending > 0) {
+    const auto users = scope_counts(r, Scope::user);
+    const auto spaces = scope_counts(r, Scope::space);
+    if (users.pending + spaces.pending > 0) {
         say(ctx, "pending (younger than --min-age " + *f.min_age +
-                     ", left to a later run): " + std::to_string(r.users.pending) + " users, " +
-                     std::to_string(r.spaces.pending) + " Spaces");
+                     ", left to a later run): " + std::to_string(users.pending) + " users, " +
+                     std::to_string(spaces.pending) + " Spaces");
     }
-    if (options.users) say(ctx, kind_text("userContext", r.users, options.write));
-    if (options.spaces) say(ctx, kind_text("kontextDoc", r.spaces, options.write));
+    for (const auto& kind : r.kinds)
+        say(ctx, kind_text(kind, options.write));
     if (f.dry_run) {
-        for (const auto& [what, counts] : by_kind(r)) {
+        for (const auto& kind : r.kinds) {
+            const auto& counts = kind.counts;
             if (!counts.missing_sample.empty())
-                say(ctx, std::string("missing ") + what + ": " +
+                say(ctx, "missing " + kind.name + ": " +
                              list(counts.missing_sample,
                                   counts.missing.value_or(std::numeric_limits<long long>::max())));
         }
     }
-    for (const auto& [what, counts] : by_kind(r)) {
+    for (const auto& kind : r.kinds) {
+        const auto& counts = kind.counts;
         if (counts.duplicates.value_or(0) > 0)
-            say(ctx, std::string(what) + " written more than once (reported, not retracted): " +
+            say(ctx, kind.name + " written more than once (reported, not retracted): " +
                          std::to_string(*counts.duplicates) + " (" +
                          list(counts.duplicate_sample, *counts.duplicates) + ")");
     }
@@ -302,7 +328,8 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
 }
 
 Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
-    const auto options = reconcile_options(f);
+    auto options = reconcile_options(f);
+    options.catalog = catalog_in_force(ctx);
     auto [auth, sync] = open_both(ctx);
     install_stop_handlers();
     const auto r = reconcile(auth, sync, options, progress_reporter(ctx));

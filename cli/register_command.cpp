@@ -6,6 +6,7 @@
 #include "jobs/batch_register.hpp"
 #include "signals.hpp"
 #include "util/secrets.hpp"
+#include "util/text.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -172,11 +173,14 @@ nlohmann::json render_registration(const Context& ctx, const Registration& regis
 
 Exit render_singletons(const Context& ctx, const RegisterOptions& o, const SingletonReport& report,
                        nlohmann::json& doc) {
-    doc["singletons"] = {{"userContext", outcome_token(report.user_context)},
-                         {"kontextDoc", outcome_token(report.kontext_doc)}};
+    doc["singletons"] = nlohmann::json::object();
+    std::vector<std::string> outcomes;
+    for (const auto& [kind, outcome] : report.kinds) {
+        doc["singletons"][kind] = outcome_token(outcome);
+        outcomes.push_back(kind + " " + outcome_token(outcome));
+    }
     if (!report.error) {
-        say(ctx, "userContext " + outcome_token(report.user_context) + ", kontextDoc " +
-                     outcome_token(report.kontext_doc));
+        say(ctx, join(outcomes));
     } else {
         doc["syncError"] = *report.error;
         doc["ok"] = !o.require_sync;
@@ -193,19 +197,22 @@ Exit render_singletons(const Context& ctx, const RegisterOptions& o, const Singl
 
 // Where the singletons go, checked before anything is written (not
 // configured is a usage error); nothing with --no-bootstrap.
-RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o) {
+RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o,
+                                               const Catalog& catalog) {
     if (o.no_bootstrap) return {};
     return check_sync_for_registration(
-        try_open(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db)));
+        try_open(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db)),
+        catalog);
 }
 
 Exit run_single(const Context& ctx, const RegisterOptions& o) {
     const auto sign_up = sign_up_from(o);
     check_sign_up(sign_up); // bad input stops before any connection
+    const auto catalog = catalog_in_force(ctx);
     // The auth side is checked before the sync side, both before any write.
     auto auth = open_auth(ctx);
     const auto schema = check_auth_for_registration(auth);
-    auto sync = open_sync_unless_no_bootstrap(ctx, o);
+    auto sync = open_sync_unless_no_bootstrap(ctx, o, catalog);
     const auto registration = register_in_auth_db(auth, schema, o, sign_up);
     auto doc = render_registration(ctx, registration);
     // A skipped live user's singletons are finished as a sign-up's are.
@@ -213,10 +220,10 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
         if (ctx.global.json) emit_json(doc);
         return Exit::ok;
     }
-    SingletonReport report;
+    auto report = unwritten_singletons(catalog);
     report.error = sync.outage;
     try {
-        if (sync.db) report = write_sign_up_singletons(auth, *sync.db, registration);
+        if (sync.db) report = write_sign_up_singletons(auth, *sync.db, catalog, registration);
     } catch (const ErrorBase& e) {
         // After the commit, a lost connection too: the registration stands
         // and there is no next item to stop.
@@ -346,16 +353,18 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     const auto format = o.format ? (*o.format == "csv" ? InputFormat::csv : InputFormat::jsonl)
                                  : format_for_path(*o.from);
     SignUpReader reader(in, format, sign_up_from(o));
+    const auto catalog = catalog_in_force(ctx);
 
     auto auth = open_auth(ctx);
     const auto schema = check_auth_for_registration(auth);
-    auto sync = open_sync_unless_no_bootstrap(ctx, o);
+    auto sync = open_sync_unless_no_bootstrap(ctx, o, catalog);
     install_stop_handlers();
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
     BatchLog log;
-    const auto summary = register_batch(auth, schema, sync, reader,
-                                        {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs},
-                                        batch_callbacks(ctx, log, terminal));
+    const auto summary =
+        register_batch(auth, schema, sync, reader,
+                       {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs, catalog},
+                       batch_callbacks(ctx, log, terminal));
     if (terminal) std::cerr << "\n";
     return render_batch(ctx, o, summary, log);
 }

@@ -81,9 +81,10 @@ class BatchRun {
             break;
         }
         if (!options_.bootstrap) return;
-        SingletonReport report;
+        auto report = unwritten_singletons(options_.catalog);
         try {
-            if (sync_.db) report = write_sign_up_singletons(auth_, *sync_.db, registration);
+            if (sync_.db)
+                report = write_sign_up_singletons(auth_, *sync_.db, options_.catalog, registration);
         } catch (const Fatal&) {
             summary_.half_done.push_back({row.line, registration.email, registration.user_id});
             throw;
@@ -91,8 +92,8 @@ class BatchRun {
             report.error = e.what();
         }
         if (report.error && !summary_.sync_error) summary_.sync_error = report.error;
-        count(summary_, report.user_context);
-        count(summary_, report.kontext_doc);
+        for (const auto& kind : report.kinds)
+            count(summary_, kind.second);
     }
 
     BatchSummary run(SignUpReader& reader) {

@@ -18,6 +18,7 @@ struct BatchOptions {
     IfExists if_exists = IfExists::error;
     bool bootstrap = true; // write the singletons after each user
     unsigned jobs = 1;     // hashing threads
+    Catalog catalog = builtin_catalog(); // the singletons' kinds
 };
 
 struct RowFailure {

@@ -33,9 +33,9 @@ pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLin
 namespace mana {
 
 std::string weighted_rows(const SingletonKind& kind, const std::string& rows) {
-    return std::string("SELECT s.") + kind.id_column +
+    return std::string("SELECT s.") + kind.shape().id_column +
            " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
-           rows + " WHERE " + kind.rows_sql;
+           rows + " WHERE " + kind.rows_sql();
 }
 
 std::vector<std::string> first_column(const pqxx::result& rows) {
@@ -57,13 +57,13 @@ bool WriteGate::open(long long would_write, long long looked_at,
     std::unique_lock<std::mutex> lock(mutex_);
     would_write_ += would_write;
     looked_at_ += looked_at;
-    if (++arrived_ == kinds_) {
+    if (++arrived_ == scopes_) {
         const auto bound = bound_->limit(looked_at_);
         if (would_write_ > bound) refusal_ = Refusal{would_write_, bound, looked_at_};
         all_arrived_.notify_all();
     }
-    // A kind that fails or is stopped never arrives: the run stops then.
-    while (arrived_ < kinds_) {
+    // A scope that fails or is stopped never arrives: the run stops then.
+    while (arrived_ < scopes_) {
         if (stopping()) return false;
         all_arrived_.wait_for(lock, std::chrono::milliseconds(50));
     }
@@ -94,18 +94,13 @@ bool Pacer::admit(long long rows, const std::function<bool()>& stopping) {
     return sleep_until_unless(due, stopping);
 }
 
-bool KindPass::may_write() {
-    return control_.gate.open(found_missing_, tally_.counts.scanned,
-                              [this] { return stopping(); });
-}
-
 bool KindPass::stopping() const {
     return stop_requested() || control_.cancelled;
 }
 
 void KindPass::step_done(const char* what) {
     const auto now = std::chrono::steady_clock::now();
-    spdlog::debug("{}: {} in {:.2f} s", kind_.phase, what,
+    spdlog::debug("{}: {} in {:.2f} s", kind_.name(), what,
                   std::chrono::duration<double>(now - step_start_).count());
     step_start_ = now;
 }
@@ -119,7 +114,7 @@ std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
         if (!value->empty())
             auth_tx.exec_params("SELECT set_config($1, $2, true)", std::string(setting), *value);
     }
-    return kind_.ids_sql(window_);
+    return kind_.shape().ids_sql(window_);
 }
 
 bool KindPass::is_pending(std::string& line) const {
@@ -130,12 +125,29 @@ bool KindPass::is_pending(std::string& line) const {
     return young;
 }
 
-void KindPass::load_ids() {
+void KindPass::drop_working_tables() {
     sync_.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        tx.exec(std::string("DROP TABLE IF EXISTS ") + kind_.ids_table + ", " + kind_.audit_table +
-                ", " + kind_.missing_table + ", " + kind_.writable_table + ", " + kind_.write_table);
-        tx.exec(std::string("CREATE TEMP TABLE ") + kind_.ids_table + " (n bigint, id text)");
+        tx.exec("DROP TABLE IF EXISTS " + join({kind_.audit_table, kind_.missing_table,
+                                                kind_.writable_table, kind_.write_table}));
+    });
+}
+
+void KindPass::hold_buckets() {
+    buckets_.emplace(sync_, kind_.locks(), options_.shard, options_.shards);
+}
+
+void KindPass::share_ids(const KindPass& loaded) {
+    tally_.counts.scanned = loaded.tally_.counts.scanned;
+    tally_.counts.pending = loaded.tally_.counts.pending;
+}
+
+void KindPass::load_ids() {
+    const std::string ids_table = kind_.shape().ids_table;
+    sync_.run([&](pqxx::connection& c) {
+        pqxx::nontransaction tx{c};
+        tx.exec("DROP TABLE IF EXISTS " + ids_table);
+        tx.exec("CREATE TEMP TABLE " + ids_table + " (n bigint, id text)");
     });
     auto& counts = tally_.counts;
     auth_.run([&](pqxx::connection& a) {
@@ -143,7 +155,7 @@ void KindPass::load_ids() {
         sync_.run([&](pqxx::connection& s) {
             pqxx::work write{s};
             pqxx::stream_from in{read, "(" + ids_query(read) + ")"};
-            pqxx::stream_to out{write, kind_.ids_table, std::vector<std::string>{"n", "id"}};
+            pqxx::stream_to out{write, ids_table, std::vector<std::string>{"n", "id"}};
             // Read raw, numbered and counted here: parsing tuples, and a
             // serial column's nextval per row, cost a third of the load.
             // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
@@ -170,7 +182,7 @@ void KindPass::load_ids() {
             // The plans need the row count and that the ids are distinct: a
             // sample of 3,000 rows tells that in a tenth of the default's time.
             write.exec("SET LOCAL default_statistics_target = 10");
-            write.exec(std::string("ANALYZE ") + kind_.ids_table);
+            write.exec("ANALYZE " + ids_table);
             write.commit();
         });
     });
@@ -203,7 +215,7 @@ void KindPass::wait_for(const StandbyLag& lag) {
     lag_logged_ = now;
     spdlog::info("{}: the standby {} is {:.1f} s behind, more than {} {} s: waiting before the "
                  "next batch",
-                 kind_.phase, lag.standby, lag.seconds, option_name(Option::max_lag),
+                 kind_.name(), lag.standby, lag.seconds, option_name(Option::max_lag),
                  *options_.max_lag_seconds);
 }
 
@@ -225,12 +237,13 @@ bool KindPass::batches(const char* step, const char* table, const char* columns,
 }
 
 std::map<std::string, std::string> KindPass::writers(const std::vector<std::string>& ids) {
-    return kind_.needs_writer ? writers_of(auth_, ids) : std::map<std::string, std::string>{};
+    return kind_.shape().needs_writer ? writers_of(auth_, ids)
+                                      : std::map<std::string, std::string>{};
 }
 
 bool KindPass::note_missing(const std::string& id,
                             const std::map<std::string, std::string>& writers) {
-    if (kind_.needs_writer && !writers.count(id)) {
+    if (kind_.shape().needs_writer && !writers.count(id)) {
         ++tally_.orphans;
         add_sample(tally_.orphan_sample, id, options_.sample_size);
         return false;
@@ -247,7 +260,7 @@ void KindPass::age_missing(Database& auth_db) {
         pqxx::read_transaction tx{c};
         const auto oldest = tx.exec_params1(
             std::string("SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM ") +
-                kind_.items_table + " WHERE id = ANY($1::text[])",
+                kind_.shape().items_table + " WHERE id = ANY($1::text[])",
             pg_text_array(unaged_))[0];
         if (oldest.is_null()) return std::nullopt; // deleted since it was found
         return oldest.as<long long>();

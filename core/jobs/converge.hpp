@@ -1,14 +1,17 @@
 // One kind converged by one of reconcile's two strategies: set-based (one
 // aggregate, then COPY in batches under the kind's bucket locks) for a role
 // that bypasses row-level security, item by item (each scoped and locked as
-// bootstrap does) for one bound by it. What both share is here.
+// bootstrap does) for one bound by it. Each strategy first finds what is
+// missing, for every kind of the run, and then writes it, once the run may
+// (--max-writes). What both share is here.
 #pragma once
 
-#include "pg/session.hpp"
-#include "util/error.hpp"
 #include "jobs/reconcile_types.hpp"
-#include "sync/singleton_kind.hpp"
+#include "pg/locks.hpp"
+#include "pg/session.hpp"
 #include "pg/standby_lag.hpp"
+#include "sync/singleton_kind.hpp"
+#include "util/error.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -50,22 +53,22 @@ std::vector<std::string> first_column(const pqxx::result& rows);
 // The writer of id in writers, or "" when it has none.
 std::string writer_in(const std::map<std::string, std::string>& writers, const std::string& id);
 
-// --max-writes, decided before the run's first write: each kind says how
-// many singletons it would write and how many items it looked at, and
-// waits for the others; past the bound, no kind writes.
+// --max-writes, decided before the run's first write: each scope says how
+// many singletons its kinds would write and how many items it looked at,
+// and waits for the others; past the bound, no kind writes.
 class WriteGate {
   public:
-    WriteGate(std::optional<WriteBound> bound, std::size_t kinds)
-        : bound_(std::move(bound)), kinds_(kinds) {}
+    WriteGate(std::optional<WriteBound> bound, std::size_t scopes)
+        : bound_(std::move(bound)), scopes_(scopes) {}
 
-    // Whether the kind may write: at once without a bound, else once every
-    // kind has said; false when the run stops first.
+    // Whether the scope may write: at once without a bound, else once every
+    // scope has said; false when the run stops first.
     bool open(long long would_write, long long looked_at, const std::function<bool()>& stopping);
     std::optional<Refusal> refusal() const;
 
   private:
     const std::optional<WriteBound> bound_;
-    const std::size_t kinds_;
+    const std::size_t scopes_;
     mutable std::mutex mutex_;
     std::condition_variable all_arrived_;
     std::size_t arrived_ = 0;
@@ -98,15 +101,16 @@ class Pacer {
 // What the kinds of one run share: whether one failed, the write bound,
 // the pace and the standbys' lag.
 struct RunControl {
-    RunControl(const ReconcileOptions& o, std::size_t kinds)
-        : gate(o.max_writes, kinds), pacer(o.max_rate), standbys(o.max_lag_seconds) {}
+    RunControl(const ReconcileOptions& o, std::size_t scopes)
+        : gate(o.max_writes, scopes), pacer(o.max_rate), standbys(o.max_lag_seconds) {}
     std::atomic<bool> cancelled{false};
     WriteGate gate;
     Pacer pacer;
     StandbyWatch standbys;
 };
 
-// One kind on its own pair of connections.
+// One kind, on the pair of connections of its scope (the kinds of a scope
+// take turns on them; the scopes run at once).
 class KindPass {
   public:
     KindPass(const SingletonKind& of, Database& auth_db, Database& sync_db,
@@ -117,7 +121,7 @@ class KindPass {
 
     const SingletonKind& kind() const { return kind_; }
     const ReconcileOptions& options() const { return options_; }
-    // This kind's sessions: its own, as the other kind's run in another thread.
+    // This scope's sessions: its own, as the other scope's run in another thread.
     Database& auth() { return auth_; }
     Database& sync() { return sync_; }
     // What the pass found and did, as far as it got.
@@ -128,7 +132,7 @@ class KindPass {
         progress_(step, done, total);
     }
 
-    // A signal, or the other kind failed.
+    // A signal, or the other scope failed.
     bool stopping() const;
     // Where the time goes, for --log-level debug.
     void step_done(const char* what);
@@ -143,9 +147,16 @@ class KindPass {
     // Whether the ids are those new since a moment, not all of them.
     bool only_new() const { return !window_.since.empty(); }
     // The ids of the window's shard that are not pending, streamed from the
-    // auth database into the sync session's kind.ids_table; counts them as
-    // scanned, and the pending ones as such.
+    // auth database into the sync session's scope ids_table; counts them as
+    // scanned, and the pending ones as such. Once per scope: its other
+    // kinds' passes take the counts (share_ids).
     void load_ids();
+    void share_ids(const KindPass& loaded);
+    // Drops the kind's working tables, left by an earlier run of the session.
+    void drop_working_tables();
+    // The kind's bucket locks of the shard, held until released.
+    void hold_buckets();
+    void release_buckets() { buckets_.reset(); }
     // f(rows) for the rows of table in the order of its column n, with the
     // columns asked, batch_size at a time, until stopped, reported as step;
     // whether it went through all of them.
@@ -166,9 +177,6 @@ class KindPass {
     void age_missing(Database& auth_db);
     // How many note_missing counted as missing so far.
     long long found_missing() const { return found_missing_; }
-    // Once every item is judged, before the first write: whether the run
-    // may write what was found missing (--max-writes).
-    bool may_write();
 
   private:
     const SingletonKind& kind_;
@@ -181,6 +189,7 @@ class KindPass {
     long long found_missing_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
     RunControl& control_;
+    std::optional<BucketLocks> buckets_;
     std::optional<std::chrono::steady_clock::time_point> lag_logged_;
     // Says that the run waits for a standby: in progress, and in the log
     // when it begins to wait and every 10 s while it does.
@@ -190,11 +199,16 @@ class KindPass {
     std::chrono::steady_clock::time_point step_start_ = std::chrono::steady_clock::now();
 };
 
-// Each converges pass.kind() after load_ids(), filling pass.tally().
-void converge_set_based(KindPass& pass);
-void converge_item_by_item(KindPass& pass);
+// Each finds what of pass.kind() is missing after load_ids(), filling
+// pass.tally(); whether it judged every item. A retired kind is only
+// counted when present twice. Then, when the run writes and may, each
+// writes what it found.
+bool find_set_based(KindPass& pass);
+void write_set_based(KindPass& pass);
+bool find_item_by_item(KindPass& pass);
+void write_item_by_item(KindPass& pass);
 // Only looks (--check, --dry-run), at a read-only sync database, without
 // load_ids(): no temporary table can be made there.
-void check_read_only(KindPass& pass);
+bool check_read_only(KindPass& pass);
 
 } // namespace mana

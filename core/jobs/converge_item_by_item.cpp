@@ -30,7 +30,8 @@ void check_items(KindPass& pass, const std::vector<std::string>& ids, long long&
             continue;
         }
         if (outcome == Outcome::present || !pass.note_missing(id, writers)) continue;
-        missing.emplace_back(next_n++, id, pass.kind().needs_writer ? writer_in(writers, id) : id);
+        missing.emplace_back(next_n++, id,
+                             pass.kind().shape().needs_writer ? writer_in(writers, id) : id);
     }
     pass.age_missing(pass.auth());
     if (!pass.options().write || missing.empty()) return;
@@ -60,24 +61,29 @@ void write_items(KindPass& pass, const pqxx::result& batch) {
 
 } // namespace
 
-void converge_item_by_item(KindPass& pass) {
+// A retired kind is not looked at: item by item, nothing is counted twice.
+bool find_item_by_item(KindPass& pass) {
     const auto& kind = pass.kind();
+    if (kind.kind().retired) return true;
     if (pass.options().write) {
         pass.sync().transact([&](pqxx::work& tx) {
-            tx.exec(std::string("CREATE TEMP TABLE ") + kind.write_table +
+            tx.exec("CREATE TEMP TABLE " + kind.write_table +
                     " (n bigint PRIMARY KEY, id text, user_id text)");
         });
     }
     long long next_n = 1;
     const bool checked_all = pass.for_each_batch(
-        "checking", kind.ids_table, "id", pass.tally().counts.scanned,
+        "checking", kind.shape().ids_table, "id", pass.tally().counts.scanned,
         [&](const pqxx::result& batch) { check_items(pass, first_column(batch), next_n); });
     // Only a check of every item tells how many are missing.
-    if (!checked_all || pass.stopping()) return;
+    if (!checked_all || pass.stopping()) return false;
     pass.tally().counts.missing = pass.found_missing();
     pass.step_done("checked item by item");
-    if (!pass.options().write || !pass.may_write()) return;
-    pass.for_each_write_batch(kind.write_table, "id, user_id", next_n - 1,
+    return true;
+}
+
+void write_item_by_item(KindPass& pass) {
+    pass.for_each_write_batch(pass.kind().write_table.c_str(), "id, user_id", pass.found_missing(),
                               [&](const pqxx::result& batch) { write_items(pass, batch); });
     pass.step_done("wrote item by item");
 }

@@ -61,8 +61,9 @@ class MissingBatches {
     void flush() {
         if (batch_.empty()) return;
         if (!lookups_) lookups_.emplace(pass_.auth().another());
-        const auto writers = pass_.kind().needs_writer ? writers_of(*lookups_, batch_)
-                                                     : std::map<std::string, std::string>{};
+        const auto writers = pass_.kind().shape().needs_writer
+                                 ? writers_of(*lookups_, batch_)
+                                 : std::map<std::string, std::string>{};
         for (const auto& id : batch_)
             pass_.note_missing(id, writers);
         pass_.age_missing(*lookups_);
@@ -77,11 +78,12 @@ class MissingBatches {
 
 } // namespace
 
-void check_read_only(KindPass& pass) {
+bool check_read_only(KindPass& pass) {
     const auto& o = pass.options();
     auto& counts = pass.tally().counts;
     pass.progress("checking", 0, 0);
     MissingBatches missing(pass);
+    const bool retired = pass.kind().kind().retired;
     long long duplicates = 0;
     const bool checked_all = pass.auth().run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
@@ -89,6 +91,7 @@ void check_read_only(KindPass& pass) {
                                      ") i ORDER BY i.id COLLATE \"C\"");
         return pass.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
+            pass.kind().select_rows(sync_tx);
             SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" + weighted_rows(pass.kind()) +
                                           ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY "
                                           "r.id COLLATE \"C\"");
@@ -108,7 +111,7 @@ void check_read_only(KindPass& pass) {
                 while (!rows.done() && rows.id() < id)
                     rows.advance();
                 if (rows.done() || rows.id() != id) {
-                    missing.add(id);
+                    if (!retired) missing.add(id);
                 } else if (std::stoll(rows.rest()) > 1) {
                     ++duplicates;
                     add_sample(counts.duplicate_sample, id, o.sample_size);
@@ -118,10 +121,11 @@ void check_read_only(KindPass& pass) {
         });
     });
     missing.flush();
-    if (!checked_all) return;
-    counts.missing = pass.found_missing();
+    if (!checked_all) return false;
+    if (!retired) counts.missing = pass.found_missing();
     counts.duplicates = duplicates;
     pass.step_done("merged the ids with the change log");
+    return true;
 }
 
 } // namespace mana

@@ -9,8 +9,6 @@
 #include "sync/sync_changes.hpp"
 #include "util/time.hpp"
 
-#include <optional>
-
 namespace mana {
 namespace {
 
@@ -20,7 +18,7 @@ constexpr const char* writers_table = "pg_temp.mana_reconcile_writers";
 // The change log's rows of each (user_id, id) pair of the writers table; IS
 // NOT NULL lets a partial index such as the Space-scoped one serve them.
 std::string rows_of_writers(const SingletonKind& kind) {
-    const std::string id = kind.id_column;
+    const std::string id = kind.shape().id_column;
     return std::string(writers_table) + " k JOIN sync_changes s ON s.user_id = k.user_id AND s." +
            id + " = k." + id + " AND s." + id + " IS NOT NULL";
 }
@@ -44,7 +42,7 @@ std::string grouped(const std::string& ids, const std::string& rows) {
 // judges those rows as one, and looped over every id for each).
 std::string audit_query(const KindPass& pass, bool by_writers) {
     const auto& kind = pass.kind();
-    const std::string ids = kind.ids_table;
+    const std::string ids = kind.shape().ids_table;
     if (!pass.only_new()) return grouped(ids, weighted_rows(kind));
     if (by_writers) return grouped(ids, weighted_rows(kind, rows_of_writers(kind)));
     return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
@@ -58,7 +56,7 @@ std::string audit_query(const KindPass& pass, bool by_writers) {
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
 // in 8.1 s against 2.3 s.
 bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
-    if (!pass.only_new() || pass.kind().writers_sql.empty()) return false;
+    if (!pass.only_new() || pass.kind().shape().writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
@@ -69,17 +67,17 @@ bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
 // ten times and more, and reads every row of the kind instead of probing.
 void make_writers_table(pqxx::work& tx, const SingletonKind& kind) {
     tx.exec(std::string("CREATE TEMP TABLE ") + writers_table + " ON COMMIT DROP AS " +
-            kind.writers_sql);
+            kind.shape().writers_sql);
     tx.exec(std::string("ANALYZE ") + writers_table);
 }
 
 // A temporary table of the rows of `rows`, numbered n from 1 in `order` and
 // indexed on n, for KindPass::for_each_batch.
-void make_numbered_table(pqxx::work& tx, const char* table, const std::string& columns,
+void make_numbered_table(pqxx::work& tx, const std::string& table, const std::string& columns,
                          const std::string& rows, const char* order) {
-    tx.exec(std::string("CREATE TEMP TABLE ") + table + " AS SELECT row_number() OVER (ORDER BY " +
-            order + ") AS n, " + columns + " FROM " + rows);
-    tx.exec(std::string("CREATE INDEX ON ") + table + " (n)");
+    tx.exec("CREATE TEMP TABLE " + table + " AS SELECT row_number() OVER (ORDER BY " + order +
+            ") AS n, " + columns + " FROM " + rows);
+    tx.exec("CREATE INDEX ON " + table + " (n)");
 }
 
 // Finds the ids without their singleton (into kind.missing_table) and counts
@@ -88,20 +86,20 @@ long long audit(KindPass& pass) {
     const auto& kind = pass.kind();
     pass.progress("checking", 0, 0);
     return pass.sync().transact([&](pqxx::work& tx) {
+        kind.select_rows(tx);
         const bool by_writers = few_enough_to_probe(tx, pass);
         if (by_writers) make_writers_table(tx, kind);
-        tx.exec(std::string("CREATE TEMP TABLE ") + kind.audit_table + " AS " +
-                audit_query(pass, by_writers));
+        tx.exec("CREATE TEMP TABLE " + kind.audit_table + " AS " + audit_query(pass, by_writers));
         make_numbered_table(tx, kind.missing_table, "id",
-                            std::string(kind.audit_table) + " WHERE copies IS NULL", "n");
+                            kind.audit_table + " WHERE copies IS NULL", "n");
         auto& counts = pass.tally().counts;
-        const auto duplicates = tx.exec_params(std::string("SELECT id FROM ") + kind.audit_table +
+        const auto duplicates = tx.exec_params("SELECT id FROM " + kind.audit_table +
                                                    " WHERE copies > 1 ORDER BY n LIMIT $1",
                                                static_cast<long long>(pass.options().sample_size));
         for (const auto& row : duplicates)
             counts.duplicate_sample.push_back(row[0].as<std::string>());
-        const auto found = tx.exec1(std::string("SELECT count(*) FILTER (WHERE copies IS NULL), "
-                                                "count(*) FILTER (WHERE copies > 1) FROM ") +
+        const auto found = tx.exec1("SELECT count(*) FILTER (WHERE copies IS NULL), "
+                                    "count(*) FILTER (WHERE copies > 1) FROM " +
                                     kind.audit_table);
         counts.duplicates = found[1].as<long long>();
         return found[0].as<long long>();
@@ -115,7 +113,7 @@ void keep_writable(KindPass& pass, const std::vector<std::string>& ids) {
     std::vector<std::tuple<std::string, std::string>> writable;
     for (const auto& id : ids) {
         if (!pass.note_missing(id, writers)) continue;
-        writable.emplace_back(id, pass.kind().needs_writer ? writer_in(writers, id) : id);
+        writable.emplace_back(id, pass.kind().shape().needs_writer ? writer_in(writers, id) : id);
     }
     pass.age_missing(pass.auth());
     if (!pass.options().write || writable.empty()) return;
@@ -143,42 +141,45 @@ void number_for_writing(KindPass& pass) {
 // One batch of (id, user_id), written in one transaction with COPY (under
 // the bucket locks: nothing else of this tool wrote them since the audit).
 void write_batch(KindPass& pass, const pqxx::result& batch) {
-    const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
+    const KindRows build(pass.kind().kind(), js_iso_timestamp(std::chrono::system_clock::now()));
     std::vector<SyncRow> rows;
     for (const auto& item : batch)
-        rows.push_back(pass.kind().row(build, item[0].as<std::string>(), item[1].as<std::string>()));
+        rows.push_back(build.row(item[0].as<std::string>(), item[1].as<std::string>()));
     pass.sync().transact([&](pqxx::work& tx) { copy_rows(tx, rows); });
     pass.tally().counts.written += static_cast<long long>(rows.size());
 }
 
 } // namespace
 
-void converge_set_based(KindPass& pass) {
+bool find_set_based(KindPass& pass) {
     const auto& o = pass.options();
     const auto& kind = pass.kind();
-    std::optional<BucketLocks> buckets;
-    if (o.write) buckets.emplace(pass.sync(), kind.locks, o.shard, o.shards);
+    const bool writes = o.write && !kind.kind().retired;
+    if (writes) pass.hold_buckets();
     const auto candidates = audit(pass);
     pass.step_done("found what is missing and what is there twice");
-    if (o.write) {
+    if (kind.kind().retired) return true;
+    if (writes) {
         pass.sync().transact([&](pqxx::work& tx) {
-            tx.exec(std::string("CREATE TEMP TABLE ") + kind.writable_table +
-                    " (id text, user_id text)");
+            tx.exec("CREATE TEMP TABLE " + kind.writable_table + " (id text, user_id text)");
         });
     }
     // Every writer first, so that the rows can go in in the order of theirs.
     const bool looked_at_all = pass.for_each_batch(
-        "checking", kind.missing_table, "id", candidates,
+        "checking", kind.missing_table.c_str(), "id", candidates,
         [&](const pqxx::result& batch) { keep_writable(pass, first_column(batch)); });
     // The orphans among the candidates are not missing; stopped early, those
     // not yet looked at still count.
     pass.tally().counts.missing = candidates - pass.tally().orphans;
     pass.step_done("looked up the writers");
-    if (!o.write || !looked_at_all || !pass.may_write()) return;
+    return looked_at_all;
+}
+
+void write_set_based(KindPass& pass) {
     number_for_writing(pass);
-    pass.for_each_write_batch(kind.write_table, "id, user_id", pass.found_missing(),
+    pass.for_each_write_batch(pass.kind().write_table.c_str(), "id, user_id", pass.found_missing(),
                               [&](const pqxx::result& batch) { write_batch(pass, batch); });
-    buckets.reset();
+    pass.release_buckets();
     pass.step_done("wrote the missing");
 }
 

@@ -64,7 +64,8 @@ std::string reconcile_metrics(const RunMetrics& run) {
                          option_name(Option::min_age) +
                          ", left to a later run; missing, duplicate: absent when not known; "
                          "duplicate: written more than once, reported only).");
-    for (const auto& [kind, counts] : by_kind(r)) {
+    for (const auto& kind : r.kinds) {
+        const auto& counts = kind.counts;
         std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned},
                                                               {"pending", counts.pending}};
         if (counts.missing) states.emplace_back("missing", *counts.missing);
@@ -72,18 +73,18 @@ std::string reconcile_metrics(const RunMetrics& run) {
         states.emplace_back("failed", counts.failed);
         if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
         for (const auto& [state, value] : states)
-            f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind, state));
+            f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind.name, state));
     }
-    const auto kinds = by_kind(r);
-    if (std::any_of(kinds.begin(), kinds.end(),
-                    [](const NamedCounts& k) { return k.counts.oldest_missing_seconds; })) {
+    if (std::any_of(r.kinds.begin(), r.kinds.end(),
+                    [](const KindResult& k) { return k.counts.oldest_missing_seconds; })) {
         f.gauge("oldest_missing_seconds",
                 "Age of the oldest user or Space the last reconcile found without its singleton "
                 "(after " +
                     option_name(Option::min_age) + "); absent for a kind with nothing missing.");
-        for (const auto& [kind, counts] : kinds) {
-            if (counts.oldest_missing_seconds)
-                f.sample(*counts.oldest_missing_seconds, fmt::format(",kind=\"{}\"", kind));
+        for (const auto& kind : r.kinds) {
+            if (kind.counts.oldest_missing_seconds)
+                f.sample(*kind.counts.oldest_missing_seconds,
+                         fmt::format(",kind=\"{}\"", kind.name));
         }
     }
     f.gauge("orphan_spaces", "Spaces without a live member: reported, never written.");

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -66,27 +67,52 @@ void configure_session(Database& db) {
     });
 }
 
-// How a run converges each kind, and whether the kind's ids go into a
-// temporary table of the sync session first.
+// How a run finds and writes what is missing of each kind, and whether the
+// scope's ids go into a temporary table of the sync session first.
 struct Strategy {
-    void (*converge)(KindPass&);
+    bool (*find)(KindPass&);
+    void (*write)(KindPass&); // none: the run only looks
     bool loads_ids;
 };
 
-// Each kind in its own thread; the first error stops the other kind at its
-// next batch and is rethrown once both are done.
-void converge_all(const std::vector<KindPass*>& passes, Strategy strategy,
-                  RunControl& control) {
-    std::vector<std::exception_ptr> errors(passes.size());
+// The kinds of one scope, in turn on the scope's connections: its ids
+// loaded once, then what every kind misses found, then, once the run may
+// write (--max-writes), written.
+void converge_scope(const std::vector<KindPass*>& passes, Strategy strategy, RunControl& control,
+                    bool write) {
+    auto& first = *passes.front();
+    if (strategy.loads_ids) {
+        for (auto* pass : passes)
+            pass->drop_working_tables();
+        first.load_ids();
+        first.step_done("loaded the ids");
+        for (auto* pass : passes)
+            pass->share_ids(first);
+    }
+    long long would_write = 0;
+    for (auto* pass : passes) {
+        if (first.stopping() || !strategy.find(*pass)) return;
+        would_write += pass->found_missing();
+    }
+    if (!write || !strategy.write ||
+        !control.gate.open(would_write, first.tally().counts.scanned,
+                           [&] { return first.stopping(); }))
+        return;
+    for (auto* pass : passes) {
+        if (!pass->kind().kind().retired) strategy.write(*pass);
+    }
+}
+
+// Each scope in its own thread; the first error stops the other scope at
+// its next batch and is rethrown once both are done.
+void converge_all(const std::vector<std::vector<KindPass*>>& scopes, Strategy strategy,
+                  RunControl& control, bool write) {
+    std::vector<std::exception_ptr> errors(scopes.size());
     std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < passes.size(); ++i) {
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
         threads.emplace_back([&, i] {
             try {
-                if (strategy.loads_ids) {
-                    passes[i]->load_ids();
-                    passes[i]->step_done("loaded the ids");
-                }
-                if (!passes[i]->stopping()) strategy.converge(*passes[i]);
+                converge_scope(scopes[i], strategy, control, write);
             } catch (...) {
                 errors[i] = std::current_exception();
                 control.cancelled = true;
@@ -157,8 +183,8 @@ Window resolve_window(Database& auth, const ReconcileOptions& o) {
     return {row[0].as<std::string>(""), row[1].as<std::string>(""), row[2].as<std::string>("")};
 }
 
-// The whole run: its checks and lock, then both kinds at once, Spaces on a
-// second pair of connections (each kind's work is mostly the server's).
+// The whole run: its checks and lock, then both scopes at once, Spaces on a
+// second pair of connections (each scope's work is mostly the server's).
 class Run {
   public:
     Run(Database& auth, Database& sync, const ReconcileOptions& options,
@@ -182,22 +208,35 @@ class Run {
         if (o_.write) run_lock.emplace(sync_, o_.shard, o_.shards, o_.wait_for_lock);
         result.soft_deleted_users = count_soft_deleted_users(auth_, window);
         configure_session(auth_);
+        const auto kinds = singleton_kinds(o_.catalog);
+        std::vector<const SingletonKind*> kinds_of_user, kinds_of_space;
+        for (const auto& kind : kinds) {
+            auto& of_scope = kind.kind().scope == Scope::user ? kinds_of_user : kinds_of_space;
+            if (kind.kind().scope == Scope::user ? o_.users : o_.spaces) of_scope.push_back(&kind);
+        }
         std::optional<Database> space_auth, space_sync;
-        if (o_.users && o_.spaces) {
+        if (!kinds_of_user.empty() && !kinds_of_space.empty()) {
             space_auth.emplace(auth_.another()), space_sync.emplace(sync_.another());
             configure_session(*space_auth), configure_session(*space_sync);
         }
-        RunControl control(o_, (o_.users ? 1 : 0) + (o_.spaces ? 1 : 0));
-        KindPass users(user_context_kind, auth_, sync_, o_, window, reporter(user_context_kind),
-                       control);
-        KindPass spaces(kontext_doc_kind, space_auth ? *space_auth : auth_,
-                        space_sync ? *space_sync : sync_, o_, window, reporter(kontext_doc_kind),
-                        control);
-        std::vector<KindPass*> passes;
-        if (o_.users) passes.push_back(&users);
-        if (o_.spaces) passes.push_back(&spaces);
-        converge_all(passes, strategy, control);
-        merge(result, users.tally(), spaces.tally());
+        std::deque<KindPass> passes;
+        std::vector<std::vector<KindPass*>> scopes;
+        const auto add_scope = [&](const std::vector<const SingletonKind*>& of_scope,
+                                   Database& auth, Database& sync, RunControl& control) {
+            if (of_scope.empty()) return;
+            scopes.emplace_back();
+            for (const auto* kind : of_scope) {
+                scopes.back().push_back(
+                    &passes.emplace_back(*kind, auth, sync, o_, window, reporter(*kind), control));
+            }
+        };
+        RunControl control(o_, (kinds_of_user.empty() ? 0 : 1) + (kinds_of_space.empty() ? 0 : 1));
+        add_scope(kinds_of_user, auth_, sync_, control);
+        add_scope(kinds_of_space, space_auth ? *space_auth : auth_,
+                  space_sync ? *space_sync : sync_, control);
+        converge_all(scopes, strategy, control, o_.write);
+        for (const auto& pass : passes)
+            add_kind(result, pass);
         result.refused = control.gate.refusal();
         result.interrupted = stop_requested();
         result.seconds =
@@ -225,32 +264,35 @@ class Run {
                               "which hides other users' rows from one query: look with a "
                               "BYPASSRLS role there, or at the primary");
             }
-            return {check_read_only, false};
+            return {check_read_only, nullptr, false};
         }
         // The ids go into temporary tables: refuse by name before reading.
         require_own_session(sync_,
                             "reconcile keeps temporary tables and locks in its server session",
                             o_.pooled_session_ok);
         require_privilege(sync_, sync_temp);
-        if (result.item_by_item) return {converge_item_by_item, true};
-        return {converge_set_based, true};
+        if (result.item_by_item) return {find_item_by_item, write_item_by_item, true};
+        return {find_set_based, write_set_based, true};
     }
 
     KindProgress reporter(const SingletonKind& kind) {
         return [this, &kind](const char* step, long long done, long long total) {
             if (!progress_) return;
             std::lock_guard<std::mutex> lock(progress_mutex_);
-            progress_(kind.phase, step, done, total);
+            progress_(kind.shape().phase, step, done, total);
         };
     }
 
-    void merge(ReconcileResult& result, const Tally& users, const Tally& spaces) const {
-        result.users = users.counts;
-        result.spaces = spaces.counts;
-        result.orphans = spaces.orphans;
-        result.orphan_sample = spaces.orphan_sample;
-        result.failures = users.failures;
-        for (const auto& f : spaces.failures)
+    void add_kind(ReconcileResult& result, const KindPass& pass) const {
+        const auto& kind = pass.kind().kind();
+        const auto& tally = pass.tally();
+        result.kinds.push_back({kind.name, kind.scope, kind.retired, tally.counts, tally.orphans,
+                                tally.orphan_sample});
+        if (tally.orphans > result.orphans) {
+            result.orphans = tally.orphans;
+            result.orphan_sample = tally.orphan_sample;
+        }
+        for (const auto& f : tally.failures)
             add_sample(result.failures, f, o_.sample_size);
     }
 

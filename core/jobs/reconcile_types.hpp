@@ -4,9 +4,9 @@
 // cycle.
 #pragma once
 
+#include "sync/catalog.hpp"
 #include "util/error.hpp"
 
-#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,8 +41,9 @@ struct Refusal {
 
 struct ReconcileOptions {
     bool write = true;  // false: --check / --dry-run
-    bool users = true;  // userContext of every live user
-    bool spaces = true; // kontextDoc of every Space with a writer
+    bool users = true;  // the user-scoped kinds of every live user
+    bool spaces = true; // the Space-scoped kinds of every Space with a writer
+    Catalog catalog = builtin_catalog();
     int shard = 0;      // this run's shard, 0-based
     int shards = 1;     // of this many (by lock bucket)
     long long batch_size = 5000;
@@ -73,7 +74,8 @@ struct KindCounts {
     // Younger than --min-age: neither checked nor written.
     long long pending = 0;
     // What the run found missing (Spaces without a writer are orphans, not
-    // counted here); none when it stopped before it knew. Interrupted, the
+    // counted here); none when it stopped before it knew, or for a retired
+    // kind. Interrupted, the
     // Spaces it had not yet looked at count as missing (some may prove to be
     // orphans), so missing - written is what remains.
     std::optional<long long> missing;
@@ -91,11 +93,21 @@ struct KindCounts {
     std::vector<std::string> duplicate_sample;
 };
 
+// One kind of the catalog in force, as the run found and left it.
+struct KindResult {
+    std::string name;
+    Scope scope;
+    bool retired;
+    KindCounts counts;
+    long long orphans = 0; // Spaces without this kind and without a live member
+    std::vector<std::string> orphan_sample;
+};
+
 struct ReconcileResult {
-    KindCounts users;
-    KindCounts spaces;
+    std::vector<KindResult> kinds; // those of the scopes asked, in the catalog's order
     long long soft_deleted_users = 0;
-    long long orphans = 0; // Spaces without a kontextDoc and without a live member
+    // Spaces without a live member missing a kind: the most any kind found.
+    long long orphans = 0;
     std::vector<std::string> orphan_sample;
     std::vector<ItemFailure> failures; // the first sample_size
     // --since and --until as the auth database resolved them: ISO-8601
@@ -108,12 +120,21 @@ struct ReconcileResult {
     double seconds = 0;
 };
 
-// The counts of each kind under its singleton's name, for reports.
-struct NamedCounts {
-    const char* singleton; // "userContext", "kontextDoc"
-    const KindCounts& counts;
+// The kind of that name, or none when the run had none such.
+const KindResult* kind_named(const ReconcileResult& result, const std::string& name);
+
+// The items of a scope the run looked at and left, which every kind of the
+// scope shares.
+struct ScopeCounts {
+    long long scanned = 0;
+    long long pending = 0;
 };
-std::array<NamedCounts, 2> by_kind(const ReconcileResult& result);
+ScopeCounts scope_counts(const ReconcileResult& result, Scope scope);
+
+// Summed over the kinds: the missing that are not retired's, the failed,
+// the written.
+long long total_missing(const ReconcileResult& result);
+long long total_failed(const ReconcileResult& result);
 
 // phase: "users" or "spaces"; step: "loading", "checking", "writing".
 using ReconcileProgress =

@@ -165,9 +165,9 @@ void index_check(Database& sync, std::vector<Check>& checks) {
 // The singletons' rows inserted for real, rolled back: catches missing
 // grants, row-level security, triggers, read-only standbys, columns without
 // a default and missing partitions alike.
-void sync_write_check(Database& sync, std::vector<Check>& checks) {
+void sync_write_check(Database& sync, const Catalog& catalog, std::vector<Check>& checks) {
     try {
-        try_singleton_rows(sync);
+        try_singleton_rows(sync, catalog);
         checks.push_back({"sync database write permission", CheckStatus::ok,
                           "may INSERT the singletons' rows into sync_changes (tried, rolled "
                           "back)"});
@@ -238,7 +238,8 @@ const char* check_status_name(CheckStatus status) {
     return "?";
 }
 
-std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt, const ConnectAttempt& sync_attempt) {
+std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt,
+                              const ConnectAttempt& sync_attempt, const Catalog& catalog) {
     std::vector<Check> checks;
     if (auto* auth = connection_check(DbRole::auth, auth_attempt, checks)) {
         pooler_check(*auth, checks);
@@ -258,7 +259,7 @@ std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt, const ConnectA
             rls_check(*sync, checks);
             index_check(*sync, checks);
             privilege_check(*sync, sync_privileges, checks);
-            sync_write_check(*sync, checks);
+            sync_write_check(*sync, catalog, checks);
             standby_lag_check(*sync, checks);
         }
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pg/db.hpp"
+#include "sync/catalog.hpp"
 
 #include <string>
 #include <vector>
@@ -18,8 +19,10 @@ struct Check {
 };
 
 // The caller's connections (try_connect): one that could not be opened is
-// a failed check, and the other database is still examined.
-std::vector<Check> run_doctor(const ConnectAttempt& auth, const ConnectAttempt& sync);
+// a failed check, and the other database is still examined. The rows tried
+// are those of the catalog's kinds.
+std::vector<Check> run_doctor(const ConnectAttempt& auth, const ConnectAttempt& sync,
+                              const Catalog& catalog);
 
 const char* check_status_name(CheckStatus status);
 

@@ -24,6 +24,9 @@ enum class LockSpace : int {
     user_item = 0x4D410004,
     space_item = 0x4D410005,
     reconcile_shard = 0x4D410006,
+    // A catalog's other kinds: these, with the low 16 bits from the kind's name.
+    kind_bucket = 0x4D420000,
+    kind_item = 0x4D430000,
 };
 
 // The two namespaces of one singleton kind.

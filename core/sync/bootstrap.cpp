@@ -16,14 +16,22 @@ void require_valid_id(const std::string& what, const std::string& id) {
     if (!problem.empty()) throw usage_error(what + " " + problem);
 }
 
-SpaceOutcome ensure_space(Database& sync, const SpaceRecord& space, const std::string& writer,
-                          bool dry_run) {
-    SpaceOutcome result{space.id, writer, std::nullopt, std::nullopt};
+SpaceOutcome ensure_space(Database& sync, const Catalog& catalog, const SpaceRecord& space,
+                          const std::string& writer, bool dry_run) {
+    SpaceOutcome result{space.id, writer, {}, std::nullopt};
     result.failed = attempt(space.id, [&] {
-        result.outcome = ensure_space_singleton(sync, builtin_kontext_doc(),
-                                                {space.id, writer, space.member_ids}, dry_run);
+        for (const auto& kind : writable_kinds(catalog, Scope::space)) {
+            result.outcomes.push_back(
+                {kind.name, ensure_space_singleton(sync, kind, {space.id, writer, space.member_ids},
+                                                   dry_run)});
+        }
     });
     return result;
+}
+
+bool would_write(const std::vector<KindOutcome>& outcomes) {
+    return std::any_of(outcomes.begin(), outcomes.end(),
+                       [](const auto& o) { return o.outcome == Outcome::would_write; });
 }
 
 } // namespace
@@ -60,21 +68,30 @@ bool UserBootstrap::any_failed() const {
                        [](const auto& s) { return s.failed.has_value(); });
 }
 
-bool UserBootstrap::anything_missing() const {
-    return user_context == Outcome::would_write ||
-           std::any_of(spaces.begin(), spaces.end(),
-                       [](const auto& s) { return s.outcome == Outcome::would_write; });
+std::optional<Outcome> SpaceOutcome::of(const std::string& kind) const {
+    for (const auto& o : outcomes)
+        if (o.kind == kind) return o.outcome;
+    return std::nullopt;
 }
 
-UserBootstrap bootstrap_user(Database& auth, Database& sync, const UserRecord& user, bool dry_run) {
+bool UserBootstrap::anything_missing() const {
+    return would_write(user_kinds) || std::any_of(spaces.begin(), spaces.end(), [](const auto& s) {
+               return would_write(s.outcomes);
+           });
+}
+
+UserBootstrap bootstrap_user(Database& auth, Database& sync, const Catalog& catalog,
+                             const UserRecord& user, bool dry_run) {
     if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
-    UserBootstrap result{
-        user.id, ensure_user_singleton(sync, builtin_user_context(), user.id, dry_run), {}};
+    UserBootstrap result{user.id, {}, {}};
+    for (const auto& kind : writable_kinds(catalog, Scope::user))
+        result.user_kinds.push_back(
+            {kind.name, ensure_user_singleton(sync, kind, user.id, dry_run)});
     for (const auto& space_id : spaces_of_member(auth, user.id)) {
         // The user is a live member, so every one of its Spaces has a writer.
         const auto space = find_space_by_id(auth, space_id);
         if (!space || !space->writer) continue; // deleted meanwhile
-        result.spaces.push_back(ensure_space(sync, *space, *space->writer, dry_run));
+        result.spaces.push_back(ensure_space(sync, catalog, *space, *space->writer, dry_run));
     }
     return result;
 }
@@ -95,10 +112,10 @@ std::variant<std::string, WriterProblem> space_writer(Database& auth, const Spac
     return *chosen;
 }
 
-SpaceOutcome bootstrap_space(Database& sync, const SpaceRecord& space, const std::string& writer,
-                             bool dry_run) {
+SpaceOutcome bootstrap_space(Database& sync, const Catalog& catalog, const SpaceRecord& space,
+                             const std::string& writer, bool dry_run) {
     if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
-    auto result = ensure_space(sync, space, writer, dry_run);
+    auto result = ensure_space(sync, catalog, space, writer, dry_run);
     if (result.failed) throw failure(result.failed->error);
     return result;
 }

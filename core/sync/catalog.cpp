@@ -199,6 +199,13 @@ const CatalogKind& builtin_kontext_doc() {
     return kind;
 }
 
+std::vector<CatalogKind> writable_kinds(const Catalog& catalog, Scope scope) {
+    std::vector<CatalogKind> kinds;
+    for (const auto& kind : catalog.kinds)
+        if (kind.scope == scope && !kind.retired) kinds.push_back(kind);
+    return kinds;
+}
+
 json catalog_json(const Catalog& catalog) {
     json kinds = json::array();
     for (const auto& kind : catalog.kinds) {

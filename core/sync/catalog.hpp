@@ -41,6 +41,9 @@ const CatalogKind& builtin_kontext_doc();
 // Its text: sync/builtin_catalog.json, as built into the binary.
 const char* builtin_catalog_json();
 
+// The kinds of a scope that are written (not retired), in the catalog's order.
+std::vector<CatalogKind> writable_kinds(const Catalog& catalog, Scope scope);
+
 // A catalog's text, checked whole: a usage Error (exit 2) naming the source,
 // the field (kinds[1].scope) and why.
 Catalog parse_catalog(const std::string& text, const std::string& source);

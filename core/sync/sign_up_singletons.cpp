@@ -8,7 +8,7 @@
 
 namespace mana {
 
-RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
+RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt, const Catalog& catalog) {
     RegistrationSync reached{std::move(sync_attempt.db), std::move(sync_attempt.error)};
     if (!reached.db) return reached;
     Database& sync = *reached.db;
@@ -19,7 +19,7 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
     require_privilege(sync, sync_read_and_insert);
     require_sync_changes_filled(sync, "register");
     try {
-        try_singleton_rows(sync);
+        try_singleton_rows(sync, catalog);
     } catch (const Error& e) {
         const std::string prefix = std::string(sync.label()) + ": ";
         std::string why = e.what();
@@ -31,9 +31,19 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt) {
     return reached;
 }
 
-SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
-                                         const Registration& registration) {
+SingletonReport unwritten_singletons(const Catalog& catalog) {
     SingletonReport report;
+    for (const auto scope : {Scope::user, Scope::space})
+        for (const auto& kind : writable_kinds(catalog, scope))
+            report.kinds.emplace_back(kind.name, std::nullopt);
+    return report;
+}
+
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const Catalog& catalog,
+                                         const Registration& registration) {
+    auto report = unwritten_singletons(catalog);
+    const auto kinds_of_user = writable_kinds(catalog, Scope::user);
+    const auto kinds_of_space = writable_kinds(catalog, Scope::space);
     // Read before anything is written: a failure of the auth database is
     // not the sync database's, and stops a batch (a Fatal) with neither
     // singleton written.
@@ -41,12 +51,16 @@ SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
                            ? std::nullopt
                            : find_space_by_id(auth, registration.space_id);
     try {
-        report.user_context =
-            ensure_user_singleton(sync, builtin_user_context(), registration.user_id, false);
+        auto outcome = report.kinds.begin();
+        for (const auto& kind : kinds_of_user)
+            (outcome++)->second = ensure_user_singleton(sync, kind, registration.user_id, false);
         if (space && space->writer) {
-            report.kontext_doc = ensure_space_singleton(
-                sync, builtin_kontext_doc(),
-                {space->id, *space->writer, space->member_ids, registration.space_created}, false);
+            for (const auto& kind : kinds_of_space) {
+                (outcome++)->second = ensure_space_singleton(
+                    sync, kind,
+                    {space->id, *space->writer, space->member_ids, registration.space_created},
+                    false);
+            }
         }
     } catch (const Error& e) {
         report.error = e.what();

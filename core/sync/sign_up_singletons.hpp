@@ -1,6 +1,6 @@
-// A sign-up's singletons (SPEC §3.9): its userContext and its personal
-// Space's kontextDoc, written after its registration committed, on a sync
-// database checked before anything was written.
+// A sign-up's singletons (SPEC §3.9): its user-scoped kinds and its
+// personal Space's Space-scoped kinds, written after its registration
+// committed, on a sync database checked before anything was written.
 #pragma once
 
 #include "auth/directory.hpp"
@@ -24,19 +24,23 @@ struct RegistrationSync {
 // incompatible schema, a role that may not insert, or a database that
 // refuses the rows is an Error; an unreachable database is an outage, which
 // registrations survive.
-RegistrationSync check_sync_for_registration(ConnectAttempt sync);
+RegistrationSync check_sync_for_registration(ConnectAttempt sync, const Catalog& catalog);
 
 // What became of the singletons of a registration.
 struct SingletonReport {
-    std::optional<Outcome> user_context; // none: not written, see error
-    std::optional<Outcome> kontext_doc;
-    std::optional<std::string> error;    // the sync database's Error
+    // Each kind not retired, in the catalog's order, user kinds first; no
+    // outcome: not written, see error.
+    std::vector<std::pair<std::string, std::optional<Outcome>>> kinds;
+    std::optional<std::string> error; // the sync database's Error
 };
 
-// The userContext and the personal Space's kontextDoc. The sync database's
+// Every kind not retired, none written yet.
+SingletonReport unwritten_singletons(const Catalog& catalog);
+
+// The user's kinds and the personal Space's. The sync database's
 // Error is reported, not thrown: the registration stands. A lost connection
 // (Fatal) is thrown: a batch stops at this row.
-SingletonReport write_sign_up_singletons(Database& auth, Database& sync,
+SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const Catalog& catalog,
                                          const Registration& registration);
 
 } // namespace mana

@@ -5,29 +5,6 @@
 namespace mana {
 namespace {
 
-SyncRow user_context_of(const SingletonRows& rows, const std::string& user_id,
-                        const std::string& /*writer*/) {
-    return rows.user_context(user_id);
-}
-
-SyncRow kontext_doc_of(const SingletonRows& rows, const std::string& space_id,
-                       const std::string& writer) {
-    return rows.kontext_doc(space_id, writer);
-}
-
-Outcome ensure_user(Database& sync, const std::string& user_id, const std::string& /*writer*/,
-                    bool dry_run) {
-    return ensure_user_singleton(sync, builtin_user_context(), user_id, dry_run);
-}
-
-Outcome ensure_space(Database& sync, const std::string& space_id, const std::string& writer,
-                     bool dry_run) {
-    if (writer.empty())
-        return ensure_space_singleton(sync, builtin_kontext_doc(), {space_id, "", {}}, true);
-    return ensure_space_singleton(sync, builtin_kontext_doc(), {space_id, writer, {writer}},
-                                  dry_run);
-}
-
 // A moment of the window, read once per query (cast row by row it costs a
 // third of the scan).
 std::string moment(const char* setting) {
@@ -69,44 +46,67 @@ std::string space_ids(const Window& window) {
 
 const std::string space_ids_table = "pg_temp.mana_reconcile_spaces";
 
-} // namespace
-
-const SingletonKind user_context_kind{
-    "users",
-    "auth.users",
-    live_user_ids,
-    "pg_temp.mana_reconcile_users",
-    "pg_temp.mana_reconcile_audit_users",
-    "pg_temp.mana_reconcile_missing_users",
-    "pg_temp.mana_reconcile_writable_users",
-    "pg_temp.mana_reconcile_write_users",
-    "s.table_name = 'userContext' AND s.record_id = 'singleton'",
-    "user_id",
-    "",
-    user_context_locks,
-    false,
-    user_context_of,
-    ensure_user};
+const ScopeShape user_shape{
+    Scope::user, "users", "auth.users", live_user_ids, "pg_temp.mana_reconcile_users",
+    "user_id",   "",      false};
 
 // No index leads with space_id: for few Spaces the Space-scoped index,
 // read whole but without the table, tells who wrote in each (user_id is NOT
 // NULL, SPEC §2.2, so no row escapes its pair).
-const SingletonKind kontext_doc_kind{
-    "spaces",
-    "auth.organizations",
-    space_ids,
-    space_ids_table.c_str(),
-    "pg_temp.mana_reconcile_audit_spaces",
-    "pg_temp.mana_reconcile_missing_spaces",
-    "pg_temp.mana_reconcile_writable_spaces",
-    "pg_temp.mana_reconcile_write_spaces",
-    "s.table_name = 'kontextDoc'",
-    "space_id",
-    "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " + space_ids_table +
-        " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL",
-    kontext_doc_locks,
-    true,
-    kontext_doc_of,
-    ensure_space};
+const ScopeShape space_shape{Scope::space,
+                             "spaces",
+                             "auth.organizations",
+                             space_ids,
+                             space_ids_table.c_str(),
+                             "space_id",
+                             "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " +
+                                 space_ids_table +
+                                 " t ON t.id = c.space_id WHERE c.space_id IS NOT NULL",
+                             true};
+
+std::string working_table(const char* what, std::size_t number) {
+    return std::string("pg_temp.mana_reconcile_") + what + "_" + std::to_string(number);
+}
+
+} // namespace
+
+const ScopeShape& shape_of(Scope scope) {
+    return scope == Scope::user ? user_shape : space_shape;
+}
+
+SingletonKind::SingletonKind(const CatalogKind& of, std::size_t number)
+    : audit_table(working_table("audit", number)), missing_table(working_table("missing", number)),
+      writable_table(working_table("writable", number)),
+      write_table(working_table("write", number)), kind_(of), shape_(shape_of(of.scope)),
+      locks_(locks_of(of)) {}
+
+std::string SingletonKind::rows_sql() const {
+    // Read once per query, as the window's moments are.
+    auto rows = std::string("s.table_name = (SELECT current_setting('mana.table_name'))");
+    if (kind_.scope == Scope::user && kind_.record_id)
+        rows += " AND s.record_id = (SELECT current_setting('mana.record_id'))";
+    return rows;
+}
+
+void SingletonKind::select_rows(pqxx::transaction_base& tx) const {
+    tx.exec_params("SELECT set_config('mana.table_name', $1, true), "
+                   "set_config('mana.record_id', $2, true)",
+                   kind_.table_name, kind_.record_id.value_or(""));
+}
+
+Outcome SingletonKind::ensure(Database& sync, const std::string& id, const std::string& writer,
+                              bool dry_run) const {
+    if (kind_.scope == Scope::user) return ensure_user_singleton(sync, kind_, id, dry_run);
+    if (writer.empty()) return ensure_space_singleton(sync, kind_, {id, "", {}}, true);
+    return ensure_space_singleton(sync, kind_, {id, writer, {writer}}, dry_run);
+}
+
+std::vector<SingletonKind> singleton_kinds(const Catalog& catalog) {
+    std::vector<SingletonKind> kinds;
+    kinds.reserve(catalog.kinds.size());
+    for (std::size_t i = 0; i < catalog.kinds.size(); ++i)
+        kinds.emplace_back(catalog.kinds[i], i);
+    return kinds;
+}
 
 } // namespace mana

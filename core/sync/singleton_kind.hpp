@@ -1,13 +1,17 @@
-// The two singleton kinds of SPEC §2.3 as the reconcile engine sees them,
-// so that it asks a kind instead of branching on one.
+// The kinds of the catalog in force as the reconcile engine sees them, so
+// that it asks a kind instead of branching on one: what its scope shares
+// (where the items are and how their ids are found) and what is its own
+// (its rows, its working tables, its locks).
 #pragma once
 
 #include "pg/db.hpp"
 #include "pg/locks.hpp"
+#include "sync/catalog.hpp"
 #include "sync/singletons.hpp"
 #include "sync/sync_log.hpp"
 
 #include <string>
+#include <vector>
 
 namespace mana {
 
@@ -22,40 +26,69 @@ struct Window {
     std::string settled;
 };
 
-// The tables of the sync session are temporary and named with pg_temp., so
-// that a table of the same name in another schema is never read, written or
-// dropped (a search_path that lists pg_temp after public would find it first).
-struct SingletonKind {
-    const char* phase;          // "users" or "spaces": progress and logs
-    const char* items_table;    // where the items and their created_at are (auth database)
-    // The ids of the window that must have the singleton (auth database),
+// What the kinds of one scope share. The tables of the sync session are
+// temporary and named with pg_temp., so that a table of the same name in
+// another schema is never read, written or dropped (a search_path that
+// lists pg_temp after public would find it first).
+struct ScopeShape {
+    Scope scope;
+    const char* phase;       // "users" or "spaces": progress and logs
+    const char* items_table; // where the items and their created_at are (auth database)
+    // The ids of the window that must have the singletons (auth database),
     // reading its moments from the settings mana.since, mana.until and
     // mana.settled; with a settled moment, each id is followed by whether
     // it is pending (t or f).
     std::string (*ids_sql)(const Window& window);
-    const char* ids_table;      // the sync session's every id of the shard, numbered n
-    const char* audit_table;    // those without their singleton or with it twice
-    const char* missing_table;  // those without it, numbered n from 1
-    const char* writable_table; // those of them with a writer, as (id, user_id of their row)
-    const char* write_table;    // those, numbered n from 1 in the order of user_id
-    const char* rows_sql;       // when a row s of sync_changes is one of the kind (SPEC §2.3)
-    const char* id_column;      // and the column naming its user or Space
+    const char* ids_table; // the sync session's every id of the shard, numbered n
+    const char* id_column; // the change log's column naming the user or Space
     // With few ids (--since), where no index leads with id_column: who wrote
     // anything for each id, as (user_id, <id_column>) pairs whose rows are
     // then looked up by index ("" where one leads with it).
     std::string writers_sql;
-    KindLocks locks;
     // A Space's row is written by one of its live members: a Space without
     // one is an orphan, never written.
     bool needs_writer;
-    SyncRow (*row)(const SingletonRows& rows, const std::string& id, const std::string& writer);
-    // Checks one item, and writes it unless dry_run, under its item lock
-    // (per-item writers). Without a writer a kind that needs one only checks.
-    Outcome (*ensure)(Database& sync, const std::string& id, const std::string& writer,
-                      bool dry_run);
 };
 
-extern const SingletonKind user_context_kind;
-extern const SingletonKind kontext_doc_kind;
+const ScopeShape& shape_of(Scope scope);
+
+class SingletonKind {
+  public:
+    // The kind numbered `number` in its catalog: its working tables are named by it.
+    SingletonKind(const CatalogKind& of, std::size_t number);
+
+    const CatalogKind& kind() const { return kind_; }
+    const ScopeShape& shape() const { return shape_; }
+    const std::string& name() const { return kind_.name; }
+    const KindLocks& locks() const { return locks_; }
+
+    // The sync session's tables of this kind: those without their singleton
+    // or with it twice; those without it, numbered n from 1; those of them
+    // with a writer, as (id, user_id of their row); those, numbered n from
+    // 1 in the order of user_id.
+    const std::string audit_table;
+    const std::string missing_table;
+    const std::string writable_table;
+    const std::string write_table;
+
+    // When a row s of sync_changes is one of the kind (SPEC §7), reading the
+    // kind's table_name and record_id from settings that select_rows sets.
+    std::string rows_sql() const;
+    // Sets those settings for the transaction.
+    void select_rows(pqxx::transaction_base& tx) const;
+
+    // Checks one item, and writes it unless dry_run, under its item lock
+    // (per-item writers). Without a writer a kind that needs one only checks.
+    Outcome ensure(Database& sync, const std::string& id, const std::string& writer,
+                   bool dry_run) const;
+
+  private:
+    CatalogKind kind_;
+    const ScopeShape& shape_;
+    KindLocks locks_;
+};
+
+// The kinds of a catalog, in its order.
+std::vector<SingletonKind> singleton_kinds(const Catalog& catalog);
 
 } // namespace mana

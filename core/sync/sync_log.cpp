@@ -14,13 +14,6 @@ bool any_row(pqxx::work& tx, const std::string& sql, const Values&... values) {
     return !tx.exec_params(sql + " LIMIT 1", values...).empty();
 }
 
-// Every kind of a scope takes the item locks of the built-in kind of that
-// scope: two kinds of one user (or Space) then wait for each other, which
-// costs a little waiting and never a second row.
-const KindLocks& item_locks(const CatalogKind& kind) {
-    return kind.scope == Scope::user ? user_context_locks : kontext_doc_locks;
-}
-
 Outcome write_unless(pqxx::work& tx, bool exists, bool dry_run, const SyncRow& row) {
     if (exists) return Outcome::present;
     if (dry_run) return Outcome::would_write;
@@ -34,11 +27,23 @@ std::string now_timestamp() {
 
 } // namespace
 
+KindLocks locks_of(const CatalogKind& kind) {
+    if (kind.scope == Scope::user && kind.name == builtin_user_context().name)
+        return user_context_locks;
+    if (kind.scope == Scope::space && kind.name == builtin_kontext_doc().name)
+        return kontext_doc_locks;
+    // Two kinds whose names hash alike share namespaces: they wait for each
+    // other a little, and never write a second row.
+    const auto low = static_cast<int>(stable_hash(kind.name) & 0xFFFF);
+    return {static_cast<LockSpace>(static_cast<int>(LockSpace::kind_bucket) | low),
+            static_cast<LockSpace>(static_cast<int>(LockSpace::kind_item) | low)};
+}
+
 Outcome ensure_user_singleton(Database& sync, const CatalogKind& kind, const std::string& user_id,
                               bool dry_run) {
     return sync.transact([&](pqxx::work& tx) {
         scope_to_user(tx, user_id);
-        lock_item(tx, item_locks(kind), user_id);
+        lock_item(tx, locks_of(kind), user_id);
         const bool exists = any_row(tx,
                                     "SELECT 1 FROM sync_changes WHERE user_id = $1 "
                                     "AND table_name = $2 AND record_id = $3",
@@ -53,7 +58,7 @@ Outcome ensure_space_singleton(Database& sync, const CatalogKind& kind, const Sp
         // Scoped to the writer (for WITH CHECK) and to the Space (to see rows
         // other members wrote).
         scope_to_user(tx, space.writer, space.space_id);
-        lock_item(tx, item_locks(kind), space.space_id);
+        lock_item(tx, locks_of(kind), space.space_id);
         // The sync service's policy splits its Space list on ',': such an id
         // can never be shown to a role bound by row-level security.
         if (space.space_id.find(',') != std::string::npos &&
@@ -78,14 +83,14 @@ Outcome ensure_space_singleton(Database& sync, const CatalogKind& kind, const Sp
     });
 }
 
-void try_singleton_rows(Database& sync) {
+void try_singleton_rows(Database& sync, const Catalog& catalog) {
     const std::string probe = "mana-auth:probe";
     sync.run([&](pqxx::connection& c) {
         pqxx::work tx{c};
         scope_to_user(tx, probe);
-        const SingletonRows rows(now_timestamp());
-        insert_row(tx, rows.user_context(probe));
-        insert_row(tx, rows.kontext_doc(probe, probe));
+        for (const auto& kind : catalog.kinds) {
+            if (!kind.retired) insert_row(tx, KindRows(kind, now_timestamp()).row(probe, probe));
+        }
         tx.abort();
     });
 }

@@ -32,6 +32,13 @@ ReconcileResult reconcile_in_process(TempDatabases& db, ReconcileOptions options
     return result;
 }
 
+// The counts of one kind of a run.
+const KindCounts& counts_of_kind(const ReconcileResult& result, const char* kind) {
+    const auto* found = kind_named(result, kind);
+    REQUIRE(found);
+    return found->counts;
+}
+
 } // namespace
 
 TEST_CASE("reconcile() in process writes what is missing once and reports it as values") {
@@ -43,17 +50,17 @@ TEST_CASE("reconcile() in process writes what is missing once and reports it as 
     ReconcileOptions check;
     check.write = false;
     const auto looked = reconcile_in_process(db, check);
-    CHECK(looked.users.scanned == 30);
-    CHECK(looked.users.missing == 29);
-    CHECK(looked.spaces.missing == 30);
-    CHECK(looked.users.written == 0);
+    CHECK(counts_of_kind(looked, "userContext").scanned == 30);
+    CHECK(counts_of_kind(looked, "userContext").missing == 29);
+    CHECK(counts_of_kind(looked, "kontextDoc").missing == 30);
+    CHECK(counts_of_kind(looked, "userContext").written == 0);
     CHECK(looked.soft_deleted_users == 1);
     CHECK_FALSE(looked.item_by_item);
     CHECK(sync_count(db, "true") == 1);
 
     const auto wrote = reconcile_in_process(db);
-    CHECK(wrote.users.written == 29);
-    CHECK(wrote.spaces.written == 30);
+    CHECK(counts_of_kind(wrote, "userContext").written == 29);
+    CHECK(counts_of_kind(wrote, "kontextDoc").written == 30);
     CHECK(wrote.failures.empty());
     CHECK_FALSE(wrote.refused);
     CHECK(sync_count(db, "table_name = 'userContext'") == 30);
@@ -61,9 +68,11 @@ TEST_CASE("reconcile() in process writes what is missing once and reports it as 
     check_exactly_once(db);
 
     const auto again = reconcile_in_process(db);
-    CHECK(again.users.missing == 0);
-    CHECK(again.spaces.missing == 0);
-    CHECK(again.users.written + again.spaces.written == 0);
+    CHECK(counts_of_kind(again, "userContext").missing == 0);
+    CHECK(counts_of_kind(again, "kontextDoc").missing == 0);
+    CHECK(counts_of_kind(again, "userContext").written +
+              counts_of_kind(again, "kontextDoc").written ==
+          0);
 }
 
 TEST_CASE("reconcile() in process refuses past --max-writes with nothing written") {
@@ -123,25 +132,26 @@ TEST_CASE("bootstrap_user() in process writes a user's singletons once and then 
     Database sync(DbRole::sync, db.sync_url());
     const auto user = resolve_live_user(auth, UserKey::id, "u1");
 
-    const auto dry = bootstrap_user(auth, sync, user, true);
-    CHECK(dry.user_context == Outcome::would_write);
+    const auto dry = bootstrap_user(auth, sync, builtin_catalog(), user, true);
+    REQUIRE(dry.user_kinds.size() == 1);
+    CHECK(dry.user_kinds[0].outcome == Outcome::would_write);
     CHECK(dry.anything_missing());
     CHECK(sync_count(db, "true") == 0);
 
-    const auto first = bootstrap_user(auth, sync, user, false);
-    CHECK(first.user_context == Outcome::written);
+    const auto first = bootstrap_user(auth, sync, builtin_catalog(), user, false);
+    CHECK(first.user_kinds[0].outcome == Outcome::written);
     REQUIRE(first.spaces.size() == 2);
     for (const auto& space : first.spaces) {
         INFO(space.space_id);
-        CHECK(space.outcome == Outcome::written);
+        CHECK(space.of("kontextDoc") == Outcome::written);
         CHECK_FALSE(space.failed);
     }
     CHECK_FALSE(first.any_failed());
 
-    const auto second = bootstrap_user(auth, sync, user, false);
-    CHECK(second.user_context == Outcome::present);
+    const auto second = bootstrap_user(auth, sync, builtin_catalog(), user, false);
+    CHECK(second.user_kinds[0].outcome == Outcome::present);
     for (const auto& space : second.spaces)
-        CHECK(space.outcome == Outcome::present);
+        CHECK(space.of("kontextDoc") == Outcome::present);
     CHECK(sync_count(db, "table_name = 'userContext' AND user_id = 'u1'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's1'") == 1);
     CHECK(sync_count(db, "table_name = 'kontextDoc' AND space_id = 's2'") == 1);
@@ -152,7 +162,8 @@ TEST_CASE("register_batch() in process hashes on four threads and registers ever
     TempDatabases db;
     Database auth(DbRole::auth, db.auth_url());
     const auto schema = check_auth_for_registration(auth);
-    auto sync = check_sync_for_registration(try_connect(DbRole::sync, db.sync_url()));
+    auto sync =
+        check_sync_for_registration(try_connect(DbRole::sync, db.sync_url()), builtin_catalog());
     REQUIRE(sync.db);
     std::ostringstream file;
     for (int i = 1; i <= 12; ++i)
@@ -190,7 +201,7 @@ TEST_CASE("run_doctor() in process fails a connection the caller could not open 
     REQUIRE_FALSE(auth.db);
     const auto sync = try_connect(DbRole::sync, db.sync_url());
     REQUIRE(sync.db);
-    const auto checks = run_doctor(auth, sync);
+    const auto checks = run_doctor(auth, sync, builtin_catalog());
     REQUIRE(checks.size() > 2);
     CHECK(checks[0].name == "auth database connection");
     CHECK(checks[0].status == CheckStatus::fail);

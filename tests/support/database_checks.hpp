@@ -18,6 +18,11 @@ namespace mana::test {
 nlohmann::json reconcile_json(TempDatabases& db, std::vector<std::string> args = {}, int expected = 0,
                               bool plain_sync_role = false);
 
+// A reconcile's JSON document made comparable with another strategy's or
+// another moment's: its samples sorted (each strategy has its order), and
+// its moments (the oldest missing, since, seconds) checked and taken out.
+void comparable_answer(nlohmann::json& doc);
+
 pqxx::result sync_query(TempDatabases& db, const std::string& sql);
 pqxx::result auth_query(TempDatabases& db, const std::string& sql);
 long long sync_count(TempDatabases& db, const std::string& where);

@@ -7,8 +7,10 @@ using namespace mana;
 
 TEST_CASE("every series of a run's metrics carries its scope") {
     ReconcileResult result;
-    result.users.missing = 3;
-    result.spaces.duplicates = 2;
+    result.kinds = {{"userContext", Scope::user, false, {}, 0, {}},
+                    {"kontextDoc", Scope::space, false, {}, 0, {}}};
+    result.kinds[0].counts.missing = 3;
+    result.kinds[1].counts.duplicates = 2;
     RunMetrics run;
     run.scope = "since";
     run.result = result;
