@@ -32,10 +32,20 @@ pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLin
 
 namespace mana {
 
-std::string weighted_rows(const SingletonKind& kind, const std::string& rows) {
-    return std::string("SELECT s.") + kind.shape().id_column +
-           " AS id, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
-           rows + " WHERE " + kind.rows_sql();
+std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, const std::string& rows) {
+    std::string kind = std::to_string(kinds.front()->number());
+    std::vector<std::string> conditions;
+    for (const auto* k : kinds)
+        conditions.push_back("(" + k->rows_sql() + ")");
+    if (kinds.size() > 1) {
+        kind = "CASE";
+        for (std::size_t i = 0; i < kinds.size(); ++i)
+            kind += " WHEN " + conditions[i] + " THEN " + std::to_string(kinds[i]->number());
+        kind += " END";
+    }
+    return std::string("SELECT s.") + kinds.front()->shape().id_column + " AS id, " + kind +
+           " AS k, CASE s.op WHEN 'insert' THEN 1 WHEN 'delete' THEN -1 ELSE 0 END AS w FROM " +
+           rows + " WHERE " + join(conditions, " OR ");
 }
 
 std::vector<std::string> first_column(const pqxx::result& rows) {
@@ -128,8 +138,8 @@ bool KindPass::is_pending(std::string& line) const {
 void KindPass::drop_working_tables() {
     sync_.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        tx.exec("DROP TABLE IF EXISTS " + join({kind_.audit_table, kind_.missing_table,
-                                                kind_.writable_table, kind_.write_table}));
+        tx.exec("DROP TABLE IF EXISTS " +
+                join({kind_.missing_table, kind_.writable_table, kind_.write_table}));
     });
 }
 
@@ -146,7 +156,7 @@ void KindPass::load_ids() {
     const std::string ids_table = kind_.shape().ids_table;
     sync_.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
-        tx.exec("DROP TABLE IF EXISTS " + ids_table);
+        tx.exec("DROP TABLE IF EXISTS " + ids_table + ", " + kind_.shape().audit_table);
         tx.exec("CREATE TEMP TABLE " + ids_table + " (n bigint, id text)");
     });
     auto& counts = tally_.counts;

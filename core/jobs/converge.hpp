@@ -41,11 +41,14 @@ void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
     if (sample.size() < limit) sample.push_back(item);
 }
 
-// The kind's rows among `rows` (sync_changes s, or a subset named s) as
-// (id, w): w is what the row adds to its item's copies, 1 an insert, -1 a
-// delete, 0 an edit. The sum of w over an item is NULL when it has no row at
-// all (missing), above 1 when written more than once.
-std::string weighted_rows(const SingletonKind& kind, const std::string& rows = "sync_changes s");
+// The rows of the kinds (of one scope) among `rows` (sync_changes s, or a
+// subset named s) as (id, k, w): k is the row's kind's number, w what the
+// row adds to its item's copies, 1 an insert, -1 a delete, 0 an edit. The
+// sum of w over an item and kind is NULL when it has no row at all
+// (missing), above 1 when written more than once. The transaction must have
+// selected each kind's rows (SingletonKind::select_rows).
+std::string weighted_rows(const std::vector<const SingletonKind*>& kinds,
+                          const std::string& rows = "sync_changes s");
 
 // The first column of rows (a batch's ids).
 std::vector<std::string> first_column(const pqxx::result& rows);
@@ -154,6 +157,10 @@ class KindPass {
     void share_ids(const KindPass& loaded);
     // Drops the kind's working tables, left by an earlier run of the session.
     void drop_working_tables();
+    // The set-based audit's count of the kind's items without a row
+    // (orphans among them), for find_set_based.
+    void set_candidates(long long candidates) { candidates_ = candidates; }
+    long long candidates() const { return candidates_; }
     // The kind's bucket locks of the shard, held until released.
     void hold_buckets();
     void release_buckets() { buckets_.reset(); }
@@ -187,6 +194,7 @@ class KindPass {
     const KindProgress progress_;
     Tally tally_;
     long long found_missing_ = 0;
+    long long candidates_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
     RunControl& control_;
     std::optional<BucketLocks> buckets_;
@@ -202,7 +210,9 @@ class KindPass {
 // Each finds what of pass.kind() is missing after load_ids(), filling
 // pass.tally(); whether it judged every item. A retired kind is only
 // counted when present twice. Then, when the run writes and may, each
-// writes what it found.
+// writes what it found. The set-based one needs the audit of the kind's
+// scope first, one aggregate for every kind of it.
+void audit_set_based(const std::vector<KindPass*>& scope);
 bool find_set_based(KindPass& pass);
 void write_set_based(KindPass& pass);
 bool find_item_by_item(KindPass& pass);

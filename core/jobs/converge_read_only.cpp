@@ -92,7 +92,8 @@ bool check_read_only(KindPass& pass) {
         return pass.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
             pass.kind().select_rows(sync_tx);
-            SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" + weighted_rows(pass.kind()) +
+            SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" +
+                                          weighted_rows({&pass.kind()}) +
                                           ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY "
                                           "r.id COLLATE \"C\"");
             for (; !ids.done(); ids.advance()) {

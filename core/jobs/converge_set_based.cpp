@@ -1,5 +1,6 @@
 // The set-based strategy, for a sync role that bypasses row-level security:
-// one aggregate finds what is missing (and what is there twice), the writers
+// one aggregate per scope finds what each of its kinds misses (and has
+// twice), the writers
 // of missing Spaces are looked up batch by batch, then COPY writes it all in
 // batches, each its own transaction, all under the kind's bucket locks of
 // the shard, held from the aggregate to the last batch so that no per-item
@@ -7,47 +8,82 @@
 #include "jobs/converge.hpp"
 #include "pg/locks.hpp"
 #include "sync/sync_changes.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 namespace mana {
 namespace {
 
-// The writers of --since's ids, for this transaction (SingletonKind::writers_sql).
+// The writers of --since's ids, for this transaction (ScopeShape::writers_sql).
 constexpr const char* writers_table = "pg_temp.mana_reconcile_writers";
 
 // The change log's rows of each (user_id, id) pair of the writers table; IS
 // NOT NULL lets a partial index such as the Space-scoped one serve them.
-std::string rows_of_writers(const SingletonKind& kind) {
-    const std::string id = kind.shape().id_column;
+std::string rows_of_writers(const ScopeShape& shape) {
+    const std::string id = shape.id_column;
     return std::string(writers_table) + " k JOIN sync_changes s ON s.user_id = k.user_id AND s." +
            id + " = k." + id + " AND s." + id + " IS NOT NULL";
 }
 
-// The items of ids with no row among rows (weighted_rows), or written twice:
-// (id, n, copies), by one aggregate over both, scanning each once.
-std::string grouped(const std::string& ids, const std::string& rows) {
-    return "SELECT id, n, copies FROM (SELECT u.id, max(u.n) AS n, sum(u.w) AS copies FROM "
-           "(SELECT t.id, t.n, NULL::int AS w FROM " +
-           ids + " t UNION ALL SELECT r.id, NULL, r.w FROM (" + rows +
-           ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND (copies IS NULL OR copies > 1)";
+// Each kind's copies of an item among the rows r (weighted_rows) that
+// `from` groups: the plain sum for a scope of one kind (a filter per row
+// costs a fifth of the aggregate), else each kind's filtered sum.
+std::string copies_of(const std::vector<const SingletonKind*>& kinds, const std::string& r) {
+    std::vector<std::string> columns;
+    for (const auto* kind : kinds) {
+        columns.push_back("sum(" + r + ".w)" +
+                          (kinds.size() == 1 ? ""
+                                             : " FILTER (WHERE " + r +
+                                                   ".k = " + std::to_string(kind->number()) + ")") +
+                          " AS " + kind->copies_column);
+    }
+    return join(columns);
 }
 
-// The items of the ids table with no row of the kind, or written twice:
-// (id, n, copies). Every id: the aggregate over all the kind's rows (1.05 s
-// at a million; an anti-join alone is 0.55 s, a join then a grouping 1.8 s;
-// three counts instead of the one sum, 1.2 to 1.6 s and a fifth more
-// memory). The ids of --since: a join, which looks each up by index where
-// one serves it; where none does, the aggregate over the rows of each pair
-// of the writers table, when that is the cheaper (not a join: the planner
-// judges those rows as one, and looped over every id for each).
-std::string audit_query(const KindPass& pass, bool by_writers) {
-    const auto& kind = pass.kind();
-    const std::string ids = kind.shape().ids_table;
-    if (!pass.only_new()) return grouped(ids, weighted_rows(kind));
-    if (by_writers) return grouped(ids, weighted_rows(kind, rows_of_writers(kind)));
-    return "SELECT t.id, t.n, sum(r.w) AS copies FROM " + ids + " t LEFT JOIN (" +
-           weighted_rows(kind) +
-           ") r ON r.id = t.id GROUP BY t.id, t.n HAVING sum(r.w) IS NULL OR sum(r.w) > 1";
+// Whether a kind misses the item or has it twice.
+std::string any_off(const std::vector<const SingletonKind*>& kinds) {
+    std::vector<std::string> off;
+    for (const auto* kind : kinds)
+        off.push_back(kind->copies_column + " IS NULL OR " + kind->copies_column + " > 1");
+    return "(" + join(off, " OR ") + ")";
+}
+
+std::string copies_columns(const std::vector<const SingletonKind*>& kinds) {
+    std::vector<std::string> columns;
+    for (const auto* kind : kinds)
+        columns.push_back(kind->copies_column);
+    return join(columns);
+}
+
+// The items of ids that a kind has no row of among rows (weighted_rows),
+// or twice: (id, n, each kind's copies), by one aggregate over both,
+// scanning each once whatever the number of kinds.
+std::string grouped(const std::vector<const SingletonKind*>& kinds, const std::string& ids,
+                    const std::string& rows) {
+    return "SELECT id, n, " + copies_columns(kinds) + " FROM (SELECT u.id, max(u.n) AS n, " +
+           copies_of(kinds, "u") + " FROM (SELECT t.id, t.n, NULL::int AS k, NULL::int AS w FROM " +
+           ids + " t UNION ALL SELECT r.id, NULL, r.k, r.w FROM (" + rows +
+           ") r) u GROUP BY u.id) g WHERE n IS NOT NULL AND " + any_off(kinds);
+}
+
+// The items of the ids table that a kind of the scope has no row of, or
+// twice: (id, n, each kind's copies). Every id: the aggregate over all the
+// kinds' rows (1.05 s at a million for one kind; an anti-join alone is
+// 0.55 s, a join then a grouping 1.8 s; three counts instead of the one
+// sum, 1.2 to 1.6 s and a fifth more memory). The ids of --since: a join,
+// which looks each up by index where one serves it; where none does, the
+// aggregate over the rows of each pair of the writers table, when that is
+// the cheaper (not a join: the planner judges those rows as one, and looped
+// over every id for each).
+std::string audit_query(const KindPass& first, const std::vector<const SingletonKind*>& kinds,
+                        bool by_writers) {
+    const auto& shape = first.kind().shape();
+    const std::string ids = shape.ids_table;
+    if (!first.only_new()) return grouped(kinds, ids, weighted_rows(kinds));
+    if (by_writers) return grouped(kinds, ids, weighted_rows(kinds, rows_of_writers(shape)));
+    return "SELECT * FROM (SELECT t.id, t.n, " + copies_of(kinds, "r") + " FROM " + ids +
+           " t LEFT JOIN (" + weighted_rows(kinds) +
+           ") r ON r.id = t.id GROUP BY t.id, t.n) g WHERE " + any_off(kinds);
 }
 
 // Whether to find the rows of --since's ids by their writers: a probe per
@@ -55,19 +91,19 @@ std::string audit_query(const KindPass& pass, bool by_writers) {
 // so while the ids are under a hundredth of its rows. At 6.8 million rows:
 // 1,000 new Spaces in 0.13 s by probes against 0.39 s by the scan, a million
 // in 8.1 s against 2.3 s.
-bool few_enough_to_probe(pqxx::work& tx, const KindPass& pass) {
-    if (!pass.only_new() || pass.kind().shape().writers_sql.empty()) return false;
+bool few_enough_to_probe(pqxx::work& tx, const KindPass& first) {
+    if (!first.only_new() || first.kind().shape().writers_sql.empty()) return false;
     const auto rows =
         tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'sync_changes'::regclass")[0]
             .as<double>();
-    return static_cast<double>(pass.tally().counts.scanned) * 100 <= rows;
+    return static_cast<double>(first.tally().counts.scanned) * 100 <= rows;
 }
 
 // Analyzed: from the ids alone the planner misjudges how many have rows by
 // ten times and more, and reads every row of the kind instead of probing.
-void make_writers_table(pqxx::work& tx, const SingletonKind& kind) {
+void make_writers_table(pqxx::work& tx, const ScopeShape& shape) {
     tx.exec(std::string("CREATE TEMP TABLE ") + writers_table + " ON COMMIT DROP AS " +
-            kind.shape().writers_sql);
+            shape.writers_sql);
     tx.exec(std::string("ANALYZE ") + writers_table);
 }
 
@@ -80,30 +116,24 @@ void make_numbered_table(pqxx::work& tx, const std::string& table, const std::st
     tx.exec("CREATE INDEX ON " + table + " (n)");
 }
 
-// Finds the ids without their singleton (into kind.missing_table) and counts
-// those written more than once; returns how many are missing.
-long long audit(KindPass& pass) {
+// From the scope's audit table: the kind's items without a row (into its
+// missing_table, counted as candidates) and those written more than once.
+void take_kind(pqxx::work& tx, KindPass& pass) {
     const auto& kind = pass.kind();
-    pass.progress("checking", 0, 0);
-    return pass.sync().transact([&](pqxx::work& tx) {
-        kind.select_rows(tx);
-        const bool by_writers = few_enough_to_probe(tx, pass);
-        if (by_writers) make_writers_table(tx, kind);
-        tx.exec("CREATE TEMP TABLE " + kind.audit_table + " AS " + audit_query(pass, by_writers));
-        make_numbered_table(tx, kind.missing_table, "id",
-                            kind.audit_table + " WHERE copies IS NULL", "n");
-        auto& counts = pass.tally().counts;
-        const auto duplicates = tx.exec_params("SELECT id FROM " + kind.audit_table +
-                                                   " WHERE copies > 1 ORDER BY n LIMIT $1",
-                                               static_cast<long long>(pass.options().sample_size));
-        for (const auto& row : duplicates)
-            counts.duplicate_sample.push_back(row[0].as<std::string>());
-        const auto found = tx.exec1("SELECT count(*) FILTER (WHERE copies IS NULL), "
-                                    "count(*) FILTER (WHERE copies > 1) FROM " +
-                                    kind.audit_table);
-        counts.duplicates = found[1].as<long long>();
-        return found[0].as<long long>();
-    });
+    const std::string audit = kind.shape().audit_table;
+    const auto& copies = kind.copies_column;
+    make_numbered_table(tx, kind.missing_table, "id", audit + " WHERE " + copies + " IS NULL", "n");
+    auto& counts = pass.tally().counts;
+    const auto duplicates =
+        tx.exec_params("SELECT id FROM " + audit + " WHERE " + copies + " > 1 ORDER BY n LIMIT $1",
+                       static_cast<long long>(pass.options().sample_size));
+    for (const auto& row : duplicates)
+        counts.duplicate_sample.push_back(row[0].as<std::string>());
+    const auto found =
+        tx.exec1("SELECT count(*) FILTER (WHERE " + copies + " IS NULL), count(*) FILTER (WHERE " +
+                 copies + " > 1) FROM " + audit);
+    counts.duplicates = found[1].as<long long>();
+    pass.set_candidates(found[0].as<long long>());
 }
 
 // The missing of one batch that have a writer, counted; when writing, kept
@@ -151,20 +181,38 @@ void write_batch(KindPass& pass, const pqxx::result& batch) {
 
 } // namespace
 
+void audit_set_based(const std::vector<KindPass*>& scope) {
+    auto& first = *scope.front();
+    std::vector<const SingletonKind*> kinds;
+    for (auto* pass : scope) {
+        kinds.push_back(&pass->kind());
+        if (first.options().write && !pass->kind().kind().retired) pass->hold_buckets();
+    }
+    first.progress("checking", 0, 0);
+    first.sync().transact([&](pqxx::work& tx) {
+        for (const auto* kind : kinds)
+            kind->select_rows(tx);
+        const bool by_writers = few_enough_to_probe(tx, first);
+        if (by_writers) make_writers_table(tx, first.kind().shape());
+        tx.exec(std::string("CREATE TEMP TABLE ") + first.kind().shape().audit_table + " AS " +
+                audit_query(first, kinds, by_writers));
+        for (auto* pass : scope)
+            take_kind(tx, *pass);
+    });
+    first.step_done("found what is missing and what is there twice");
+}
+
 bool find_set_based(KindPass& pass) {
     const auto& o = pass.options();
     const auto& kind = pass.kind();
-    const bool writes = o.write && !kind.kind().retired;
-    if (writes) pass.hold_buckets();
-    const auto candidates = audit(pass);
-    pass.step_done("found what is missing and what is there twice");
     if (kind.kind().retired) return true;
-    if (writes) {
+    if (o.write) {
         pass.sync().transact([&](pqxx::work& tx) {
             tx.exec("CREATE TEMP TABLE " + kind.writable_table + " (id text, user_id text)");
         });
     }
     // Every writer first, so that the rows can go in in the order of theirs.
+    const auto candidates = pass.candidates();
     const bool looked_at_all = pass.for_each_batch(
         "checking", kind.missing_table.c_str(), "id", candidates,
         [&](const pqxx::result& batch) { keep_writable(pass, first_column(batch)); });

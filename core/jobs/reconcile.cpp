@@ -70,6 +70,7 @@ void configure_session(Database& db) {
 // How a run finds and writes what is missing of each kind, and whether the
 // scope's ids go into a temporary table of the sync session first.
 struct Strategy {
+    void (*audit)(const std::vector<KindPass*>&); // once per scope, before find
     bool (*find)(KindPass&);
     void (*write)(KindPass&); // none: the run only looks
     bool loads_ids;
@@ -89,6 +90,7 @@ void converge_scope(const std::vector<KindPass*>& passes, Strategy strategy, Run
         for (auto* pass : passes)
             pass->share_ids(first);
     }
+    if (strategy.audit && !first.stopping()) strategy.audit(passes);
     long long would_write = 0;
     for (auto* pass : passes) {
         if (first.stopping() || !strategy.find(*pass)) return;
@@ -264,15 +266,15 @@ class Run {
                               "which hides other users' rows from one query: look with a "
                               "BYPASSRLS role there, or at the primary");
             }
-            return {check_read_only, nullptr, false};
+            return {nullptr, check_read_only, nullptr, false};
         }
         // The ids go into temporary tables: refuse by name before reading.
         require_own_session(sync_,
                             "reconcile keeps temporary tables and locks in its server session",
                             o_.pooled_session_ok);
         require_privilege(sync_, sync_temp);
-        if (result.item_by_item) return {find_item_by_item, write_item_by_item, true};
-        return {find_set_based, write_set_based, true};
+        if (result.item_by_item) return {nullptr, find_item_by_item, write_item_by_item, true};
+        return {audit_set_based, find_set_based, write_set_based, true};
     }
 
     KindProgress reporter(const SingletonKind& kind) {

@@ -46,9 +46,15 @@ std::string space_ids(const Window& window) {
 
 const std::string space_ids_table = "pg_temp.mana_reconcile_spaces";
 
-const ScopeShape user_shape{
-    Scope::user, "users", "auth.users", live_user_ids, "pg_temp.mana_reconcile_users",
-    "user_id",   "",      false};
+const ScopeShape user_shape{Scope::user,
+                            "users",
+                            "auth.users",
+                            live_user_ids,
+                            "pg_temp.mana_reconcile_users",
+                            "pg_temp.mana_reconcile_audit_users",
+                            "user_id",
+                            "",
+                            false};
 
 // No index leads with space_id: for few Spaces the Space-scoped index,
 // read whole but without the table, tells who wrote in each (user_id is NOT
@@ -58,6 +64,7 @@ const ScopeShape space_shape{Scope::space,
                              "auth.organizations",
                              space_ids,
                              space_ids_table.c_str(),
+                             "pg_temp.mana_reconcile_audit_spaces",
                              "space_id",
                              "SELECT DISTINCT c.user_id, c.space_id FROM sync_changes c JOIN " +
                                  space_ids_table +
@@ -75,23 +82,30 @@ const ScopeShape& shape_of(Scope scope) {
 }
 
 SingletonKind::SingletonKind(const CatalogKind& of, std::size_t number)
-    : audit_table(working_table("audit", number)), missing_table(working_table("missing", number)),
+    : missing_table(working_table("missing", number)),
       writable_table(working_table("writable", number)),
-      write_table(working_table("write", number)), kind_(of), shape_(shape_of(of.scope)),
-      locks_(locks_of(of)) {}
+      write_table(working_table("write", number)),
+      copies_column("copies_" + std::to_string(number)), number_(number), kind_(of),
+      shape_(shape_of(of.scope)), locks_(locks_of(of)) {}
 
 std::string SingletonKind::rows_sql() const {
     // Read once per query, as the window's moments are.
-    auto rows = std::string("s.table_name = (SELECT current_setting('mana.table_name'))");
+    const auto setting = [&](const char* what) {
+        return "(SELECT current_setting('mana." + std::string(what) + "_" +
+               std::to_string(number_) + "'))";
+    };
+    auto rows = "s.table_name = " + setting("table_name");
     if (kind_.scope == Scope::user && kind_.record_id)
-        rows += " AND s.record_id = (SELECT current_setting('mana.record_id'))";
+        rows += " AND s.record_id = " + setting("record_id");
     return rows;
 }
 
 void SingletonKind::select_rows(pqxx::transaction_base& tx) const {
-    tx.exec_params("SELECT set_config('mana.table_name', $1, true), "
-                   "set_config('mana.record_id', $2, true)",
-                   kind_.table_name, kind_.record_id.value_or(""));
+    const auto name = [&](const char* what) {
+        return "mana." + std::string(what) + "_" + std::to_string(number_);
+    };
+    tx.exec_params("SELECT set_config($1, $2, true), set_config($3, $4, true)", name("table_name"),
+                   kind_.table_name, name("record_id"), kind_.record_id.value_or(""));
 }
 
 Outcome SingletonKind::ensure(Database& sync, const std::string& id, const std::string& writer,

@@ -40,6 +40,9 @@ struct ScopeShape {
     // it is pending (t or f).
     std::string (*ids_sql)(const Window& window);
     const char* ids_table; // the sync session's every id of the shard, numbered n
+    // Those without the singleton of a kind or with it twice, with each
+    // kind's copies (SingletonKind::copies_column).
+    const char* audit_table;
     const char* id_column; // the change log's column naming the user or Space
     // With few ids (--since), where no index leads with id_column: who wrote
     // anything for each id, as (user_id, <id_column>) pairs whose rows are
@@ -62,17 +65,23 @@ class SingletonKind {
     const std::string& name() const { return kind_.name; }
     const KindLocks& locks() const { return locks_; }
 
-    // The sync session's tables of this kind: those without their singleton
-    // or with it twice; those without it, numbered n from 1; those of them
-    // with a writer, as (id, user_id of their row); those, numbered n from
-    // 1 in the order of user_id.
-    const std::string audit_table;
+    // The sync session's tables of this kind: the ids without its
+    // singleton, numbered n from 1; those of them with a writer, as (id,
+    // user_id of their row); those, numbered n from 1 in the order of
+    // user_id.
     const std::string missing_table;
     const std::string writable_table;
     const std::string write_table;
+    // Its column of the scope's audit table: the sum of its rows' weights
+    // per item, NULL when none.
+    const std::string copies_column;
+    // Its number in the catalog, as a query tells its rows from another
+    // kind's.
+    std::size_t number() const { return number_; }
 
     // When a row s of sync_changes is one of the kind (SPEC §7), reading the
-    // kind's table_name and record_id from settings that select_rows sets.
+    // kind's table_name and record_id from settings of its own, which
+    // select_rows sets (so that the kinds of one query each have theirs).
     std::string rows_sql() const;
     // Sets those settings for the transaction.
     void select_rows(pqxx::transaction_base& tx) const;
@@ -83,6 +92,7 @@ class SingletonKind {
                    bool dry_run) const;
 
   private:
+    std::size_t number_;
     CatalogKind kind_;
     const ScopeShape& shape_;
     KindLocks locks_;

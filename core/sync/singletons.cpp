@@ -63,16 +63,4 @@ SyncRow KindRows::row(const std::string& id, const std::string& writer) const {
         actor_json,    "system",           space ? std::optional<std::string>(id) : std::nullopt};
 }
 
-SingletonRows::SingletonRows(const std::string& timestamp)
-    : user_context_(builtin_user_context(), timestamp),
-      kontext_doc_(builtin_kontext_doc(), timestamp) {}
-
-SyncRow SingletonRows::user_context(const std::string& user_id) const {
-    return user_context_.row(user_id, "");
-}
-
-SyncRow SingletonRows::kontext_doc(const std::string& space_id, const std::string& writer) const {
-    return kontext_doc_.row(space_id, writer);
-}
-
 } // namespace mana

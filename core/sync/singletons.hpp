@@ -48,20 +48,4 @@ class KindRows {
     std::string field_meta_;
 };
 
-// The rows of the built-in kinds (SPEC §2.3) for one moment.
-class SingletonRows {
-  public:
-    explicit SingletonRows(const std::string& timestamp);
-
-    // The per-user profile singleton.
-    SyncRow user_context(const std::string& user_id) const;
-
-    // The per-Space kontext document, with a fresh record id, written by writer.
-    SyncRow kontext_doc(const std::string& space_id, const std::string& writer) const;
-
-  private:
-    KindRows user_context_;
-    KindRows kontext_doc_;
-};
-
 } // namespace mana

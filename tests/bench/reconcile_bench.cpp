@@ -195,7 +195,9 @@ double read_ids_seconds(Database& auth) {
 // stays small.
 double copy_missing_seconds(Database& target, const Settings& s, long long modulus) {
     const auto start = std::chrono::steady_clock::now();
-    const SingletonRows build(js_iso_timestamp(std::chrono::system_clock::now()));
+    const auto now = js_iso_timestamp(std::chrono::system_clock::now());
+    const KindRows user_context(builtin_user_context(), now),
+        kontext_doc(builtin_kontext_doc(), now);
     target.run([&](pqxx::connection& c) {
         pqxx::work tx{c};
         const auto ids = tx.exec_params("SELECT md5('u' || g), left(md5('s' || g), 21) FROM "
@@ -209,7 +211,7 @@ double copy_missing_seconds(Database& target, const Settings& s, long long modul
         for (const auto& row : ids) {
             const auto user = row[0].as<std::string>();
             for (const auto& r :
-                 {build.user_context(user), build.kontext_doc(row[1].as<std::string>(), user)}) {
+                 {user_context.row(user, ""), kontext_doc.row(row[1].as<std::string>(), user)}) {
                 out << std::make_tuple(r.app_id, r.table_name, r.record_id, r.user_id, r.op, r.data,
                                        r.field_meta, r.client_id, r.schema_version, r.actor,
                                        r.origin, r.space_id ? r.space_id->c_str() : nullptr);
@@ -227,7 +229,8 @@ double copy_missing_seconds(Database& target, const Settings& s, long long modul
 class PerItemBaseline {
   public:
     explicit PerItemBaseline(Database& sync)
-        : sync_(sync), build_(js_iso_timestamp(std::chrono::system_clock::now())) {}
+        : sync_(sync), now_(js_iso_timestamp(std::chrono::system_clock::now())),
+          user_context_(builtin_user_context(), now_), kontext_doc_(builtin_kontext_doc(), now_) {}
 
     // Seconds per item over the sample (user, its Space) pairs.
     double user_seconds(const std::vector<std::pair<std::string, std::string>>& sample) {
@@ -238,7 +241,7 @@ class PerItemBaseline {
                                "AND record_id = 'singleton' LIMIT 1",
                                user)
                     .empty()) {
-                insert(tx, build_.user_context(user));
+                insert(tx, user_context_.row(user, ""));
             }
         });
     }
@@ -259,7 +262,7 @@ class PerItemBaseline {
                             "SELECT 1 FROM sync_changes WHERE user_id = $1 AND space_id = $2 "
                             "AND table_name = 'kontextDoc' LIMIT 1",
                             user, space);
-            if (found.empty()) insert(tx, build_.kontext_doc(space, user));
+            if (found.empty()) insert(tx, kontext_doc_.row(space, user));
         });
     }
 
@@ -289,7 +292,9 @@ class PerItemBaseline {
     }
 
     Database& sync_;
-    SingletonRows build_;
+    std::string now_;
+    KindRows user_context_; // the kinds outlive these
+    KindRows kontext_doc_;
 };
 
 // Every step-th (user, Space) pair, with the generated drift restored for

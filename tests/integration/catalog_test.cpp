@@ -128,7 +128,7 @@ TEST_CASE("a catalog's third user kind and second Space kind are written exactly
     // users it is writing, one bound by row-level security.
     std::vector<std::unique_ptr<Process>> processes;
     processes.push_back(std::make_unique<Process>(
-        cli_argv({"reconcile", "--all", "--batch-size", "5"}), with_catalog));
+        cli_argv({"reconcile", "--all", "--batch-size", "5", "--wait"}), with_catalog));
     processes.push_back(std::make_unique<Process>(
         cli_argv({"reconcile", "--all", "--wait", "--catalog", catalog.path()}), db.env()));
     for (const auto* id : {"u10", "u20", "u30"}) {
@@ -176,6 +176,19 @@ TEST_CASE("a catalog's third user kind and second Space kind are written exactly
     check_exactly_once(db);
     check_kinds_once(db, "userPrefs", "spaceBoard");
     reconcile_json(db, {"--check", "--catalog", catalog.path()}, 0);
+
+    // --since: the users' kinds by a join; the Spaces', few among many
+    // rows, by their writers' rows.
+    add_users_with_spaces(db.auth(), 61, 70);
+    sync_query(db, "INSERT INTO sync_changes (app_id, table_name, record_id, user_id, op, data, "
+                   "client_id) SELECT 'notes', 'note', g::text, 'u1', 'insert', '{}', 'web' FROM "
+                   "generate_series(1, 10000) g; ANALYZE sync_changes");
+    const auto since = reconcile_json(db, {"--since", "1h", "--catalog", catalog.path()});
+    CHECK(since["kinds"]["userPrefs"]["written"] == 10);
+    CHECK(since["kinds"]["spaceBoard"]["written"] == 10);
+    CHECK(since["kinds"]["kontextDoc"]["written"] == 10);
+    check_exactly_once(db);
+    check_kinds_once(db, "userPrefs", "spaceBoard");
 }
 
 TEST_CASE("a catalog that retires kontextDoc writes none and still reports its doubles") {

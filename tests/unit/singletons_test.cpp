@@ -10,7 +10,7 @@ const json system_actor = {
     {"kind", "system"}, {"principalId", "system:bootstrap"}, {"displayName", "Bootstrap"}};
 
 TEST_CASE("userContext row is exactly the SPEC's") {
-    const auto row = SingletonRows("2026-04-26T21:18:54.123Z").user_context("u1");
+    const auto row = KindRows(builtin_user_context(), "2026-04-26T21:18:54.123Z").row("u1", "");
     CHECK(row.app_id == "profile");
     CHECK(row.table_name == "userContext");
     CHECK(row.record_id == "singleton");
@@ -39,7 +39,7 @@ TEST_CASE("userContext row is exactly the SPEC's") {
 }
 
 TEST_CASE("kontextDoc row is exactly the SPEC's with a fresh UUID as record id") {
-    const auto row = SingletonRows("2026-04-26T21:18:54.123Z").kontext_doc("s1", "w1");
+    const auto row = KindRows(builtin_kontext_doc(), "2026-04-26T21:18:54.123Z").row("s1", "w1");
     const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     CHECK(std::regex_match(row.record_id, uuid));
     CHECK(row.app_id == "kontext");
@@ -51,5 +51,5 @@ TEST_CASE("kontextDoc row is exactly the SPEC's with a fresh UUID as record id")
     CHECK(json::parse(row.actor) == system_actor);
     CHECK(row.origin == "system");
     CHECK(row.client_id == "system:bootstrap");
-    CHECK(SingletonRows("t").kontext_doc("s1", "w1").record_id != row.record_id);
+    CHECK(KindRows(builtin_kontext_doc(), "t").row("s1", "w1").record_id != row.record_id);
 }
