@@ -35,6 +35,7 @@ namespace mana {
 std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, const std::string& rows) {
     std::string kind = std::to_string(kinds.front()->number());
     std::vector<std::string> conditions;
+    conditions.reserve(kinds.size());
     for (const auto* k : kinds)
         conditions.push_back("(" + k->rows_sql() + ")");
     if (kinds.size() > 1) {

@@ -25,34 +25,42 @@ std::string rows_of_writers(const ScopeShape& shape) {
            id + " = k." + id + " AND s." + id + " IS NOT NULL";
 }
 
-// Each kind's copies of an item among the rows r (weighted_rows) that
-// `from` groups: the plain sum for a scope of one kind (a filter per row
+// What f makes of each kind, as a list.
+template <class F>
+std::vector<std::string> per_kind(const std::vector<const SingletonKind*>& kinds, F&& f) {
+    std::vector<std::string> items;
+    items.reserve(kinds.size());
+    for (const auto* kind : kinds)
+        items.push_back(f(*kind));
+    return items;
+}
+
+// Each kind's copies of an item among the rows r (weighted_rows) that a
+// query groups: the plain sum for a scope of one kind (a filter per row
 // costs a fifth of the aggregate), else each kind's filtered sum.
 std::string copies_of(const std::vector<const SingletonKind*>& kinds, const std::string& r) {
-    std::vector<std::string> columns;
-    for (const auto* kind : kinds) {
-        columns.push_back("sum(" + r + ".w)" +
-                          (kinds.size() == 1 ? ""
-                                             : " FILTER (WHERE " + r +
-                                                   ".k = " + std::to_string(kind->number()) + ")") +
-                          " AS " + kind->copies_column);
-    }
-    return join(columns);
+    return join(per_kind(kinds, [&](const SingletonKind& kind) {
+        const auto filter = kinds.size() == 1 ? std::string()
+                                              : " FILTER (WHERE " + r +
+                                                    ".k = " + std::to_string(kind.number()) + ")";
+        return "sum(" + r + ".w)" + filter + " AS " + kind.copies_column;
+    }));
 }
 
 // Whether a kind misses the item or has it twice.
 std::string any_off(const std::vector<const SingletonKind*>& kinds) {
-    std::vector<std::string> off;
-    for (const auto* kind : kinds)
-        off.push_back(kind->copies_column + " IS NULL OR " + kind->copies_column + " > 1");
-    return "(" + join(off, " OR ") + ")";
+    return "(" +
+           join(per_kind(kinds,
+                         [](const SingletonKind& kind) {
+                             return kind.copies_column + " IS NULL OR " + kind.copies_column +
+                                    " > 1";
+                         }),
+                " OR ") +
+           ")";
 }
 
 std::string copies_columns(const std::vector<const SingletonKind*>& kinds) {
-    std::vector<std::string> columns;
-    for (const auto* kind : kinds)
-        columns.push_back(kind->copies_column);
-    return join(columns);
+    return join(per_kind(kinds, [](const SingletonKind& kind) { return kind.copies_column; }));
 }
 
 // The items of ids that a kind has no row of among rows (weighted_rows),
