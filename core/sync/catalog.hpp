@@ -35,7 +35,8 @@ struct Catalog {
 };
 
 const Catalog& builtin_catalog();
-// Its two kinds (SPEC §2.3), for the writers that know no other yet.
+// Its two kinds (SPEC §2.3): their names keep the JSON keys and locks they
+// always had.
 const CatalogKind& builtin_user_context();
 const CatalogKind& builtin_kontext_doc();
 // Its text: sync/builtin_catalog.json, as built into the binary.
