@@ -24,12 +24,6 @@ bool json_flag(Outcome outcome, bool dry_run) {
     return dry_run ? outcome == Outcome::would_write : outcome == Outcome::written;
 }
 
-// The service endpoint's shape: the built-in kinds under their own keys;
-// any other kind under otherKinds, by name.
-bool is_builtin(const std::string& kind, Scope scope) {
-    return kind == (scope == Scope::user ? builtin_user_context() : builtin_kontext_doc()).name;
-}
-
 Exit run_user(const Context& ctx, const BootstrapOptions& o) {
     if (o.id.has_value() == o.email.has_value()) {
         throw usage_error("bootstrap user: give USER_ID or --email EMAIL (one of them)");
@@ -41,19 +35,24 @@ Exit run_user(const Context& ctx, const BootstrapOptions& o) {
     const auto result = bootstrap_user(auth, sync, catalog, user, o.dry_run);
 
     nlohmann::json singletons = nlohmann::json::object();
-    for (const auto& kind : writable_kinds(catalog, Scope::space))
-        if (is_builtin(kind.name, Scope::space)) singletons["spaces"] = nlohmann::json::object();
+    // The service endpoint's shape: the built-in kinds under their own
+    // keys; any other kind under otherKinds, by name.
+    for (const auto* kind : writable_kinds(catalog, Scope::space))
+        if (is_builtin_kind(kind->name, Scope::space))
+            singletons["spaces"] = nlohmann::json::object();
     nlohmann::json others = nlohmann::json::object();
     for (const auto& [kind, outcome] : result.user_kinds) {
         say(ctx, kind + " of user " + user.id + ": " + painted(ctx, outcome));
-        (is_builtin(kind, Scope::user) ? singletons : others)[kind] = json_flag(outcome, o.dry_run);
+        (is_builtin_kind(kind, Scope::user) ? singletons : others)[kind] =
+            json_flag(outcome, o.dry_run);
     }
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& space : result.spaces) {
         for (const auto& [kind, outcome] : space.outcomes) {
             say(ctx, kind + " of Space " + space.space_id + " (writer " + space.writer +
                          "): " + painted(ctx, outcome));
-            auto& by_space = is_builtin(kind, Scope::space) ? singletons["spaces"] : others[kind];
+            auto& by_space =
+                is_builtin_kind(kind, Scope::space) ? singletons["spaces"] : others[kind];
             by_space[space.space_id] = json_flag(outcome, o.dry_run);
         }
         if (space.failed) {
@@ -111,7 +110,7 @@ Exit run_space(const Context& ctx, const BootstrapOptions& o) {
     for (const auto& [kind, outcome] : result.outcomes) {
         say(ctx, kind + " of Space " + space.id + " (writer " + result.writer +
                      "): " + painted(ctx, outcome));
-        (is_builtin(kind, Scope::space) ? singletons : others)[kind] =
+        (is_builtin_kind(kind, Scope::space) ? singletons : others)[kind] =
             json_flag(outcome, o.dry_run);
         missing = missing || outcome == Outcome::would_write;
     }

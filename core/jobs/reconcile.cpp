@@ -223,8 +223,9 @@ class Run {
         }
         std::deque<KindPass> passes;
         std::vector<std::vector<KindPass*>> scopes;
+        RunControl control(o_, (kinds_of_user.empty() ? 0 : 1) + (kinds_of_space.empty() ? 0 : 1));
         const auto add_scope = [&](const std::vector<const SingletonKind*>& of_scope,
-                                   Database& auth, Database& sync, RunControl& control) {
+                                   Database& auth, Database& sync) {
             if (of_scope.empty()) return;
             scopes.emplace_back();
             for (const auto* kind : of_scope) {
@@ -232,10 +233,9 @@ class Run {
                     &passes.emplace_back(*kind, auth, sync, o_, window, reporter(*kind), control));
             }
         };
-        RunControl control(o_, (kinds_of_user.empty() ? 0 : 1) + (kinds_of_space.empty() ? 0 : 1));
-        add_scope(kinds_of_user, auth_, sync_, control);
+        add_scope(kinds_of_user, auth_, sync_);
         add_scope(kinds_of_space, space_auth ? *space_auth : auth_,
-                  space_sync ? *space_sync : sync_, control);
+                  space_sync ? *space_sync : sync_);
         converge_all(scopes, strategy, control, o_.write);
         for (const auto& pass : passes)
             add_kind(result, pass);

@@ -20,10 +20,10 @@ SpaceOutcome ensure_space(Database& sync, const Catalog& catalog, const SpaceRec
                           const std::string& writer, bool dry_run) {
     SpaceOutcome result{space.id, writer, {}, std::nullopt};
     result.failed = attempt(space.id, [&] {
-        for (const auto& kind : writable_kinds(catalog, Scope::space)) {
+        for (const auto* kind : writable_kinds(catalog, Scope::space)) {
             result.outcomes.push_back(
-                {kind.name, ensure_space_singleton(sync, kind, {space.id, writer, space.member_ids},
-                                                   dry_run)});
+                {kind->name, ensure_space_singleton(
+                                 sync, *kind, {space.id, writer, space.member_ids}, dry_run)});
         }
     });
     return result;
@@ -84,9 +84,9 @@ UserBootstrap bootstrap_user(Database& auth, Database& sync, const Catalog& cata
                              const UserRecord& user, bool dry_run) {
     if (!dry_run) require_sync_changes_filled(sync, "bootstrap");
     UserBootstrap result{user.id, {}, {}};
-    for (const auto& kind : writable_kinds(catalog, Scope::user))
+    for (const auto* kind : writable_kinds(catalog, Scope::user))
         result.user_kinds.push_back(
-            {kind.name, ensure_user_singleton(sync, kind, user.id, dry_run)});
+            {kind->name, ensure_user_singleton(sync, *kind, user.id, dry_run)});
     for (const auto& space_id : spaces_of_member(auth, user.id)) {
         // The user is a live member, so every one of its Spaces has a writer.
         const auto space = find_space_by_id(auth, space_id);

@@ -199,11 +199,15 @@ const CatalogKind& builtin_kontext_doc() {
     return kind;
 }
 
-std::vector<CatalogKind> writable_kinds(const Catalog& catalog, Scope scope) {
-    std::vector<CatalogKind> kinds;
+std::vector<const CatalogKind*> writable_kinds(const Catalog& catalog, Scope scope) {
+    std::vector<const CatalogKind*> kinds;
     for (const auto& kind : catalog.kinds)
-        if (kind.scope == scope && !kind.retired) kinds.push_back(kind);
+        if (kind.scope == scope && !kind.retired) kinds.push_back(&kind);
     return kinds;
+}
+
+bool is_builtin_kind(const std::string& name, Scope scope) {
+    return name == (scope == Scope::user ? builtin_user_context() : builtin_kontext_doc()).name;
 }
 
 json catalog_json(const Catalog& catalog) {

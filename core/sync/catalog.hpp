@@ -42,8 +42,13 @@ const CatalogKind& builtin_kontext_doc();
 // Its text: sync/builtin_catalog.json, as built into the binary.
 const char* builtin_catalog_json();
 
-// The kinds of a scope that are written (not retired), in the catalog's order.
-std::vector<CatalogKind> writable_kinds(const Catalog& catalog, Scope scope);
+// The kinds of a scope that are written (not retired), in the catalog's
+// order: pointers into the catalog, which must outlive them.
+std::vector<const CatalogKind*> writable_kinds(const Catalog& catalog, Scope scope);
+
+// Whether the kind of that name is the built-in one of its scope, which
+// keeps its JSON keys and locks whatever the catalog in force.
+bool is_builtin_kind(const std::string& name, Scope scope);
 
 // A catalog's text, checked whole: a usage Error (exit 2) naming the source,
 // the field (kinds[1].scope) and why.

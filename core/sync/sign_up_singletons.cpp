@@ -34,8 +34,8 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt, const 
 SingletonReport unwritten_singletons(const Catalog& catalog) {
     SingletonReport report;
     for (const auto scope : {Scope::user, Scope::space})
-        for (const auto& kind : writable_kinds(catalog, scope))
-            report.kinds.emplace_back(kind.name, std::nullopt);
+        for (const auto* kind : writable_kinds(catalog, scope))
+            report.kinds.emplace_back(kind->name, std::nullopt);
     return report;
 }
 
@@ -52,12 +52,12 @@ SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const C
                            : find_space_by_id(auth, registration.space_id);
     try {
         auto outcome = report.kinds.begin();
-        for (const auto& kind : kinds_of_user)
-            (outcome++)->second = ensure_user_singleton(sync, kind, registration.user_id, false);
+        for (const auto* kind : kinds_of_user)
+            (outcome++)->second = ensure_user_singleton(sync, *kind, registration.user_id, false);
         if (space && space->writer) {
-            for (const auto& kind : kinds_of_space) {
+            for (const auto* kind : kinds_of_space) {
                 (outcome++)->second = ensure_space_singleton(
-                    sync, kind,
+                    sync, *kind,
                     {space->id, *space->writer, space->member_ids, registration.space_created},
                     false);
             }

@@ -28,10 +28,8 @@ std::string now_timestamp() {
 } // namespace
 
 KindLocks locks_of(const CatalogKind& kind) {
-    if (kind.scope == Scope::user && kind.name == builtin_user_context().name)
-        return user_context_locks;
-    if (kind.scope == Scope::space && kind.name == builtin_kontext_doc().name)
-        return kontext_doc_locks;
+    if (is_builtin_kind(kind.name, kind.scope))
+        return kind.scope == Scope::user ? user_context_locks : kontext_doc_locks;
     // Two kinds whose names hash alike share namespaces: they wait for each
     // other a little, and never write a second row.
     const auto low = static_cast<int>(stable_hash(kind.name) & 0xFFFF);
