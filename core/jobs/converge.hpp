@@ -217,8 +217,9 @@ bool find_set_based(KindPass& pass);
 void write_set_based(KindPass& pass);
 bool find_item_by_item(KindPass& pass);
 void write_item_by_item(KindPass& pass);
-// Only looks (--check, --dry-run), at a read-only sync database, without
-// load_ids(): no temporary table can be made there.
-bool check_read_only(KindPass& pass);
+// Only looks (--check, --dry-run) at a read-only sync database, for every
+// kind of a scope at once, without load_ids(): no temporary table can be
+// made there.
+void check_read_only(const std::vector<KindPass*>& scope);
 
 } // namespace mana

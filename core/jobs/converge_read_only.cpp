@@ -1,20 +1,22 @@
 // A look (--check, --dry-run) at a read-only sync database, a hot standby
 // or one whose default is read-only, where no temporary table can be made:
-// the ids of the auth database, and the kind's rows summed per item, each
-// streamed in byte order (COLLATE "C"), are merged here as they come. The
-// answer is the set-based audit's, exactly; memory holds one batch of the
-// missing, whatever the number of users.
-#include "jobs/converge.hpp"
+// the ids of the auth database, and the rows of every kind of the scope
+// summed per item and kind, each streamed once in byte order (COLLATE "C"),
+// are merged here as they come. The answer is the set-based audit's,
+// exactly; memory holds one batch of the missing per kind, whatever the
+// number of users.
 #include "auth/directory.hpp"
+#include "jobs/converge.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <optional>
-
 
 namespace mana {
 namespace {
 
-// The lines of a COPY TO of one query, each split at its last tab into an
+// The lines of a COPY TO of one query, each split at its first tab into an
 // id (unescaped) and the rest, until done.
 class SortedLines {
   public:
@@ -34,7 +36,7 @@ class SortedLines {
             return;
         }
         if (!line_.empty() && line_.back() == '\n') line_.pop_back();
-        const auto tab = line_.rfind('\t');
+        const auto tab = line_.find('\t');
         id_ = tab == std::string::npos ? line_ : line_.substr(0, tab);
         rest_ = tab == std::string::npos ? "" : line_.substr(tab + 1);
         copy_line_to_value(id_);
@@ -46,12 +48,14 @@ class SortedLines {
     bool done_ = false;
 };
 
-// The missing found so far, judged a batch at a time once their writers are
-// known, and aged; looked up on an auth connection of their own, since the
-// pass's is streaming the ids, opened when the first is found.
+// A kind's missing found so far, judged a batch at a time once their
+// writers are known, and aged; looked up on an auth connection apart, since
+// the scope's is streaming the ids, shared by the kinds of the scope and
+// opened when the first is found.
 class MissingBatches {
   public:
-    explicit MissingBatches(KindPass& pass) : pass_(pass) {}
+    MissingBatches(KindPass& pass, std::optional<Database>& lookups)
+        : pass_(pass), lookups_(lookups) {}
 
     void add(const std::string& id) {
         batch_.push_back(id);
@@ -72,32 +76,58 @@ class MissingBatches {
 
   private:
     KindPass& pass_;
-    std::optional<Database> lookups_;
+    std::optional<Database>& lookups_;
     std::vector<std::string> batch_;
 };
 
+// What the merge found of one kind of the scope.
+struct KindLook {
+    KindPass* pass;
+    MissingBatches missing;
+    long long duplicates = 0;
+    // The current item's: whether the kind has a row of it, and its copies.
+    bool present = false;
+    long long copies = 0;
+};
+
+// The rows of the kinds summed per item and kind, as lines of id, the
+// kind's number and the sum.
+std::string summed_rows(const std::vector<const SingletonKind*>& kinds) {
+    return "SELECT r.id, r.k, sum(r.w) FROM (" + weighted_rows(kinds) +
+           ") r WHERE r.id IS NOT NULL GROUP BY r.id, r.k ORDER BY r.id COLLATE \"C\"";
+}
+
 } // namespace
 
-bool check_read_only(KindPass& pass) {
-    const auto& o = pass.options();
-    auto& counts = pass.tally().counts;
-    pass.progress("checking", 0, 0);
-    MissingBatches missing(pass);
-    const bool retired = pass.kind().kind().retired;
-    long long duplicates = 0;
-    const bool checked_all = pass.auth().run([&](pqxx::connection& a) {
+void check_read_only(const std::vector<KindPass*>& scope) {
+    auto& first = *scope.front();
+    const auto& o = first.options();
+    auto& counts = first.tally().counts;
+    first.progress("checking", 0, 0);
+    std::optional<Database> lookups;
+    std::vector<KindLook> looks;
+    std::vector<const SingletonKind*> kinds;
+    looks.reserve(scope.size());
+    for (auto* pass : scope) {
+        looks.push_back({pass, MissingBatches(*pass, lookups)});
+        kinds.push_back(&pass->kind());
+    }
+    const auto look_of = [&](std::size_t number) -> KindLook& {
+        return *std::find_if(looks.begin(), looks.end(), [&](const KindLook& look) {
+            return look.pass->kind().number() == number;
+        });
+    };
+    const bool checked_all = first.auth().run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
-        SortedLines ids(auth_tx, "SELECT i.* FROM (" + pass.ids_query(auth_tx) +
+        SortedLines ids(auth_tx, "SELECT i.* FROM (" + first.ids_query(auth_tx) +
                                      ") i ORDER BY i.id COLLATE \"C\"");
-        return pass.sync().run([&](pqxx::connection& s) {
+        return first.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
-            pass.kind().select_rows(sync_tx);
-            SortedLines rows(sync_tx, "SELECT r.id, sum(r.w) FROM (" +
-                                          weighted_rows({&pass.kind()}) +
-                                          ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY "
-                                          "r.id COLLATE \"C\"");
+            for (const auto* kind : kinds)
+                kind->select_rows(sync_tx);
+            SortedLines rows(sync_tx, summed_rows(kinds));
             for (; !ids.done(); ids.advance()) {
-                if (pass.stopping()) return false;
+                if (first.stopping()) return false;
                 const auto& id = ids.id();
                 if (o.shards > 1 && lock_bucket(id) % o.shards != o.shard) continue;
                 // With a settle window, the rest of the line says whether
@@ -107,26 +137,42 @@ bool check_read_only(KindPass& pass) {
                     continue;
                 }
                 if (++counts.scanned % o.batch_size == 0)
-                    pass.progress("checking", counts.scanned, 0);
+                    first.progress("checking", counts.scanned, 0);
                 // std::string compares as unsigned bytes, as COLLATE "C" does.
                 while (!rows.done() && rows.id() < id)
                     rows.advance();
-                if (rows.done() || rows.id() != id) {
-                    if (!retired) missing.add(id);
-                } else if (std::stoll(rows.rest()) > 1) {
-                    ++duplicates;
-                    add_sample(counts.duplicate_sample, id, o.sample_size);
+                for (auto& look : looks)
+                    look.present = false;
+                for (; !rows.done() && rows.id() == id; rows.advance()) {
+                    // The rest is the kind's number, a tab and the sum.
+                    char* sum = nullptr;
+                    auto& look = look_of(std::strtoull(rows.rest().c_str(), &sum, 10));
+                    look.present = true;
+                    look.copies = std::strtoll(sum, nullptr, 10);
+                }
+                for (auto& look : looks) {
+                    auto& kind_counts = look.pass->tally().counts;
+                    if (!look.present) {
+                        if (!look.pass->kind().kind().retired) look.missing.add(id);
+                    } else if (look.copies > 1) {
+                        ++look.duplicates;
+                        add_sample(kind_counts.duplicate_sample, id, o.sample_size);
+                    }
                 }
             }
             return true;
         });
     });
-    missing.flush();
-    if (!checked_all) return false;
-    if (!retired) counts.missing = pass.found_missing();
-    counts.duplicates = duplicates;
-    pass.step_done("merged the ids with the change log");
-    return true;
+    for (auto& look : looks) {
+        look.missing.flush();
+        look.pass->share_ids(first);
+        if (!checked_all) continue;
+        auto& kind_counts = look.pass->tally().counts;
+        if (!look.pass->kind().kind().retired) kind_counts.missing = look.pass->found_missing();
+        kind_counts.duplicates = look.duplicates;
+    }
+    first.step_done(
+        ("merged the ids with the rows of " + std::to_string(looks.size()) + " kinds").c_str());
 }
 
 } // namespace mana

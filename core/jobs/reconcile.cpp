@@ -71,7 +71,7 @@ void configure_session(Database& db) {
 // scope's ids go into a temporary table of the sync session first.
 struct Strategy {
     void (*audit)(const std::vector<KindPass*>&); // once per scope, before find
-    bool (*find)(KindPass&);
+    bool (*find)(KindPass&);                      // none: the audit was the whole look
     void (*write)(KindPass&); // none: the run only looks
     bool loads_ids;
 };
@@ -91,6 +91,7 @@ void converge_scope(const std::vector<KindPass*>& passes, Strategy strategy, Run
             pass->share_ids(first);
     }
     if (strategy.audit && !first.stopping()) strategy.audit(passes);
+    if (!strategy.find) return;
     long long would_write = 0;
     for (auto* pass : passes) {
         if (first.stopping() || !strategy.find(*pass)) return;
@@ -266,7 +267,7 @@ class Run {
                               "which hides other users' rows from one query: look with a "
                               "BYPASSRLS role there, or at the primary");
             }
-            return {nullptr, check_read_only, nullptr, false};
+            return {check_read_only, nullptr, nullptr, false};
         }
         // The ids go into temporary tables: refuse by name before reading.
         require_own_session(sync_,

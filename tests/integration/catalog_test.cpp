@@ -76,6 +76,13 @@ void check_kinds_once(TempDatabases& db, const std::string& user_kind,
                      "m.user_id WHERE m.organization_id = o.id AND u.deleted_at IS NULL)"));
 }
 
+std::size_t occurrences(const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+        ++n;
+    return n;
+}
+
 } // namespace
 
 TEST_CASE("a catalog's third user kind and second Space kind are written exactly once by "
@@ -119,11 +126,41 @@ TEST_CASE("a catalog's third user kind and second Space kind are written exactly
     // The built-in catalog does not know the kinds the file adds.
     CHECK(reconcile_json(db, {"--check"}, 10)["kinds"].size() == 2);
 
+    // Doubles of a kind whose item has the other kind's row, and of one
+    // whose item has not.
+    add_sync_row(db, "userPrefs", "prefs", "u1", "");
+    add_sync_row(db, "userPrefs", "prefs", "u1", "");
+    add_sync_row(db, "spaceBoard", "b1", "u3", "s3");
+    add_sync_row(db, "spaceBoard", "b2", "u3", "s3");
     const auto check = reconcile_json(db, {"--check", "--catalog", catalog.path()}, 10);
     CHECK(check["kinds"]["userPrefs"]["missing"] == 39);
-    CHECK(check["kinds"]["spaceBoard"]["missing"] == 38);
+    CHECK(check["kinds"]["spaceBoard"]["missing"] == 37);
     CHECK(check["kinds"]["userPrefs"]["scanned"] == 41);
+    CHECK(check["kinds"]["userPrefs"]["duplicateSample"] == nlohmann::json({"u1"}));
+    CHECK(check["kinds"]["spaceBoard"]["duplicateSample"] == nlohmann::json({"s3"}));
+    CHECK(check["kinds"]["userContext"]["duplicates"] == 0);
     CHECK(check["users"]["missing"] == 39);
+    // A look at a read-only sync database merges the ids with the rows of
+    // every kind of the scope in the tool: the same answer.
+    // Either way, a scope's ids are read once, whatever its number of kinds.
+    const auto looked = [&](bool read_only) {
+        const auto result = cli(
+            {"reconcile", "--all", "--check", "--json", "--list", "100", "--log-level", "debug"},
+            [&] {
+                auto env = with_catalog;
+                if (read_only) env["PGOPTIONS"] = "-c default_transaction_read_only=on";
+                return env;
+            }());
+        INFO(result.err);
+        CHECK(result.exit_code == 10);
+        CHECK(occurrences(result.err, read_only ? "merged the ids with the rows of 2 kinds"
+                                                : "loaded the ids") == 2);
+        auto doc = json_out(result);
+        comparable_answer(doc);
+        return doc;
+    };
+    CHECK(looked(true) == looked(false));
+    sync_query(db, "DELETE FROM sync_changes WHERE client_id = 'web:client'");
     // At once: a set-based run, a second one queued, and bootstraps of
     // users it is writing, one bound by row-level security.
     std::vector<std::unique_ptr<Process>> processes;
