@@ -51,7 +51,8 @@ std::string required_connection_string(DbRole role, const std::string& given) {
     auto conninfo = connection_string(role, given);
     if (conninfo.empty()) {
         throw usage_error(std::string("no ") + db_label(role) + ": pass " + database_option(role) +
-                          " URL or set " + environment_name(role));
+                          " URL or set " + environment_name(role) + " (" + where_settings_go() +
+                          ")");
     }
     return conninfo;
 }
@@ -122,6 +123,14 @@ Catalog catalog_in_force(const Context& ctx) {
 
 void add_catalog_option(CLI::App& command, GlobalOptions& g) {
     command
+        .add_option("--config", g.config,
+                    std::string("The configuration, KEY=VALUE lines as the systemd units read them "
+                                "(default: $MANA_AUTH_CONFIG, else ") +
+                        default_configuration_file + ")")
+        ->type_name("FILE")
+        ->multi_option_policy(repeat_checked_by_main)
+        ->group(connection_group);
+    command
         .add_option("--catalog", g.catalog,
                     "The singleton kinds to write, a JSON file (default: $MANA_AUTH_CATALOG, "
                     "else the built-in ones)")
@@ -160,8 +169,8 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
 }
 
 const std::vector<std::string> connection_environment = {
-    "DATABASE_URL",      "SYNC_DATABASE_URL", "PG*",
-    "PGCONNECT_TIMEOUT", "MANA_AUTH_CATALOG", "NO_COLOR"};
+    "DATABASE_URL",      "SYNC_DATABASE_URL", "PG*",     "PGCONNECT_TIMEOUT",
+    "MANA_AUTH_CATALOG", "MANA_AUTH_CONFIG",  "NO_COLOR"};
 // (Defined after connection_environment in this file: initialised after it.)
 const std::vector<std::string> registration_environment = [] {
     auto names = connection_environment;
@@ -211,6 +220,8 @@ const char* environment_meaning(const std::string& name) {
         {"NO_COLOR", "set and not empty: no colour on a terminal"},
         {"MANA_AUTH_CATALOG", "the singleton catalog when --catalog is not given (default: the "
                               "built-in one)"},
+        {"MANA_AUTH_CONFIG", "the configuration file when --config is not given (default: "
+                             "/etc/mana-auth/mana-auth.env)"},
     };
     return meanings.at(name);
 }
@@ -221,7 +232,8 @@ const char* file_meaning(const std::string& path) {
         {"~/.pg_service.conf", "connection services for service=NAME, read by libpq "
                                "(PGSERVICEFILE names another file)"},
         {"/etc/mana-auth/mana-auth.env",
-         "DATABASE_URL and SYNC_DATABASE_URL for the package's systemd units"},
+         "the configuration (DATABASE_URL, SYNC_DATABASE_URL, ...) of the package's systemd units "
+         "and of every command, below options and the environment (--config names another)"},
         {"/run/mana-auth/mana_auth.prom",
          "the metrics mana-auth-reconcile.service writes (--metrics-file)"},
         {"/run/mana-auth/mana_auth_since.prom",

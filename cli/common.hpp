@@ -24,6 +24,7 @@ struct GlobalOptions {
     std::string log_level = "info";
     std::string log_format = "text";
     std::string catalog; // --catalog FILE
+    std::string config;  // --config FILE
 };
 
 // The parsed command line: the global options and the chosen command,
@@ -37,6 +38,22 @@ struct Context {
 constexpr const char* connection_group = "Connection";
 constexpr const char* output_group = "Output";
 constexpr const char* behaviour_group = "Behaviour";
+
+// The configuration the systemd units read, which every command that
+// connects (or shows the catalog) reads too.
+constexpr const char* default_configuration_file = "/etc/mana-auth/mana-auth.env";
+// The configuration file: --config's, else MANA_AUTH_CONFIG's, else the default.
+std::string configuration_file(const Context& ctx);
+// Puts the file's variables into the environment where it does not set
+// them already (an option, then the environment, then the file), their
+// passwords kept from the output; warns of a file that others may change,
+// or read while it holds a password. A default file that is not there is
+// no error; a named file that cannot be read, or one that is not KEY=VALUE
+// lines, is a usage error.
+void load_configuration(const Context& ctx);
+// Where a setting the run lacks may be given: "in the environment or FILE",
+// and why FILE could not be read, when it could not.
+std::string where_settings_go();
 
 // The option's value, else the environment's (DATABASE_URL, SYNC_DATABASE_URL).
 std::string connection_string(DbRole role, const std::string& given);
@@ -83,7 +100,8 @@ bool stderr_is_terminal();
 // The connection, catalog and output options, on a command of their own so
 // that its --help lists them and they may follow the command's name.
 void add_shared_options(CLI::App& command, GlobalOptions& global, bool connects);
-// --catalog alone, for a command that does not connect but shows the catalog.
+// --catalog and --config, for a command that does not connect but shows
+// the catalog.
 void add_catalog_option(CLI::App& command, GlobalOptions& global);
 
 // The foot of a command's --help, which its man page is made from too:

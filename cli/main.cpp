@@ -121,15 +121,21 @@ void register_startup_secrets(int argc, char** argv) {
     }
 }
 
+// The top and the commands parsed below it, down to the one that runs.
+std::vector<const CLI::App*> parsed_chain(const CLI::App& top) {
+    std::vector<const CLI::App*> chain{&top};
+    while (!chain.back()->get_subcommands().empty())
+        chain.push_back(chain.back()->get_subcommands().front());
+    return chain;
+}
+
 // The global options that take a value may stand before the command or
 // after it, but only once: which of two database URLs an operator meant is
 // not the tool's guess. Before the command, they must be ones the command
 // takes (dev and completions connect to nothing). An error message, or
 // nothing when the options are fine.
 std::optional<std::string> global_option_error(const CLI::App& top, const CommandPath& path) {
-    std::vector<const CLI::App*> chain{&top};
-    while (!chain.back()->get_subcommands().empty())
-        chain.push_back(chain.back()->get_subcommands().front());
+    const auto chain = parsed_chain(top);
     const auto& command = *chain.back();
     // The top's options that take a value are the global ones that do.
     for (const auto* global :
@@ -188,11 +194,7 @@ std::optional<int> parse(CLI::App& app, Context& ctx, const CommandPath& command
     return std::nullopt;
 }
 
-
 int run_command_line(int argc, char** argv) {
-    // libpq defaults an operator can still override in the connection string.
-    setenv("PGCONNECT_TIMEOUT", "10", 0);
-    setenv("PGAPPNAME", "mana-auth", 0);
     register_startup_secrets(argc, argv);
 
     CLI::App app;
@@ -216,6 +218,12 @@ int run_command_line(int argc, char** argv) {
                      "PGPASSWORD or a service file instead");
     }
     try {
+        // The configuration is read by the commands that take --config;
+        // libpq defaults below it, which an operator can still override
+        // there, in the environment or in the connection string.
+        if (parsed_chain(app).back()->get_option_no_throw("--config")) load_configuration(ctx);
+        setenv("PGCONNECT_TIMEOUT", "10", 0);
+        setenv("PGAPPNAME", "mana-auth", 0);
         return static_cast<int>(ctx.action());
     } catch (const ErrorBase& e) {
         report_error(ctx, e.code(), e.what(), command);

@@ -5,7 +5,6 @@
 #include "seed.hpp"
 #include "tempdb.hpp"
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,20 +12,6 @@
 using namespace mana::test;
 
 namespace {
-
-// A catalog file of the test's own, removed however the test ends.
-class CatalogFile {
-  public:
-    CatalogFile(const std::string& name, const nlohmann::json& catalog)
-        : path_(write_file(name, catalog.dump())) {}
-    ~CatalogFile() { std::filesystem::remove(path_); }
-    CatalogFile(const CatalogFile&) = delete;
-    CatalogFile& operator=(const CatalogFile&) = delete;
-    const std::string& path() const { return path_; }
-
-  private:
-    std::string path_;
-};
 
 nlohmann::json shown_catalog_json() {
     return json_out(cli({"catalog", "--json"}))["catalog"];
@@ -88,7 +73,7 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
 TEST_CASE("a catalog's third user kind and second Space kind are written exactly once by "
           "register, bootstrap and reconcile, set-based, item by item and at once") {
     TempDatabases db;
-    const CatalogFile catalog("catalog-extended.json", extended_catalog());
+    const TempFile catalog("catalog-extended.json", extended_catalog().dump());
     auto with_catalog = db.env();
     with_catalog["MANA_AUTH_CATALOG"] = catalog.path();
 
@@ -232,7 +217,7 @@ TEST_CASE("a catalog that retires kontextDoc writes none and still reports its d
     TempDatabases db;
     auto retiring = shown_catalog_json();
     retiring["kinds"][1]["retired"] = true;
-    const CatalogFile catalog("catalog-retiring.json", retiring);
+    const TempFile catalog("catalog-retiring.json", retiring.dump());
     auto with_catalog = db.env();
     with_catalog["MANA_AUTH_CATALOG"] = catalog.path();
 
@@ -290,7 +275,7 @@ TEST_CASE("a malformed catalog given to a writer is exit 2 naming the field, bef
     add_users_with_spaces(db, 3);
     auto bad = shown_catalog_json();
     bad["kinds"][0]["record_id"] = "${uuid}";
-    const CatalogFile catalog("catalog-bad.json", bad);
+    const TempFile catalog("catalog-bad.json", bad.dump());
     const auto field = "catalog " + catalog.path() + ": kinds[0].record_id: ";
     auto with_catalog = db.env();
     with_catalog["MANA_AUTH_CATALOG"] = catalog.path();
@@ -305,7 +290,7 @@ TEST_CASE("a malformed catalog given to a writer is exit 2 naming the field, bef
     CHECK(auth_count(db, "auth.users") == 3);
     // The flag wins over the environment.
     auto good = shown_catalog_json();
-    const CatalogFile fine("catalog-fine.json", good);
+    const TempFile fine("catalog-fine.json", good.dump());
     CHECK(cli({"catalog", "--catalog", fine.path()}, with_catalog).out ==
           "catalog in force: " + fine.path() +
               "\n"

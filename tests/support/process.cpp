@@ -10,6 +10,7 @@
 #include <fstream>
 #include <poll.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,9 @@ Process::Process(const std::vector<std::string>& argv, const EnvChanges& env,
         dup2(err[1], STDERR_FILENO);
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
             close(fd);
+        // No configuration of the machine's (/etc/mana-auth/mana-auth.env)
+        // reaches a test's run: a test names its own.
+        setenv("MANA_AUTH_CONFIG", "/dev/null", 1);
         apply_env(env);
         exec_program(argv);
     }
@@ -117,6 +121,15 @@ std::string write_file(const std::string& name, const std::string& content) {
     const auto path = temp_path(name);
     std::ofstream(path, std::ios::binary) << content;
     return path;
+}
+
+TempFile::TempFile(const std::string& name, const std::string& content, mode_t mode)
+    : path_(write_file(name, content)) {
+    chmod(path_.c_str(), mode);
+}
+
+TempFile::~TempFile() {
+    std::filesystem::remove(path_);
 }
 
 } // namespace mana::test

@@ -51,6 +51,20 @@ std::string temp_path(const std::string& name);
 // A file for a program to read, at temp_path(name); returns its path.
 std::string write_file(const std::string& name, const std::string& content);
 
+// A file of a test's own at temp_path(name), with a mode, removed however
+// the test ends.
+class TempFile {
+  public:
+    TempFile(const std::string& name, const std::string& content, mode_t mode = 0600);
+    ~TempFile();
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
 // mana-auth with args.
 Result cli(const std::vector<std::string>& args, const EnvChanges& env = {},
            const std::string& input = "");

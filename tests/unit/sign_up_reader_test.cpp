@@ -92,7 +92,7 @@ TEST_CASE("a row over the size limit is an error and the next row still reads") 
     CHECK(rows[1].sign_up.email == "b@x.org");
 }
 
-TEST_CASE("CSV with a BOM, CRLF and quotes; a line break ends every row") {
+TEST_CASE("CSV with a BOM, CRLF and quotes, and a line break ending every row") {
     const auto rows = read_all("\xEF\xBB\xBF"
                                "Email,Password,Name,Verified\r\n"
                                "a@x.org,pw-123456,\"Lovelace, Ada\",true\r\n"
