@@ -49,6 +49,15 @@ std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, const 
            rows + " WHERE " + join(conditions, " OR ");
 }
 
+std::string copies_of(const std::vector<const SingletonKind*>& kinds, const std::string& r) {
+    return join(per_kind(kinds, [&](const SingletonKind& kind) {
+        const auto filter = kinds.size() == 1 ? std::string()
+                                              : " FILTER (WHERE " + r +
+                                                    ".k = " + std::to_string(kind.number()) + ")";
+        return "sum(" + r + ".w)" + filter + " AS " + kind.copies_column;
+    }));
+}
+
 std::vector<std::string> first_column(const pqxx::result& rows) {
     std::vector<std::string> values;
     values.reserve(rows.size());

@@ -50,6 +50,22 @@ void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
 std::string weighted_rows(const std::vector<const SingletonKind*>& kinds,
                           const std::string& rows = "sync_changes s");
 
+// What f makes of each kind, as a list.
+template <class F>
+std::vector<std::string> per_kind(const std::vector<const SingletonKind*>& kinds, F&& f) {
+    std::vector<std::string> items;
+    items.reserve(kinds.size());
+    for (const auto* kind : kinds)
+        items.push_back(f(*kind));
+    return items;
+}
+
+// Each kind's copies of an item among the rows r (weighted_rows) that a
+// query groups, as columns named by the kinds' copies_column, in order: the
+// plain sum for a scope of one kind (a filter per row costs a fifth of the
+// aggregate), else each kind's filtered sum (NULL when it has no row).
+std::string copies_of(const std::vector<const SingletonKind*>& kinds, const std::string& r);
+
 // The first column of rows (a batch's ids).
 std::vector<std::string> first_column(const pqxx::result& rows);
 

@@ -1,16 +1,16 @@
 // A look (--check, --dry-run) at a read-only sync database, a hot standby
 // or one whose default is read-only, where no temporary table can be made:
 // the ids of the auth database, and the rows of every kind of the scope
-// summed per item and kind, each streamed once in byte order (COLLATE "C"),
-// are merged here as they come. The answer is the set-based audit's,
+// summed per item (one column a kind), each streamed once in byte order
+// (COLLATE "C"), are merged here as they come. The answer is the set-based audit's,
 // exactly; memory holds one batch of the missing per kind, whatever the
 // number of users.
 #include "auth/directory.hpp"
 #include "jobs/converge.hpp"
 #include "util/text.hpp"
 
-#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 namespace mana {
@@ -85,16 +85,30 @@ struct KindLook {
     KindPass* pass;
     MissingBatches missing;
     long long duplicates = 0;
-    // The current item's: whether the kind has a row of it, and its copies.
-    bool present = false;
-    long long copies = 0;
 };
 
-// The rows of the kinds summed per item and kind, as lines of id, the
-// kind's number and the sum.
+// Each kind's copies on a line of summed_rows, in order: none when the
+// kind has no row of the item.
+class Copies {
+  public:
+    explicit Copies(const std::string& fields) : at_(fields.c_str()) {}
+    std::optional<long long> next() {
+        const char* field = at_;
+        const char* tab = std::strchr(at_, '\t');
+        at_ = tab ? tab + 1 : at_ + std::strlen(at_);
+        if (std::strncmp(field, "\\N", 2) == 0) return std::nullopt;
+        return std::strtoll(field, nullptr, 10);
+    }
+
+  private:
+    const char* at_;
+};
+
+// The rows of the kinds summed per item, as lines of the id and each kind's
+// copies in order (\N when it has no row), in byte order.
 std::string summed_rows(const std::vector<const SingletonKind*>& kinds) {
-    return "SELECT r.id, r.k, sum(r.w) FROM (" + weighted_rows(kinds) +
-           ") r WHERE r.id IS NOT NULL GROUP BY r.id, r.k ORDER BY r.id COLLATE \"C\"";
+    return "SELECT r.id, " + copies_of(kinds, "r") + " FROM (" + weighted_rows(kinds) +
+           ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY r.id COLLATE \"C\"";
 }
 
 } // namespace
@@ -112,11 +126,6 @@ void check_read_only(const std::vector<KindPass*>& scope) {
         looks.push_back({pass, MissingBatches(*pass, lookups)});
         kinds.push_back(&pass->kind());
     }
-    const auto look_of = [&](std::size_t number) -> KindLook& {
-        return *std::find_if(looks.begin(), looks.end(), [&](const KindLook& look) {
-            return look.pass->kind().number() == number;
-        });
-    };
     const bool checked_all = first.auth().run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
         SortedLines ids(auth_tx, "SELECT i.* FROM (" + first.ids_query(auth_tx) +
@@ -141,22 +150,15 @@ void check_read_only(const std::vector<KindPass*>& scope) {
                 // std::string compares as unsigned bytes, as COLLATE "C" does.
                 while (!rows.done() && rows.id() < id)
                     rows.advance();
-                for (auto& look : looks)
-                    look.present = false;
-                for (; !rows.done() && rows.id() == id; rows.advance()) {
-                    // The rest is the kind's number, a tab and the sum.
-                    char* sum = nullptr;
-                    auto& look = look_of(std::strtoull(rows.rest().c_str(), &sum, 10));
-                    look.present = true;
-                    look.copies = std::strtoll(sum, nullptr, 10);
-                }
+                std::optional<Copies> copies;
+                if (!rows.done() && rows.id() == id) copies.emplace(rows.rest());
                 for (auto& look : looks) {
-                    auto& kind_counts = look.pass->tally().counts;
-                    if (!look.present) {
+                    const auto n = copies ? copies->next() : std::nullopt;
+                    if (!n) {
                         if (!look.pass->kind().kind().retired) look.missing.add(id);
-                    } else if (look.copies > 1) {
+                    } else if (*n > 1) {
                         ++look.duplicates;
-                        add_sample(kind_counts.duplicate_sample, id, o.sample_size);
+                        add_sample(look.pass->tally().counts.duplicate_sample, id, o.sample_size);
                     }
                 }
             }

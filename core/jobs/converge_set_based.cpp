@@ -25,28 +25,6 @@ std::string rows_of_writers(const ScopeShape& shape) {
            id + " = k." + id + " AND s." + id + " IS NOT NULL";
 }
 
-// What f makes of each kind, as a list.
-template <class F>
-std::vector<std::string> per_kind(const std::vector<const SingletonKind*>& kinds, F&& f) {
-    std::vector<std::string> items;
-    items.reserve(kinds.size());
-    for (const auto* kind : kinds)
-        items.push_back(f(*kind));
-    return items;
-}
-
-// Each kind's copies of an item among the rows r (weighted_rows) that a
-// query groups: the plain sum for a scope of one kind (a filter per row
-// costs a fifth of the aggregate), else each kind's filtered sum.
-std::string copies_of(const std::vector<const SingletonKind*>& kinds, const std::string& r) {
-    return join(per_kind(kinds, [&](const SingletonKind& kind) {
-        const auto filter = kinds.size() == 1 ? std::string()
-                                              : " FILTER (WHERE " + r +
-                                                    ".k = " + std::to_string(kind.number()) + ")";
-        return "sum(" + r + ".w)" + filter + " AS " + kind.copies_column;
-    }));
-}
-
 // Whether a kind misses the item or has it twice.
 std::string any_off(const std::vector<const SingletonKind*>& kinds) {
     return "(" +
