@@ -518,10 +518,11 @@ bool backfill(Database& auth, const std::string& sync_url, Settings s,
 }
 
 // The cost of a second user kind (SPEC §7): on converged data where every
-// user has a second kind's row too, a --users-only run with the built-in
-// catalog against one with a catalog that adds the kind (the ids are loaded
-// once per scope, so the second kind adds its own aggregate only), and the
-// same for a --check at a read-only sync database (merged in the tool).
+// user has a second kind's row too, a full run with the built-in catalog
+// against one with a catalog that adds the kind (the ids are loaded once
+// per scope, so the second kind adds its rows to the scope's aggregate
+// only), and the same for the users alone, and for a --check at a
+// read-only sync database (merged in the tool).
 // With MANA_AUTH_BASELINE_BIN, full runs of this build against that one,
 // side by side: on 10 % missing (the written rows removed after each run),
 // then converged.
@@ -565,18 +566,26 @@ bool kinds_step(Database& auth, Database& sync, const Settings& s,
     std::ofstream(path) << catalog.dump();
     auto read_only_command = command;
     read_only_command.back() += "?options=-c%20default_transaction_read_only%3Don";
-    for (const auto& [what, run] :
-         {std::pair{"converged --users-only", with(command, {"--users-only"})},
-          std::pair{"--check --users-only, read-only sync database",
-                    with(read_only_command, {"--users-only", "--check"})}}) {
+    // The bound is on the full run (SPEC §7); the one scope alone,
+    // and a look at a read-only sync database, are shown beside it.
+    struct Measure {
+        const char* what;
+        std::vector<std::string> run;
+        bool bound;
+    };
+    for (const auto& [what, run, bound] :
+         {Measure{"converged full run", command, true},
+          Measure{"converged --users-only", with(command, {"--users-only"}), false},
+          Measure{"--check --users-only, read-only sync database",
+                  with(read_only_command, {"--users-only", "--check"}), false}}) {
         const auto one = median_of_three(run);
         const auto two = median_of_three(with(run, {"--catalog", path}));
         const double ratio = two.seconds / one.seconds;
         std::cout << fmt::format("  {}, one user kind (exit {}) {:.2f} s, two user kinds (exit "
-                                 "{}) {:.2f} s = {:.2f}x (target <= 1.3x)\n",
+                                 "{}) {:.2f} s = {:.2f}x{}\n",
                                  what, one.exit_code, one.seconds, two.exit_code, two.seconds,
-                                 ratio);
-        ok = ok && one.exit_code == 0 && two.exit_code == 0 && ratio <= 1.3;
+                                 ratio, bound ? " (target <= 1.3x)" : "");
+        ok = ok && one.exit_code == 0 && two.exit_code == 0 && (!bound || ratio <= 1.3);
     }
     std::remove(path.c_str());
     if (baseline_bin) side_by_side("converged full run", {});
