@@ -4,10 +4,10 @@
 
 _mana_auth() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local connection="--auth-db --sync-db --catalog"
+    local connection="--auth-db --sync-db --catalog --config"
     local output="--json -q --quiet --log-level --log-format --help --help-all"
     # Options that take a value: the word after one is not a command.
-    local valued=" --auth-db --sync-db --catalog --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --list --metrics-file --dir "
+    local valued=" --auth-db --sync-db --catalog --config --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --list --metrics-file --dir "
 
     case $prev in
         --tier) COMPREPLY=($(compgen -W "guest public beta alpha founder" -- "$cur")); return ;;
@@ -17,7 +17,7 @@ _mana_auth() {
         --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "jsonl csv" -- "$cur")); return ;;
-        --from | --password-file | --metrics-file | --catalog) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --from | --password-file | --metrics-file | --catalog | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --auth-db | --sync-db | --name | --jobs | --email | --slug | --owner | --shard | --since | --until | --min-age | --max-writes | --max-rate | --max-lag | --batch-size | --list) return ;;
     esac
@@ -43,7 +43,7 @@ _mana_auth() {
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;
         reconcile) options="$connection $output --all --dry-run --check --users-only --spaces-only --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --wait --pooled-session-ok --list --metrics-file" ;;
         doctor) options="$connection $output" ;;
-        catalog) commands="check"; options="--catalog $output" ;;
+        catalog) commands="check"; options="--catalog --config $output" ;;
         "catalog check"*)
             options="$output"
             [[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;

@@ -18,6 +18,7 @@ complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -l version 
 complete -c mana-auth -n "not __fish_seen_subcommand_from catalog dev completions" -l auth-db -r -d 'Auth database URL'
 complete -c mana-auth -n "not __fish_seen_subcommand_from catalog dev completions" -l sync-db -r -d 'Sync database URL'
 complete -c mana-auth -n "not __fish_seen_subcommand_from dev completions check" -l catalog -r -F -d 'Singleton catalog file'
+complete -c mana-auth -n "not __fish_seen_subcommand_from dev completions check" -l config -r -F -d 'Configuration file (KEY=VALUE)'
 complete -c mana-auth -l json -d 'One JSON document on stdout'
 complete -c mana-auth -s q -l quiet -d 'Print only errors'
 complete -c mana-auth -l log-level -x -a 'trace debug info warn error off' -d 'Log level on stderr'
