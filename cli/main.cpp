@@ -3,6 +3,7 @@
 #include "common.hpp"
 #include "util/logging.hpp"
 #include "util/secrets.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -24,7 +25,19 @@ using namespace mana::cli;
 struct CommandPath {
     std::string path;
     std::string unknown;
+    // The first option that no command of the path so far has, and that
+    // path: the parser's complaint is about it, whatever it says.
+    std::string unknown_option;
+    std::string option_path;
 };
+
+// The top and the commands parsed below it, down to the one that runs.
+std::vector<const CLI::App*> parsed_chain(const CLI::App& top) {
+    std::vector<const CLI::App*> chain{&top};
+    while (!chain.back()->get_subcommands().empty())
+        chain.push_back(chain.back()->get_subcommands().front());
+    return chain;
+}
 
 CommandPath command_path(const CLI::App& top, int argc, char** argv) {
     CommandPath found;
@@ -33,11 +46,16 @@ CommandPath command_path(const CLI::App& top, int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--") break;
         if (arg.size() > 1 && arg[0] == '-') {
-            // An option's value may be the next argument: not a command.
+            const auto name = arg.substr(0, arg.find('='));
             const CLI::Option* option = nullptr;
             for (auto* app = current; app && !option; app = app->get_parent())
-                option = app->get_option_no_throw(arg);
-            if (option && option->get_items_expected_min() > 0) ++i;
+                option = app->get_option_no_throw(name);
+            if (!option && found.unknown_option.empty()) {
+                found.unknown_option = name;
+                found.option_path = found.path;
+            }
+            // An option's value may be the next argument: not a command.
+            if (option && option->get_items_expected_min() > 0 && name == arg) ++i;
             continue;
         }
         const auto subcommands = subcommands_of(*current);
@@ -54,6 +72,13 @@ CommandPath command_path(const CLI::App& top, int argc, char** argv) {
     return found;
 }
 
+std::vector<std::string> names_of(const std::vector<const CLI::App*>& commands) {
+    std::vector<std::string> names;
+    for (const auto* command : commands)
+        names.push_back(command->get_name());
+    return names;
+}
+
 // The parser's complaint about a missing or unknown command, as an
 // operator would say it: what is wrong and which commands there are.
 std::string command_error(const CLI::App& top, const CommandPath& at,
@@ -64,16 +89,36 @@ std::string command_error(const CLI::App& top, const CommandPath& at,
     std::istringstream words(at.path);
     for (std::string word; words >> word;)
         app = app->get_subcommand(word);
-    std::string names;
-    for (const auto* sub : subcommands_of(*app))
-        names += (names.empty() ? "" : ", ") + sub->get_name();
+    const auto commands = names_of(subcommands_of(*app));
+    const auto names = join(commands);
     const auto prefix = at.path.empty() ? std::string() : at.path.substr(1) + " ";
     if (at.unknown.empty()) {
         return (at.path.empty() ? std::string("a command is required")
                                 : "'" + at.path.substr(1) + "' needs a command") +
                " (" + names + ")";
     }
-    return "unknown command '" + prefix + at.unknown + "' (commands: " + names + ")";
+    const auto meant = closest_match(at.unknown, commands);
+    return "unknown command '" + prefix + at.unknown + "' (commands: " + names + ")" +
+           (meant ? ": did you mean '" + prefix + *meant + "'?" : "");
+}
+
+// An option that no command of its path has, named with the command, and
+// the option of that path most likely meant.
+std::string option_error(const CLI::App& top, const CommandPath& at) {
+    std::vector<std::string> options;
+    const CLI::App* app = &top;
+    std::istringstream words(at.option_path);
+    for (std::string word;; app = app->get_subcommand(word)) {
+        for (const auto* o : app->get_options()) {
+            for (const auto& name : o->get_lnames())
+                options.push_back("--" + name);
+        }
+        if (!(words >> word)) break;
+    }
+    const auto meant = closest_match(at.unknown_option, options);
+    return "unknown option '" + at.unknown_option + "'" +
+           (at.option_path.empty() ? "" : " for '" + at.option_path.substr(1) + "'") +
+           (meant ? ": did you mean " + *meant + "?" : "");
 }
 
 // CLI11 says "--a excludes --b" of options declared to exclude each other;
@@ -119,14 +164,6 @@ void register_startup_secrets(int argc, char** argv) {
         if (name == "PGPASSWORD" || name == "MANA_AUTH_PASSWORD") register_secret(value);
         register_connection_secrets(value);
     }
-}
-
-// The top and the commands parsed below it, down to the one that runs.
-std::vector<const CLI::App*> parsed_chain(const CLI::App& top) {
-    std::vector<const CLI::App*> chain{&top};
-    while (!chain.back()->get_subcommands().empty())
-        chain.push_back(chain.back()->get_subcommands().front());
-    return chain;
 }
 
 // The global options that take a value may stand before the command or
@@ -184,7 +221,10 @@ std::optional<int> parse(CLI::App& app, Context& ctx, const CommandPath& command
         return static_cast<int>(Exit::usage);
     } catch (const CLI::ParseError& e) {
         ctx.global.json = json_given(argc, argv);
-        report_error(ctx, Exit::usage, command_error(app, command, e.what()), command);
+        report_error(ctx, Exit::usage,
+                     command.unknown_option.empty() ? command_error(app, command, e.what())
+                                                    : option_error(app, command),
+                     command);
         return static_cast<int>(Exit::usage);
     }
     if (const auto error = global_option_error(app, command)) {

@@ -1,6 +1,7 @@
 #include "util/env_file.hpp"
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <cctype>
 #include <functional>
@@ -8,14 +9,6 @@
 
 namespace mana {
 namespace {
-
-constexpr const char* blanks = " \t\r";
-
-std::string trimmed(const std::string& s) {
-    const auto first = s.find_first_not_of(blanks);
-    if (first == std::string::npos) return "";
-    return s.substr(first, s.find_last_not_of(blanks) - first + 1);
-}
 
 bool is_variable_name(const std::string& key) {
     if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
@@ -64,17 +57,17 @@ std::vector<EnvAssignment> parse_env_file(const std::string& text, const std::st
         const auto bad = [&](const std::string& why) {
             return usage_error(name + ":" + std::to_string(number) + ": " + why);
         };
-        const auto content = trimmed(line);
+        const auto content = trim(line);
         if (content.empty() || content[0] == '#' || content[0] == ';') continue;
         if (content.back() == '\\')
             throw bad("a line ending in a backslash continues on the next: put the value on one "
                       "line");
         const auto equals = content.find('=');
         if (equals == std::string::npos) throw bad("not KEY=VALUE");
-        auto key = trimmed(content.substr(0, equals));
+        auto key = trim(content.substr(0, equals));
         if (!is_variable_name(key))
             throw bad("\"" + key + "\" is not a variable name (letters, digits and _)");
-        auto value = trimmed(content.substr(equals + 1));
+        auto value = trim(content.substr(equals + 1));
         value = !value.empty() && (value[0] == '"' || value[0] == '\'') ? unquoted(value, bad)
                                                                         : unescaped(value);
         assignments.push_back({std::move(key), std::move(value)});

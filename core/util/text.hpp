@@ -1,6 +1,7 @@
 // Small string helpers shared by core and cli.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,5 +35,12 @@ void copy_line_to_value(std::string& line);
 
 // Why an id given on the command line is unusable, or empty when it is fine.
 std::string id_problem(std::string_view id);
+
+// The candidate a mistyped word most likely meant: the nearest by edit
+// distance (an insertion, a deletion, a change or two neighbours swapped
+// each count one), when at most 2 edits and fewer than half the word's
+// length away; the first of equals.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
 
 } // namespace mana

@@ -355,16 +355,53 @@ TEST_CASE("colour on a terminal unless NO_COLOR is set to something") {
     }
 }
 
+TEST_CASE("a mistyped command or option gets the one most likely meant, in text and in JSON") {
+    CHECK_ONE_LINE_ERROR(cli({"reconcle", "--all"}), 2,
+                         "unknown command 'reconcle' (commands: register, bootstrap, reconcile, "
+                         "doctor, catalog, dev, completions): did you mean 'reconcile'? (see "
+                         "mana-auth --help)");
+    CHECK_ONE_LINE_ERROR(cli({"bootstrap", "usr", "u1"}), 2,
+                         "unknown command 'bootstrap usr' (commands: user, space): did you mean "
+                         "'bootstrap user'?");
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--dry-rn"}), 2,
+                         "unknown option '--dry-rn' for 'reconcile': did you mean --dry-run? (see "
+                         "mana-auth reconcile --help)");
+    CHECK_ONE_LINE_ERROR(cli({"regsiter", "ada@example.com"}), 2, "did you mean 'register'?");
+    // A global option, before the command or after it.
+    CHECK_ONE_LINE_ERROR(cli({"--jsno", "doctor"}), 2,
+                         "unknown option '--jsno': did you mean --json? (see mana-auth doctor "
+                         "--help)");
+    CHECK_ONE_LINE_ERROR(cli({"doctor", "--jsno"}), 2,
+                         "unknown option '--jsno' for 'doctor': did you mean --json?");
+    CHECK_ONE_LINE_ERROR(cli({"catalog", "--confg", "f"}), 2,
+                         "unknown option '--confg' for 'catalog': did you mean --config?");
+    // Before the command, only the global options are there to mean.
+    CHECK_ONE_LINE_ERROR(cli({"--dry-rn", "reconcile", "--all"}), 2,
+                         "unknown option '--dry-rn' (see mana-auth reconcile --help)");
+    // Nothing near enough: no guess.
+    const auto far = cli({"doctor", "--frobnicate-everything"});
+    CHECK_ONE_LINE_ERROR(far, 2, "unknown option '--frobnicate-everything' for 'doctor' (see");
+    CHECK(far.err.find("did you mean") == std::string::npos);
+    const auto json = cli({"reconcile", "--all", "--since=1h", "--max-write", "5", "--json"});
+    CHECK(json.exit_code == 2);
+    const auto doc = json_out(json);
+    CHECK(doc["ok"] == false);
+    CHECK_THAT(doc["error"].get<std::string>(),
+               Catch::StartsWith("unknown option '--max-write' for 'reconcile': did you mean "
+                                 "--max-writes?"));
+}
+
 TEST_CASE("unknown and missing commands are named, and usage errors point at the command's help") {
     CHECK_ONE_LINE_ERROR(cli({"frobnicate"}), 2,
                          "unknown command 'frobnicate' (commands: register, bootstrap, reconcile, "
                          "doctor, catalog, dev, completions) (see mana-auth --help)");
     CHECK_ONE_LINE_ERROR(cli({"--json", "bootstrap", "usr"}), 2,
-                         "unknown command 'bootstrap usr' (commands: user, space) (see mana-auth "
-                         "bootstrap --help)");
+                         "unknown command 'bootstrap usr' (commands: user, space): did you "
+                         "mean 'bootstrap user'? (see mana-auth bootstrap --help)");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap"}), 2, "'bootstrap' needs a command (user, space)");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "user", "--frob"}), 2,
-                         "--frob (see mana-auth bootstrap user --help)");
+                         "unknown option '--frob' for 'bootstrap user' (see mana-auth bootstrap "
+                         "user --help)");
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check", "--dry-run"}), 2,
                          "--check and --dry-run exclude each other");
     CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--list", "-1"}), 2, "--list");

@@ -55,3 +55,22 @@ TEST_CASE("copy_line_to_value undoes COPY's text escapes and drops the line end"
     CHECK(value("\\b\\f\\v") == "\b\f\v");
     CHECK(value("") == "");
 }
+
+TEST_CASE("closest_match finds the word a typo meant, and guesses nothing far from every one") {
+    const std::vector<std::string> commands = {"register", "bootstrap", "reconcile",  "doctor",
+                                               "catalog",  "dev",       "completions"};
+    CHECK(closest_match("reconcle", commands) == "reconcile"); // a letter left out
+    CHECK(closest_match("regsiter", commands) == "register");  // two swapped
+    CHECK(closest_match("doctr", commands) == "doctor");
+    CHECK(closest_match("catalgo", commands) == "catalog");
+    CHECK(closest_match("dev", commands) == "dev");
+    CHECK(closest_match("frobnicate", commands) == std::nullopt);
+    CHECK(closest_match("ls", commands) == std::nullopt); // two edits from dev, but two letters
+    CHECK(closest_match("", commands) == std::nullopt);
+    const std::vector<std::string> options = {"--dry-run", "--check", "--json", "--max-writes",
+                                              "--max-rate"};
+    CHECK(closest_match("--dry-rn", options) == "--dry-run");
+    CHECK(closest_match("--jsno", options) == "--json");
+    CHECK(closest_match("--max-rat", options) == "--max-rate");
+    CHECK(closest_match("--frobnicate", options) == std::nullopt);
+}
