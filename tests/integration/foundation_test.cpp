@@ -382,9 +382,9 @@ TEST_CASE("a mistyped command or option gets the one most likely meant, in text 
     const auto far = cli({"doctor", "--frobnicate-everything"});
     CHECK_ONE_LINE_ERROR(far, 2, "unknown option '--frobnicate-everything' for 'doctor' (see");
     CHECK(far.err.find("did you mean") == std::string::npos);
-    const auto json = cli({"reconcile", "--all", "--since=1h", "--max-write", "5", "--json"});
-    CHECK(json.exit_code == 2);
-    const auto doc = json_out(json);
+    const auto in_json = cli({"reconcile", "--all", "--since=1h", "--max-write", "5", "--json"});
+    CHECK(in_json.exit_code == 2);
+    const auto doc = json_out(in_json);
     CHECK(doc["ok"] == false);
     CHECK_THAT(doc["error"].get<std::string>(),
                Catch::StartsWith("unknown option '--max-write' for 'reconcile': did you mean "
