@@ -53,11 +53,12 @@ std::string reconcile_metrics(const RunMetrics& run) {
             "1 if the last reconcile converged (or checked) without failures; 0 if it failed, was "
             "refused or was interrupted.");
     f.sample(run.success ? 1 : 0);
-    if (run.last_success) {
-        f.gauge("last_success_timestamp_seconds",
-                "When a reconcile last succeeded (Unix time): alert when it grows old.");
-        f.sample(*run.last_success);
-    }
+    // From the first run on, so that an alert on its age also fires for a
+    // tool that never once succeeded.
+    f.gauge("last_success_timestamp_seconds",
+            "When a reconcile last succeeded (Unix time), 0 until one has: alert when it grows "
+            "old.");
+    f.sample(run.last_success.value_or(0));
     if (!run.result) return f.text();
     const auto& r = *run.result;
     f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than " +

@@ -16,7 +16,7 @@ struct RunMetrics {
     bool success = false;
     double seconds = 0;
     std::time_t finished_at = 0;
-    std::optional<std::time_t> last_success; // this run's time, or an earlier good run's
+    std::optional<std::time_t> last_success; // this run's time, or an earlier good run's; none: 0
 };
 
 std::string reconcile_metrics(const RunMetrics& run);

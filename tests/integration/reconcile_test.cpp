@@ -506,7 +506,9 @@ TEST_CASE("failed, refused and interrupted runs write their metrics and keep the
                   .exit_code == 6);
         CHECK(file.line("mana_auth_reconcile_success{scope=\"all\"}") ==
               "mana_auth_reconcile_success{scope=\"all\"} 0");
-        CHECK_THAT(file.text(), !Catch::Contains("last_success_timestamp")); // none known any more
+        // None known any more: 0, so that an alert on its age fires.
+        CHECK(file.line("mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"}") ==
+              "mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"} 0");
     }
 
     // Interrupted: counts as far as they are known, success 0.

@@ -41,3 +41,18 @@ TEST_CASE("last_success_in reads the last good run's time, labelled or from an o
         last_success_in("mana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\""));
     CHECK_FALSE(last_success_in("mana_auth_reconcile_last_success_timestamp_seconds garbage\n"));
 }
+
+TEST_CASE("the last success is there from the first run on, 0 until a run succeeds") {
+    RunMetrics run;
+    run.scope = "all";
+    run.finished_at = 1700000000;
+    CHECK_THAT(
+        reconcile_metrics(run),
+        Catch::Contains("\nmana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"} 0\n"));
+    CHECK(last_success_in(reconcile_metrics(run)) == std::time_t{0});
+    run.last_success = 1600000000;
+    CHECK_THAT(
+        reconcile_metrics(run),
+        Catch::Contains("\nmana_auth_reconcile_last_success_timestamp_seconds{scope=\"all\"} "
+                        "1600000000\n"));
+}
