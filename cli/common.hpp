@@ -42,8 +42,6 @@ constexpr const char* behaviour_group = "Behaviour";
 // The configuration the systemd units read, which every command that
 // connects (or shows the catalog) reads too.
 constexpr const char* default_configuration_file = "/etc/mana-auth/mana-auth.env";
-// The configuration file: --config's, else MANA_AUTH_CONFIG's, else the default.
-std::string configuration_file(const Context& ctx);
 // Puts the file's variables into the environment where it does not set
 // them already (an option, then the environment, then the file), their
 // passwords kept from the output; warns of a file that others may change,

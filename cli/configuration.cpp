@@ -3,7 +3,6 @@
 // timers and an operator's commands reach the same databases with the same
 // settings. Precedence: an option, then the environment, then the file.
 #include "common.hpp"
-#include "util/conninfo.hpp"
 #include "util/env_file.hpp"
 #include "util/secrets.hpp"
 
@@ -31,19 +30,9 @@ Configuration& configuration() {
     return loaded;
 }
 
-bool holds_password(const std::vector<EnvAssignment>& assignments) {
-    for (const auto& a : assignments) {
-        if (a.key == "PGPASSWORD" || a.key == "MANA_AUTH_PASSWORD" ||
-            !conninfo_passwords(a.value).empty())
-            return true;
-    }
-    return false;
-}
-
 // Warnings for a file that others may change (and so point the tool at
 // another database), or read while it holds a password.
-void check_mode(const std::string& path, const struct stat& st,
-                const std::vector<EnvAssignment>& assignments) {
+void check_mode(const std::string& path, const struct stat& st, bool holds_password) {
     if (!S_ISREG(st.st_mode)) return;
     if (st.st_uid != 0 && st.st_uid != geteuid()) {
         spdlog::warn("{}: owned by uid {}, neither root nor this user: whoever owns it chooses "
@@ -55,20 +44,21 @@ void check_mode(const std::string& path, const struct stat& st,
                      "go-w {}",
                      path, st.st_mode & S_IWOTH ? "every user" : "its group", path);
     }
-    if ((st.st_mode & S_IROTH) && holds_password(assignments)) {
+    if ((st.st_mode & S_IROTH) && holds_password) {
         spdlog::warn("{}: readable by every user and holds a password; chmod o-r {} (or keep the "
                      "password in ~/.pgpass)",
                      path, path);
     }
 }
 
-} // namespace
-
+// --config's file, else MANA_AUTH_CONFIG's, else the default.
 std::string configuration_file(const Context& ctx) {
     if (!ctx.global.config.empty()) return ctx.global.config;
     const char* named = std::getenv("MANA_AUTH_CONFIG");
     return named && *named ? named : default_configuration_file;
 }
+
+} // namespace
 
 void load_configuration(const Context& ctx) {
     const auto path = configuration_file(ctx);
@@ -84,15 +74,15 @@ void load_configuration(const Context& ctx) {
     std::ostringstream text;
     text << file.rdbuf();
     const auto assignments = parse_env_file(text.str(), "configuration " + path);
-    struct stat st {};
-    if (stat(path.c_str(), &st) == 0) check_mode(path, st, assignments);
+    bool holds_password = false;
     for (const auto& a : assignments) {
-        if (a.key == "PGPASSWORD" || a.key == "MANA_AUTH_PASSWORD") register_secret(a.value);
-        register_connection_secrets(a.value);
+        holds_password = register_variable_secrets(a.key, a.value) || holds_password;
         // An empty variable in the environment counts as unset.
         const char* set = std::getenv(a.key.c_str());
         if (!set || !*set) setenv(a.key.c_str(), a.value.c_str(), 1);
     }
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0) check_mode(path, st, holds_password);
     spdlog::debug("configuration: {} variables read from {}", assignments.size(), path);
 }
 

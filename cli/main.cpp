@@ -79,17 +79,22 @@ std::vector<std::string> names_of(const std::vector<const CLI::App*>& commands) 
     return names;
 }
 
+// The command a path of names leads to (" bootstrap user").
+const CLI::App& command_at(const CLI::App& top, const std::string& path) {
+    const CLI::App* app = &top;
+    std::istringstream words(path);
+    for (std::string word; words >> word;)
+        app = app->get_subcommand(word);
+    return *app;
+}
+
 // The parser's complaint about a missing or unknown command, as an
 // operator would say it: what is wrong and which commands there are.
 std::string command_error(const CLI::App& top, const CommandPath& at,
                           const std::string& parser_message) {
     const bool missing = parser_message.rfind("A subcommand is required", 0) == 0;
     if (at.unknown.empty() && !missing) return parser_message;
-    const CLI::App* app = &top;
-    std::istringstream words(at.path);
-    for (std::string word; words >> word;)
-        app = app->get_subcommand(word);
-    const auto commands = names_of(subcommands_of(*app));
+    const auto commands = names_of(subcommands_of(command_at(top, at.path)));
     const auto names = join(commands);
     const auto prefix = at.path.empty() ? std::string() : at.path.substr(1) + " ";
     if (at.unknown.empty()) {
@@ -106,14 +111,11 @@ std::string command_error(const CLI::App& top, const CommandPath& at,
 // the option of that path most likely meant.
 std::string option_error(const CLI::App& top, const CommandPath& at) {
     std::vector<std::string> options;
-    const CLI::App* app = &top;
-    std::istringstream words(at.option_path);
-    for (std::string word;; app = app->get_subcommand(word)) {
+    for (const auto* app = &command_at(top, at.option_path); app; app = app->get_parent()) {
         for (const auto* o : app->get_options()) {
             for (const auto& name : o->get_lnames())
                 options.push_back("--" + name);
         }
-        if (!(words >> word)) break;
     }
     const auto meant = closest_match(at.unknown_option, options);
     return "unknown option '" + at.unknown_option + "'" +
@@ -160,9 +162,7 @@ void register_startup_secrets(int argc, char** argv) {
         const std::string variable = *entry;
         const auto equals = variable.find('=');
         if (equals == std::string::npos) continue;
-        const auto name = variable.substr(0, equals), value = variable.substr(equals + 1);
-        if (name == "PGPASSWORD" || name == "MANA_AUTH_PASSWORD") register_secret(value);
-        register_connection_secrets(value);
+        register_variable_secrets(variable.substr(0, equals), variable.substr(equals + 1));
     }
 }
 

@@ -68,6 +68,13 @@ void register_connection_secrets(const std::string& text) {
         register_conninfo(conninfo);
 }
 
+bool register_variable_secrets(const std::string& name, const std::string& value) {
+    const bool password = name == "PGPASSWORD" || name == "MANA_AUTH_PASSWORD";
+    if (password) register_secret(value);
+    register_connection_secrets(value);
+    return password || !conninfo_passwords(value).empty();
+}
+
 bool blank_connection_passwords(char* arg) {
     const std::string text = arg;
     bool blanked = false;

@@ -16,6 +16,11 @@ void register_secret(const std::string& secret);
 // and key=value strings both.
 void register_connection_secrets(const std::string& text);
 
+// The secrets of an environment variable, from the environment or a
+// configuration file: the whole value of PGPASSWORD and MANA_AUTH_PASSWORD,
+// the connection passwords in any other's. Whether the value holds one.
+bool register_variable_secrets(const std::string& name, const std::string& value);
+
 std::string scrub(std::string text);
 
 // Overwrites in place, keeping its length, every connection password in
