@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <unistd.h>
 
 namespace mana::cli {
@@ -21,7 +22,8 @@ const char* database_option(DbRole role) {
 }
 
 Database open(DbRole role, const std::string& given) {
-    Database db(role, required_connection_string(role, given), where_to_look(role));
+    const auto choice = choose_database(role, given);
+    Database db(choice.role, choice.conninfo, choice.where_to_look);
     require_schema(db);
     return db;
 }
@@ -31,30 +33,41 @@ bool non_empty_env(const char* name) {
     return value && *value;
 }
 
+// The libpq variable that names a database, "PGSERVICE=mana-auth", when one
+// does. PGHOST alone leaves the database to the user's name, no choice of
+// the auth database, so it is not enough.
+std::optional<std::string> libpq_database_variable() {
+    for (const char* name : {"PGSERVICE", "PGDATABASE"})
+        if (non_empty_env(name)) return std::string(name) + "=" + std::getenv(name);
+    return std::nullopt;
+}
+
 } // namespace
 
-std::string where_to_look(DbRole role) {
-    return std::string("check ") + database_option(role) + " or " + environment_name(role);
+DatabaseChoice choose_database(DbRole role, const std::string& given) {
+    const std::string named_by =
+        std::string(database_option(role)) + " or " + environment_name(role);
+    if (!given.empty()) return {role, given, "check " + named_by};
+    if (non_empty_env(environment_name(role)))
+        return {role, std::getenv(environment_name(role)), "check " + named_by};
+    const auto variable = libpq_database_variable();
+    // libpq's variables would name the auth database for the sync one too:
+    // the sync database is always named apart, if only as service=NAME.
+    if (role == DbRole::auth && variable)
+        return {role, "", "chosen by " + *variable + " as no " + named_by + " is set: check it"};
+    const std::string only_auth =
+        role == DbRole::sync && variable
+            ? " (" + *variable +
+                  " names the auth database only; a service: " + environment_name(role) +
+                  "=service=NAME)"
+            : "";
+    throw usage_error(std::string("no ") + db_label(role) + ": pass " + database_option(role) +
+                      " URL or set " + environment_name(role) + only_auth + " (" +
+                      where_settings_go() + ")");
 }
 
-ConnectAttempt try_open(DbRole role, const std::string& conninfo) {
-    return try_connect(role, conninfo, where_to_look(role));
-}
-
-std::string connection_string(DbRole role, const std::string& given) {
-    if (!given.empty()) return given;
-    const char* env = std::getenv(environment_name(role));
-    return env ? env : "";
-}
-
-std::string required_connection_string(DbRole role, const std::string& given) {
-    auto conninfo = connection_string(role, given);
-    if (conninfo.empty()) {
-        throw usage_error(std::string("no ") + db_label(role) + ": pass " + database_option(role) +
-                          " URL or set " + environment_name(role) + " (" + where_settings_go() +
-                          ")");
-    }
-    return conninfo;
+ConnectAttempt try_open(const DatabaseChoice& choice) {
+    return try_connect(choice.role, choice.conninfo, choice.where_to_look);
 }
 
 Database open_auth(const Context& ctx) {
@@ -142,7 +155,7 @@ void add_catalog_option(CLI::App& command, GlobalOptions& g) {
 void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
     if (connects) {
         add_catalog_option(command, g);
-        // The environment is read when connecting (connection_string): an
+        // The environment is read when connecting (choose_database): an
         // envname on options of several commands would let one command's
         // default overwrite another's given value.
         command
@@ -210,7 +223,8 @@ const char* exit_meaning(Exit code) {
 
 const char* environment_meaning(const std::string& name) {
     static const std::map<std::string, const char*> meanings = {
-        {"DATABASE_URL", "the auth database when --auth-db is not given"},
+        {"DATABASE_URL", "the auth database when --auth-db is not given (else libpq's "
+                         "defaults, if PGSERVICE or PGDATABASE is set)"},
         {"SYNC_DATABASE_URL", "the sync database when --sync-db is not given"},
         {"PG*",
          "libpq's own: PGHOST, PGUSER, PGPASSFILE, PGSERVICE, PGSSLMODE, PGSSLROOTCERT, ..."},

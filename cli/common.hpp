@@ -53,15 +53,21 @@ void load_configuration(const Context& ctx);
 // and why FILE could not be read, when it could not.
 std::string where_settings_go();
 
-// The option's value, else the environment's (DATABASE_URL, SYNC_DATABASE_URL).
-std::string connection_string(DbRole role, const std::string& given);
-// The same, or a usage error naming the option and variable when neither is set.
-std::string required_connection_string(DbRole role, const std::string& given);
-// What a failure to connect adds: "check --auth-db or DATABASE_URL".
-std::string where_to_look(DbRole role);
+// A database to connect to: its connection string, and what a failure to
+// connect adds ("check --auth-db or DATABASE_URL").
+struct DatabaseChoice {
+    DbRole role;
+    std::string conninfo;
+    std::string where_to_look;
+};
+// The option's value, else the environment's (DATABASE_URL,
+// SYNC_DATABASE_URL), else, for the auth database, libpq's defaults ("")
+// when PGSERVICE or PGDATABASE names a database; else a usage error naming
+// the option and the variable.
+DatabaseChoice choose_database(DbRole role, const std::string& given);
 // A connection the command goes on without (doctor, a registration's sync
-// database): try_connect, its failure pointing at the option and variable.
-ConnectAttempt try_open(DbRole role, const std::string& conninfo);
+// database): try_connect, its failure pointing at where the choice came from.
+ConnectAttempt try_open(const DatabaseChoice& choice);
 
 // The catalog in force: --catalog's file, else MANA_AUTH_CATALOG's, else
 // the built-in one; a file that is not a catalog is a usage error.

@@ -17,10 +17,10 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             const auto catalog = catalog_in_force(ctx);
-            const auto auth_conninfo = required_connection_string(DbRole::auth, ctx.global.auth_db);
-            const auto sync_conninfo = required_connection_string(DbRole::sync, ctx.global.sync_db);
-            const auto auth = try_open(DbRole::auth, auth_conninfo);
-            const auto sync = try_open(DbRole::sync, sync_conninfo);
+            const auto auth_choice = choose_database(DbRole::auth, ctx.global.auth_db);
+            const auto sync_choice = choose_database(DbRole::sync, ctx.global.sync_db);
+            const auto auth = try_open(auth_choice);
+            const auto sync = try_open(sync_choice);
             const auto checks = run_doctor(auth, sync, catalog);
             bool ok = true;
             nlohmann::json list = nlohmann::json::array();

@@ -200,9 +200,8 @@ Exit render_singletons(const Context& ctx, const RegisterOptions& o, const Singl
 RegistrationSync open_sync_unless_no_bootstrap(const Context& ctx, const RegisterOptions& o,
                                                const Catalog& catalog) {
     if (o.no_bootstrap) return {};
-    return check_sync_for_registration(
-        try_open(DbRole::sync, required_connection_string(DbRole::sync, ctx.global.sync_db)),
-        catalog);
+    return check_sync_for_registration(try_open(choose_database(DbRole::sync, ctx.global.sync_db)),
+                                       catalog);
 }
 
 Exit run_single(const Context& ctx, const RegisterOptions& o) {

@@ -63,8 +63,9 @@ class Database {
     // How a refusal names this connection: "auth database (its connection
     // string, password masked)".
     std::string named() const;
-    // Its connection string, password masked.
-    std::string shown() const { return mask_conninfo(conninfo_); }
+    // Its connection string, password masked; for libpq's defaults (an
+    // empty string), the database, host and port they chose.
+    std::string shown() const;
 
   private:
     [[noreturn]] void rethrow_as_error() const;

@@ -165,6 +165,14 @@ bool Database::bound_by_rls() {
     });
 }
 
+std::string Database::shown() const {
+    if (!conninfo_.empty()) return mask_conninfo(conninfo_);
+    if (!conn_) return "libpq's defaults";
+    auto& c = conn_->connection;
+    return fmt::format("libpq's defaults: dbname={} host={} port={}", c.dbname(),
+                       c.hostname() ? c.hostname() : "", c.port() ? c.port() : "");
+}
+
 std::string Database::named() const {
     return std::string(label()) + " (" + shown() + ")";
 }

@@ -14,10 +14,9 @@ namespace {
 
 // The environment of a test with nothing of its own but the file named.
 EnvChanges only_the_file(const std::string& path) {
-    return {{"DATABASE_URL", std::nullopt},
-            {"SYNC_DATABASE_URL", std::nullopt},
-            {"MANA_AUTH_CATALOG", std::nullopt},
-            {"MANA_AUTH_CONFIG", path}};
+    return {{"DATABASE_URL", std::nullopt},      {"SYNC_DATABASE_URL", std::nullopt},
+            {"PGDATABASE", std::nullopt},        {"PGSERVICE", std::nullopt},
+            {"MANA_AUTH_CATALOG", std::nullopt}, {"MANA_AUTH_CONFIG", path}};
 }
 
 const std::string unreachable = "postgresql://nobody@127.0.0.1:1/none";
@@ -137,4 +136,58 @@ TEST_CASE("a configuration file that cannot be read or is no KEY=VALUE lines is 
         CHECK(failed.err.find(secret) == std::string::npos);
         CHECK(failed.out.find(secret) == std::string::npos);
     }
+}
+
+TEST_CASE("with no URL anywhere, PGSERVICE or PGDATABASE names the auth database as libpq would, "
+          "and the sync database is named apart") {
+    TempDatabases db;
+    add_users_with_spaces(db, 2);
+    const TempFile services("pg_service.conf", "[mana-auth]\ndbname=" + db.auth_name() +
+                                                   "\n[mana-sync]\ndbname=" + db.sync_name() +
+                                                   "\n");
+    auto env = only_the_file("");
+    env["PGSERVICEFILE"] = services.path();
+    env["PGSERVICE"] = "mana-auth";
+    const auto check = [&](const EnvChanges& with) {
+        return cli({"reconcile", "--all", "--check", "--json"}, with);
+    };
+    // libpq's variables would name the auth database for the sync one too.
+    CHECK_ONE_LINE_ERROR(check(env), 2,
+                         "no sync database: pass --sync-db URL or set SYNC_DATABASE_URL "
+                         "(PGSERVICE=mana-auth names the auth database only; a service: "
+                         "SYNC_DATABASE_URL=service=NAME)");
+    env["SYNC_DATABASE_URL"] = "service=mana-sync";
+    const auto by_service = check(env);
+    INFO(by_service.err);
+    CHECK(by_service.exit_code == 10);
+    CHECK(json_out(by_service)["users"]["missing"] == 2);
+    // An option still wins over libpq's defaults.
+    CHECK_ONE_LINE_ERROR(cli({"reconcile", "--all", "--check", "--auth-db", unreachable}, env), 1,
+                         "check --auth-db or DATABASE_URL");
+    // A service that is not there is named, with where the choice came from.
+    auto missing = env;
+    missing["PGSERVICE"] = "no-such-service";
+    CHECK_ONE_LINE_ERROR(check(missing), 1, "auth database (libpq's defaults): cannot connect: ");
+    CHECK_THAT(check(missing).err,
+               Catch::Contains("chosen by PGSERVICE=no-such-service as no --auth-db or "
+                               "DATABASE_URL is set: check it"));
+    CHECK(sync_count(db, "true") == 0);
+
+    // PGDATABASE names one too; doctor shows what libpq chose.
+    auto by_name = only_the_file("");
+    by_name["PGDATABASE"] = db.auth_name();
+    by_name["SYNC_DATABASE_URL"] = db.sync_url();
+    const auto doctor = cli({"doctor", "--json"}, by_name);
+    INFO(doctor.err);
+    CHECK(doctor.exit_code == 0);
+    CHECK_THAT(doctor.out, Catch::Contains("at libpq's defaults: dbname=" + db.auth_name()));
+
+    // The same from the configuration file, timers and hands alike.
+    const TempFile config("services.env", "PGSERVICEFILE=" + services.path() +
+                                              "\nPGSERVICE=mana-auth\nSYNC_DATABASE_URL=service="
+                                              "mana-sync\n");
+    const auto wrote = cli({"reconcile", "--all"}, only_the_file(config.path()));
+    INFO(wrote.err);
+    CHECK(wrote.exit_code == 0);
+    check_exactly_once(db);
 }
