@@ -133,13 +133,19 @@ std::string exclusion_error(const std::string& parser_message) {
            " exclude each other: give one, not both";
 }
 
+LogStyle log_style(const Context& ctx) {
+    return {ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text,
+            is_journal_stream(STDERR_FILENO, std::getenv("JOURNAL_STREAM"))};
+}
+
 // The final error line: on stderr in the log's format, and the JSON
 // document when --json asked for one. A usage error points at the help of
 // the command it is about.
 void report_error(const Context& ctx, Exit code, std::string message, const CommandPath& command) {
     if (code == Exit::usage) message += " (see mana-auth" + command.path + " --help)";
-    if (ctx.global.log_format == "json")
-        std::cerr << log_line(LogFormat::json, "error", message) << std::endl;
+    const auto style = log_style(ctx);
+    if (style.format == LogFormat::json || style.journal)
+        std::cerr << log_line(style, "error", message) << std::endl;
     else
         std::cerr << "mana-auth: " << scrub(message) << std::endl;
     if (ctx.global.json) {
@@ -250,8 +256,7 @@ int run_command_line(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         blanked = blank_connection_passwords(argv[i]) || blanked;
 
-    configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level,
-                      ctx.global.log_format == "json" ? LogFormat::json : LogFormat::text);
+    configure_logging(ctx.global.quiet ? "error" : ctx.global.log_level, log_style(ctx));
     if (blanked) {
         spdlog::warn("a connection password on the command line is visible to other users of "
                      "this machine until it is blanked: keep it in ~/.pgpass (PGPASSFILE), "

@@ -6,6 +6,7 @@
 #include "option_values.hpp"
 #include "pg/lock_keys.hpp"
 #include "signals.hpp"
+#include "util/logging.hpp"
 #include "util/text.hpp"
 
 #include <chrono>
@@ -327,6 +328,20 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
                  (exit == Exit::drift ? " (drift: exit 10)" : ""));
 }
 
+// The line a run under systemd ends with, --quiet or not: what it did of
+// each kind, and its exit code.
+std::string summary_line(const ReconcileResult& r, const char* mode, Exit exit) {
+    auto line =
+        fmt::format("reconcile {}: exit {} in {:.1f} s", mode, static_cast<int>(exit), r.seconds);
+    for (const auto& kind : r.kinds) {
+        const auto& c = kind.counts;
+        line += fmt::format("; {}: {} missing, {} written, {} pending, {} failed", kind.name,
+                            c.missing ? std::to_string(*c.missing) : "?", c.written, c.pending,
+                            c.failed);
+    }
+    return line;
+}
+
 Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
     auto options = reconcile_options(f);
     options.catalog = catalog_in_force(ctx);
@@ -345,11 +360,13 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
         metrics_error = "--metrics-file: " + std::string(e.what());
         if (exit == Exit::ok) exit = Exit::failure;
     }
+    const char* mode = f.check ? "check" : f.dry_run ? "dry-run" : "write";
     if (ctx.global.json)
-        render_json(r, f.check ? "check" : f.dry_run ? "dry-run" : "write", exit, metrics_error);
+        render_json(r, mode, exit, metrics_error);
     else
         render_text(ctx, f, options, r, exit);
     if (metrics_error) spdlog::error("{}", *metrics_error);
+    journal_summary(summary_line(r, mode, exit));
     return exit;
 }
 

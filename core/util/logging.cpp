@@ -8,27 +8,42 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace mana {
 namespace {
 
-std::string format_line(LogFormat format, const std::string& level, const std::string& message,
+// sd-daemon(3)'s prefixes, syslog's priorities.
+const char* journal_priority(const std::string& level) {
+    if (level == "critical") return "<2>";
+    if (level == "error") return "<3>";
+    if (level == "warning" || level == "warn") return "<4>";
+    if (level == "info") return "<6>";
+    return "<7>"; // debug, trace
+}
+
+std::string format_line(LogStyle style, const std::string& level, const std::string& message,
                         std::chrono::system_clock::time_point time) {
     const auto text = scrub(message);
-    const auto when = js_iso_timestamp(time);
-    if (format == LogFormat::text) return when + " " + level + ": " + text;
-    return nlohmann::json{{"time", when}, {"level", level}, {"message", text}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string priority = style.journal ? journal_priority(level) : "";
+    if (style.format == LogFormat::text) {
+        return priority + (style.journal ? "" : js_iso_timestamp(time) + " ") + level + ": " + text;
+    }
+    nlohmann::json line = {{"level", level}, {"message", text}};
+    if (!style.journal) line["time"] = js_iso_timestamp(time);
+    return priority + line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   public:
-    explicit StderrSink(LogFormat format) : format_(format) {}
+    explicit StderrSink(LogStyle style) : style_(style) {}
+
+    LogStyle style() const { return style_; }
 
   protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         const auto level = spdlog::level::to_string_view(msg.level);
-        auto line = format_line(format_, std::string(level.data(), level.size()),
+        auto line = format_line(style_, std::string(level.data(), level.size()),
                                 std::string(msg.payload.data(), msg.payload.size()), msg.time);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stderr);
@@ -36,21 +51,44 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     void flush_() override { std::fflush(stderr); }
 
   private:
-    LogFormat format_;
+    LogStyle style_;
 };
+
+std::shared_ptr<StderrSink>& configured_sink() {
+    static std::shared_ptr<StderrSink> sink = std::make_shared<StderrSink>(LogStyle{});
+    return sink;
+}
 
 } // namespace
 
-std::string log_line(LogFormat format, const std::string& level, const std::string& message) {
-    return format_line(format, level, message, std::chrono::system_clock::now());
+bool is_journal_stream(int fd, const char* journal_stream) {
+    if (!journal_stream) return false;
+    unsigned long long device = 0, inode = 0;
+    char end = 0;
+    if (std::sscanf(journal_stream, "%llu:%llu%c", &device, &inode, &end) != 2) return false;
+    struct stat st {};
+    return fstat(fd, &st) == 0 && static_cast<unsigned long long>(st.st_dev) == device &&
+           static_cast<unsigned long long>(st.st_ino) == inode;
 }
 
-void configure_logging(const std::string& level, LogFormat format) {
-    auto logger =
-        std::make_shared<spdlog::logger>("mana-auth", std::make_shared<StderrSink>(format));
+std::string log_line(LogStyle style, const std::string& level, const std::string& message) {
+    return format_line(style, level, message, std::chrono::system_clock::now());
+}
+
+void configure_logging(const std::string& level, LogStyle style) {
+    configured_sink() = std::make_shared<StderrSink>(style);
+    auto logger = std::make_shared<spdlog::logger>("mana-auth", configured_sink());
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(logger);
+}
+
+void journal_summary(const std::string& message) {
+    const auto style = configured_sink()->style();
+    if (!style.journal) return;
+    const auto line = log_line(style, "info", message) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
 }
 
 } // namespace mana

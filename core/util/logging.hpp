@@ -8,11 +8,30 @@ namespace mana {
 
 enum class LogFormat { text, json };
 
-// level: trace, debug, info, warn, error, critical or off.
-void configure_logging(const std::string& level, LogFormat format);
+// How lines are written. On the journal's stream (systemd handed stderr to
+// journald) each line starts with its sd-daemon priority, "<3>" for an
+// error, so that `journalctl -p err` finds it, and carries no time of its
+// own: the journal's is exact.
+struct LogStyle {
+    LogFormat format = LogFormat::text;
+    bool journal = false;
+};
 
-// One line of the log as the format writes it (no line end, secrets
+// Whether fd is the stream that JOURNAL_STREAM's value ("DEVICE:INODE", as
+// systemd sets it for a service's stdout and stderr) names; a child that
+// inherited the variable but not the stream is not on the journal.
+bool is_journal_stream(int fd, const char* journal_stream);
+
+// level: trace, debug, info, warn, error, critical or off.
+void configure_logging(const std::string& level, LogStyle style);
+
+// One line of the log as the style writes it (no line end, secrets
 // scrubbed): also the tool's final error line, whatever the log level.
-std::string log_line(LogFormat format, const std::string& level, const std::string& message);
+std::string log_line(LogStyle style, const std::string& level, const std::string& message);
+
+// On the journal's stream only, an info line whatever the level, --quiet's
+// included: every run of a unit leaves its summary. Elsewhere nothing: cron
+// mails whatever a quiet job prints.
+void journal_summary(const std::string& message);
 
 } // namespace mana
