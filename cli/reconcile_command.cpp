@@ -5,6 +5,7 @@
 #include "jobs/reconcile.hpp"
 #include "option_values.hpp"
 #include "pg/lock_keys.hpp"
+#include "progress.hpp"
 #include "signals.hpp"
 #include "util/logging.hpp"
 #include "util/text.hpp"
@@ -12,9 +13,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
-#include <iostream>
 #include <limits>
-#include <map>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <tuple>
@@ -53,46 +52,6 @@ std::pair<int, int> parse_shard(const std::string& text) {
                           std::to_string(lock_bucket_count) + " (got '" + text + "')");
     }
     return {k - 1, n};
-}
-
-// The pace of each kind's writing so far, " (N rows/s)", for progress.
-class WritePace {
-  public:
-    std::string operator()(const char* phase, const char* step, long long done) {
-        if (std::string(step) != "writing") return "";
-        const auto now = std::chrono::steady_clock::now();
-        // From the first report on: the rows before it took an unknown time.
-        const auto [at, rows] = first_.emplace(phase, std::pair{now, done}).first->second;
-        const auto seconds = std::chrono::duration<double>(now - at).count();
-        if (seconds < 1) return "";
-        return fmt::format(" ({:.0f} rows/s)", static_cast<double>(done - rows) / seconds);
-    }
-
-  private:
-    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, long long>> first_;
-};
-
-// Progress: a line rewritten on a terminal, else a log line every 10 s of a
-// long run (the summary says the rest); writing shows its pace.
-ReconcileProgress progress_reporter(const Context& ctx) {
-    const bool terminal = stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json;
-    auto last =
-        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
-    auto pace = std::make_shared<WritePace>();
-    return [terminal, last, pace](const char* phase, const char* step, long long done,
-                                  long long total) {
-        const auto total_text = (total > 0 ? "/" + std::to_string(total) : std::string()) +
-                                (*pace)(phase, step, done);
-        if (terminal) {
-            std::cerr << "\r\033[K" << phase << ": " << step << " " << done << total_text
-                      << std::flush;
-            return;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now - *last < std::chrono::seconds(10)) return;
-        *last = now;
-        spdlog::info("{}: {} {}{}", phase, step, done, total_text);
-    };
 }
 
 nlohmann::json failure_lines(const std::vector<ItemFailure>& failures) {
@@ -347,9 +306,12 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     options.catalog = catalog_in_force(ctx);
     auto [auth, sync] = open_both(ctx);
     install_stop_handlers();
-    const auto r = reconcile(auth, sync, options, progress_reporter(ctx));
-    if (stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json)
-        std::cerr << "\r\033[K" << std::flush;
+    ProgressDisplay progress(stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json);
+    const auto r =
+        reconcile(auth, sync, options,
+                  [&progress](const std::string& kind, const char* step, long long done,
+                              long long total) { progress.report(kind, step, done, total); });
+    progress.clear();
     auto exit = exit_of(r, options);
     // The run's result is reported whatever becomes of its metrics; a run
     // that did all it was asked but leave them says so by its exit code.

@@ -282,7 +282,7 @@ class Run {
         return [this, &kind](const char* step, long long done, long long total) {
             if (!progress_) return;
             std::lock_guard<std::mutex> lock(progress_mutex_);
-            progress_(kind.shape().phase, step, done, total);
+            progress_(kind.name(), step, done, total);
         };
     }
 

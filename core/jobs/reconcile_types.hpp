@@ -136,8 +136,10 @@ ScopeCounts scope_counts(const ReconcileResult& result, Scope scope);
 long long total_missing(const ReconcileResult& result);
 long long total_failed(const ReconcileResult& result);
 
-// phase: "users" or "spaces"; step: "loading", "checking", "writing".
+// kind: the singleton kind's name (a scope's ids, loaded and checked once
+// for all its kinds, are reported by its first kind); step: "loading",
+// "checking", "writing", "waiting for a standby"; total 0 when not known.
 using ReconcileProgress =
-    std::function<void(const char* phase, const char* step, long long done, long long total)>;
+    std::function<void(const std::string& kind, const char* step, long long done, long long total)>;
 
 } // namespace mana

@@ -23,13 +23,16 @@ const char* journal_priority(const std::string& level) {
 }
 
 std::string format_line(LogStyle style, const std::string& level, const std::string& message,
-                        std::chrono::system_clock::time_point time) {
+                        std::chrono::system_clock::time_point time,
+                        const nlohmann::json& fields = nlohmann::json::object()) {
     const auto text = scrub(message);
     const std::string priority = style.journal ? journal_priority(level) : "";
     if (style.format == LogFormat::text) {
         return priority + (style.journal ? "" : js_iso_timestamp(time) + " ") + level + ": " + text;
     }
-    nlohmann::json line = {{"level", level}, {"message", text}};
+    nlohmann::json line = fields;
+    line["level"] = level;
+    line["message"] = text;
     if (!style.journal) line["time"] = js_iso_timestamp(time);
     return priority + line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -59,6 +62,13 @@ std::shared_ptr<StderrSink>& configured_sink() {
     return sink;
 }
 
+// A line beside the logger's: one write, as the sink's are.
+void write_line(std::string line) {
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
 } // namespace
 
 bool is_journal_stream(int fd, const char* journal_stream) {
@@ -83,12 +93,16 @@ void configure_logging(const std::string& level, LogStyle style) {
     spdlog::set_default_logger(logger);
 }
 
+void log_info_fields(const std::string& message, const nlohmann::json& fields) {
+    if (!spdlog::default_logger()->should_log(spdlog::level::info)) return;
+    write_line(format_line(configured_sink()->style(), "info", message,
+                           std::chrono::system_clock::now(), fields));
+}
+
 void journal_summary(const std::string& message) {
     const auto style = configured_sink()->style();
     if (!style.journal) return;
-    const auto line = log_line(style, "info", message) + "\n";
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    write_line(log_line(style, "info", message));
 }
 
 } // namespace mana

@@ -2,6 +2,7 @@
 // registered secret scrubbed.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 namespace mana {
@@ -28,6 +29,11 @@ void configure_logging(const std::string& level, LogStyle style);
 // One line of the log as the style writes it (no line end, secrets
 // scrubbed): also the tool's final error line, whatever the log level.
 std::string log_line(LogStyle style, const std::string& level, const std::string& message);
+
+// An info line, when the level lets it through, with fields: in the JSON
+// format they stand beside the message, for a log shipper to read; the
+// text format has the message alone, which says them for people.
+void log_info_fields(const std::string& message, const nlohmann::json& fields);
 
 // On the journal's stream only, an info line whatever the level, --quiet's
 // included: every run of a unit leaves its summary. Elsewhere nothing: cron

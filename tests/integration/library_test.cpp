@@ -13,6 +13,7 @@
 #include "sync/bootstrap.hpp"
 #include "tempdb.hpp"
 
+#include <set>
 #include <sstream>
 
 using namespace mana;
@@ -23,12 +24,14 @@ namespace {
 ReconcileResult reconcile_in_process(TempDatabases& db, ReconcileOptions options = {}) {
     Database auth(DbRole::auth, db.auth_url());
     Database sync(DbRole::sync, db.sync_url());
-    long long progress_calls = 0;
-    auto result = reconcile(auth, sync, options,
-                            [&](const char*, const char*, long long, long long) {
-                                ++progress_calls;
-                            });
-    CHECK(progress_calls > 0);
+    // Progress names the kinds of the run.
+    std::set<std::string> reported;
+    auto result = reconcile(
+        auth, sync, options,
+        [&](const std::string& kind, const char*, long long, long long) { reported.insert(kind); });
+    CHECK_FALSE(reported.empty());
+    for (const auto& kind : reported)
+        CHECK(kind_named(result, kind));
     return result;
 }
 

@@ -347,10 +347,10 @@ TEST_CASE("a paced run shows its pace, stops at once on Ctrl-C, keeps what it wr
     add_users_with_spaces(db, 2000);
     // 2,000 rows at 100 a second: 20 s unless stopped.
     Terminal run(cli_argv({"reconcile", "--all", "--users-only", "--max-rate", "100"}), db.env());
-    REQUIRE(run.await(" rows/s)"));
+    REQUIRE(run.await(" s left"));
     INFO(run.screen());
     CHECK(std::regex_search(run.screen(),
-                            std::regex(R"(users: writing [0-9]+/2000 \([0-9]+ rows/s\))")));
+                            std::regex(R"(userContext: writing [0-9]+/2000 [0-9]+%, [0-9]+/s, )")));
     const auto signalled = std::chrono::steady_clock::now();
     run.type("\x03");
     CHECK(run.wait() == 130);

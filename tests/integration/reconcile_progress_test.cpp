@@ -1,0 +1,91 @@
+// Progress that can be read (issue 32, item 3): on a terminal one line per
+// kind, redrawn in place; off a terminal a log line per kind every 10 s,
+// with fields in the JSON log format.
+#include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
+#include "tempdb.hpp"
+#include "terminal.hpp"
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace mana::test;
+
+TEST_CASE("on a terminal each kind has its own progress line, redrawn in place as one block") {
+    TempDatabases db;
+    add_users_with_spaces(db, 50000);
+    // Paced, so that the writing lasts past the first second and shows a rate.
+    Terminal terminal(cli_argv({"reconcile", "--all", "--max-rate", "20000"}), db.env());
+    REQUIRE(terminal.wait() == 0);
+    const auto& screen = terminal.screen();
+    INFO(screen.substr(0, 3000));
+    check_exactly_once(db);
+
+    // The screen is frames, each ending with the cursor back at the top
+    // of the block, and then the block cleared before the result.
+    const auto cleared = screen.rfind("\r\033[J");
+    REQUIRE(cleared != std::string::npos);
+    CHECK_THAT(screen.substr(cleared), Catch::Contains("userContext: 50000 scanned"));
+    const std::regex cursor_up("\033\\[(\\d+)A");
+    // (The terminal turns each \n into \r\n.)
+    const std::regex line("\r\033\\[K([^\r\n\033]*)\r\n");
+    std::set<std::string> drawn_kinds;
+    int frames = 0;
+    std::size_t at = 0;
+    std::set<std::string> with_rate; // the kinds drawn with a rate and the time left
+    for (std::sregex_iterator up(screen.begin(), screen.begin() + cleared, cursor_up), end;
+         up != end; ++up) {
+        const auto frame = screen.substr(at, up->position() - at);
+        at = up->position() + up->length();
+        // Exactly as many lines as the cursor goes back up, each cleared first.
+        std::vector<std::string> lines;
+        for (std::sregex_iterator l(frame.begin(), frame.end(), line), none; l != none; ++l)
+            lines.push_back((*l)[1]);
+        CHECK(std::to_string(lines.size()) == (*up)[1].str());
+        CHECK(std::regex_replace(frame, line, "") == "");
+        std::set<std::string> kinds;
+        for (const auto& text : lines) {
+            const auto kind = text.substr(0, text.find(':'));
+            kinds.insert(kind);
+            if (std::regex_search(text,
+                                  std::regex(R"(: writing \d+/50000 \d+%, \d+/s, \d+ s left$)")))
+                with_rate.insert(kind);
+        }
+        CHECK(kinds.size() == lines.size()); // one line per kind
+        drawn_kinds.insert(kinds.begin(), kinds.end());
+        ++frames;
+    }
+    CHECK(at == cleared);
+    CHECK(frames > 4);
+    CHECK(drawn_kinds == std::set<std::string>{"userContext", "kontextDoc"});
+    CHECK(with_rate == drawn_kinds);
+}
+
+TEST_CASE("off a terminal each kind logs its progress every 10 s, its numbers as fields") {
+    TempDatabases db;
+    add_users_with_spaces(db, 20000);
+    // 40,000 rows at 3,500 a second: the writing alone outlasts 10 s.
+    const auto result =
+        cli({"reconcile", "--all", "--max-rate", "3500", "--log-format", "json"}, db.env());
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    std::set<std::string> logged;
+    std::istringstream lines(result.err);
+    for (std::string text; std::getline(lines, text);) {
+        const auto line = nlohmann::json::parse(text);
+        if (!line.contains("kind")) continue;
+        logged.insert(line["kind"].get<std::string>());
+        CHECK(line["level"] == "info");
+        CHECK(line["total"] == 20000);
+        CHECK(line["phase"] == "writing");
+        CHECK(line["done"].get<long long>() > 0);
+        CHECK(line["rate"].get<double>() > 0);
+        CHECK(line["secondsLeft"].is_number());
+        CHECK_THAT(line["message"].get<std::string>(),
+                   Catch::StartsWith(line["kind"].get<std::string>() + ": writing "));
+    }
+    // The kinds are told each on their own: one never hides the other.
+    CHECK(logged == std::set<std::string>{"userContext", "kontextDoc"});
+}
