@@ -94,7 +94,7 @@ const char* outcome_text(Outcome outcome) {
 }
 
 std::string outcome_token(const std::optional<Outcome>& outcome) {
-    if (!outcome) return "not_written";
+    if (!outcome) return "notWritten";
     return *outcome == Outcome::written ? "written" : "present";
 }
 

@@ -81,7 +81,7 @@ Database open_sync(const Context& ctx);
 std::pair<Database, Database> open_both(const Context& ctx);
 
 // A singleton's outcome for people ("already there"), and as register's
-// JSON and text name it ("written", "present", "not_written" for none).
+// JSON and text name it ("written", "present", "notWritten" for none).
 const char* outcome_text(Outcome outcome);
 std::string outcome_token(const std::optional<Outcome>& outcome);
 

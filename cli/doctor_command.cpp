@@ -31,7 +31,8 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
                                                                          : red;
                 say(ctx, paint(ctx, check_status_name(check.status), colour) + "\t" + check.name +
                              ": " + check.detail);
-                list.push_back({{"name", check.name},
+                list.push_back({{"id", check.id},
+                                {"name", check.name},
                                 {"status", check_status_name(check.status)},
                                 {"detail", check.detail}});
             }

@@ -145,11 +145,12 @@ void report_error(const Context& ctx, Exit code, std::string message, const Comm
     if (code == Exit::usage) message += " (see mana-auth" + command.path + " --help)";
     const auto style = log_style(ctx);
     if (style.format == LogFormat::json || style.journal)
-        std::cerr << log_line(style, "error", message) << std::endl;
+        std::cerr << log_line(style, "error", message, {{"exitCode", static_cast<int>(code)}})
+                  << std::endl;
     else
         std::cerr << "mana-auth: " << scrub(message) << std::endl;
     if (ctx.global.json) {
-        emit_json({{"ok", false}, {"error", message}, {"exit_code", static_cast<int>(code)}});
+        emit_json({{"ok", false}, {"error", message}, {"exitCode", static_cast<int>(code)}});
     }
 }
 

@@ -288,17 +288,25 @@ void render_text(const Context& ctx, const ReconcileFlags& f, const ReconcileOpt
 }
 
 // The line a run under systemd ends with, --quiet or not: what it did of
-// each kind, and its exit code.
-std::string summary_line(const ReconcileResult& r, const char* mode, Exit exit) {
+// each kind, and its exit code; the same as fields for the JSON log format.
+void summarise_to_journal(const ReconcileResult& r, const char* mode, Exit exit) {
     auto line =
         fmt::format("reconcile {}: exit {} in {:.1f} s", mode, static_cast<int>(exit), r.seconds);
+    auto kinds = nlohmann::json::object();
     for (const auto& kind : r.kinds) {
         const auto& c = kind.counts;
         line += fmt::format("; {}: {} missing, {} written, {} pending, {} failed", kind.name,
                             c.missing ? std::to_string(*c.missing) : "?", c.written, c.pending,
                             c.failed);
+        kinds[kind.name] = {{"missing", c.missing ? nlohmann::json(*c.missing) : nullptr},
+                            {"written", c.written},
+                            {"pending", c.pending},
+                            {"failed", c.failed}};
     }
-    return line;
+    journal_summary(line, {{"mode", mode},
+                           {"exitCode", static_cast<int>(exit)},
+                           {"seconds", r.seconds},
+                           {"kinds", kinds}});
 }
 
 Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
@@ -328,7 +336,7 @@ Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics)
     else
         render_text(ctx, f, options, r, exit);
     if (metrics_error) spdlog::error("{}", *metrics_error);
-    journal_summary(summary_line(r, mode, exit));
+    summarise_to_journal(r, mode, exit);
     return exit;
 }
 

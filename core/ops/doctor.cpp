@@ -19,29 +19,37 @@
 namespace mana {
 namespace {
 
+// A check's id: the database's role, then what is checked.
+std::string check_id(DbRole role, const char* what) {
+    return std::string(role == DbRole::auth ? "auth." : "sync.") + what;
+}
+
 // The connection itself: the database to examine further, if any.
 Database* connection_check(DbRole role, const ConnectAttempt& attempt, std::vector<Check>& checks) {
     const std::string name = std::string(db_label(role)) + " connection";
+    const auto id = check_id(role, "connection");
     if (!attempt.db) {
-        checks.push_back({name, CheckStatus::fail, attempt.error.value_or("not connected")});
+        checks.push_back({id, name, CheckStatus::fail, attempt.error.value_or("not connected")});
         return nullptr;
     }
     checks.push_back(
-        {name, CheckStatus::ok, attempt.db->server_version() + " at " + attempt.db->shown()});
+        {id, name, CheckStatus::ok, attempt.db->server_version() + " at " + attempt.db->shown()});
     return attempt.db.get();
 }
 
 void schema_check(Database& db, std::vector<Check>& checks) {
     const std::string name = std::string(db.label()) + " schema";
+    const auto id = check_id(db.role(), "schema");
     const auto problems = check_schema(db);
     if (problems.empty()) {
-        checks.push_back({name, CheckStatus::ok, "every table and column the tool uses is there"});
+        checks.push_back(
+            {id, name, CheckStatus::ok, "every table and column the tool uses is there"});
         return;
     }
     std::string detail;
     for (const auto& p : problems)
         detail += (detail.empty() ? "" : "; ") + p.object + " " + p.problem;
-    checks.push_back({name, CheckStatus::fail, detail});
+    checks.push_back({id, name, CheckStatus::fail, detail});
 }
 
 // The schema guard (SPEC §7), ahead of the commands that would stop on it:
@@ -49,31 +57,34 @@ void schema_check(Database& db, std::vector<Check>& checks) {
 void required_columns_check(Database& db, const std::vector<TableFill>& tables,
                             const std::string& writers, std::vector<Check>& checks) {
     const auto name = std::string(db.label()) + " required columns";
+    const auto id = check_id(db.role(), "requiredColumns");
     const auto unfilled = unfilled_columns(db, tables);
     if (unfilled.empty()) {
-        checks.push_back({name, CheckStatus::ok,
+        checks.push_back({id, name, CheckStatus::ok,
                           "mana-auth fills every NOT NULL column without a default of the "
                           "tables it inserts into for " +
                               writers});
         return;
     }
-    checks.push_back({name, CheckStatus::fail,
+    checks.push_back({id, name, CheckStatus::fail,
                       join(unfilled) + ": " + unfilled_why + ": " + writers +
                           " would stop before writing anything"});
 }
 
 void pooler_check(Database& db, std::vector<Check>& checks) {
     const std::string name = std::string(db.label()) + " pooler";
+    const auto id = check_id(db.role(), "pooler");
     if (db.through_pooler())
-        checks.push_back({name, CheckStatus::warn, pooler_consequence()});
+        checks.push_back({id, name, CheckStatus::warn, pooler_consequence()});
     else
-        checks.push_back({name, CheckStatus::ok, "none: connected to the server itself"});
+        checks.push_back({id, name, CheckStatus::ok, "none: connected to the server itself"});
 }
 
 // Reconcile and bootstrap only read the auth database: a standby serves them.
 void writable_check(Database& auth, std::vector<Check>& checks) {
     const auto reason = read_only_reason(auth);
-    checks.push_back({"auth database writable", reason ? CheckStatus::warn : CheckStatus::ok,
+    checks.push_back({"auth.writable", "auth database writable",
+                      reason ? CheckStatus::warn : CheckStatus::ok,
                       reason ? "read-only (" + *reason +
                                    "): register would fail; bootstrap and reconcile only read it"
                              : "takes writes (register needs them)"});
@@ -104,19 +115,21 @@ void rls_check(Database& sync, std::vector<Check>& checks) {
                                    : "row-level security does not apply to the sync role";
         why += ": reconcile runs set-based";
     }
-    checks.push_back(
-        {"sync role and row-level security", bound ? CheckStatus::warn : CheckStatus::ok, why});
+    checks.push_back({"sync.roleRowSecurity", "sync role and row-level security",
+                      bound ? CheckStatus::warn : CheckStatus::ok, why});
     if (!enabled) {
-        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+        checks.push_back({"sync.tableRowSecurity", "sync_changes row-level security",
+                          CheckStatus::warn,
                           "disabled: every role of the sync service sees and writes every "
                           "user's rows (the service's schema enables and forces it)"});
     } else if (!forced) {
-        checks.push_back({"sync_changes row-level security", CheckStatus::warn,
+        checks.push_back({"sync.tableRowSecurity", "sync_changes row-level security",
+                          CheckStatus::warn,
                           "enabled but not forced: its owner " + owner +
                               " bypasses it (the service's schema forces it)"});
     } else {
-        checks.push_back(
-            {"sync_changes row-level security", CheckStatus::ok, "enabled and forced"});
+        checks.push_back({"sync.tableRowSecurity", "sync_changes row-level security",
+                          CheckStatus::ok, "enabled and forced"});
     }
 }
 
@@ -153,10 +166,11 @@ void index_check(Database& sync, std::vector<Check>& checks) {
         if (!found) missing += std::string(missing.empty() ? "" : ", ") + "(" + wanted.columns + ")";
     }
     if (missing.empty()) {
-        checks.push_back({"sync_changes indexes", CheckStatus::ok, "the four the service has"});
+        checks.push_back(
+            {"sync.indexes", "sync_changes indexes", CheckStatus::ok, "the four the service has"});
         return;
     }
-    checks.push_back({"sync_changes indexes", CheckStatus::warn,
+    checks.push_back({"sync.indexes", "sync_changes indexes", CheckStatus::warn,
                       "none on " + missing +
                           ": per-item checks (register, bootstrap, a reconcile item by item) and "
                           "the service's pulls then scan the change log"});
@@ -168,11 +182,12 @@ void index_check(Database& sync, std::vector<Check>& checks) {
 void sync_write_check(Database& sync, const Catalog& catalog, std::vector<Check>& checks) {
     try {
         try_singleton_rows(sync, catalog);
-        checks.push_back({"sync database write permission", CheckStatus::ok,
+        checks.push_back({"sync.writePermission", "sync database write permission", CheckStatus::ok,
                           "may INSERT the singletons' rows into sync_changes (tried, rolled "
                           "back)"});
     } catch (const Error& e) {
-        checks.push_back({"sync database write permission", CheckStatus::fail, e.what()});
+        checks.push_back({"sync.writePermission", "sync database write permission",
+                          CheckStatus::fail, e.what()});
     }
 }
 
@@ -181,13 +196,13 @@ void sync_write_check(Database& sync, const Catalog& catalog, std::vector<Check>
 void standby_lag_check(Database& sync, std::vector<Check>& checks) {
     const auto name = "standby lag (" + option_name(Option::max_lag) + ")";
     if (const auto role = role_blind_to_standbys(sync)) {
-        checks.push_back({name, CheckStatus::warn,
+        checks.push_back({"sync.standbyLag", name, CheckStatus::warn,
                           "the sync role " + *role + " cannot see its standbys' lag: reconcile " +
                               option_name(Option::max_lag) +
                               " would be refused (GRANT pg_monitor TO " + *role + ")"});
         return;
     }
-    checks.push_back({name, CheckStatus::ok,
+    checks.push_back({"sync.standbyLag", name, CheckStatus::ok,
                       "visible to the sync role; " + std::to_string(streaming_standbys(sync)) +
                           " standbys streaming from this server"});
 }
@@ -217,11 +232,12 @@ void privilege_check(Database& db, const std::vector<Required>& privileges,
         status = std::max(status, when_missing);
     }
     const auto name = std::string(db.label()) + " privileges";
+    const auto id = check_id(db.role(), "privileges");
     if (missing.empty()) {
-        checks.push_back({name, CheckStatus::ok, "every privilege the commands need"});
+        checks.push_back({id, name, CheckStatus::ok, "every privilege the commands need"});
         return;
     }
-    checks.push_back({name, status, missing});
+    checks.push_back({id, name, status, missing});
 }
 
 } // namespace

@@ -13,6 +13,7 @@ namespace mana {
 enum class CheckStatus { ok, warn, fail }; // in rising severity
 
 struct Check {
+    std::string id; // for scripts: "auth.connection", "sync.indexes", ...
     std::string name;
     CheckStatus status;
     std::string detail;

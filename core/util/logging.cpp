@@ -13,18 +13,24 @@
 namespace mana {
 namespace {
 
+// As --log-level names them ("warn", where spdlog writes "warning").
+std::string level_name(spdlog::level::level_enum level) {
+    if (level == spdlog::level::warn) return "warn";
+    const auto name = spdlog::level::to_string_view(level);
+    return {name.data(), name.size()};
+}
+
 // sd-daemon(3)'s prefixes, syslog's priorities.
 const char* journal_priority(const std::string& level) {
     if (level == "critical") return "<2>";
     if (level == "error") return "<3>";
-    if (level == "warning" || level == "warn") return "<4>";
+    if (level == "warn") return "<4>";
     if (level == "info") return "<6>";
     return "<7>"; // debug, trace
 }
 
 std::string format_line(LogStyle style, const std::string& level, const std::string& message,
-                        std::chrono::system_clock::time_point time,
-                        const nlohmann::json& fields = nlohmann::json::object()) {
+                        std::chrono::system_clock::time_point time, const nlohmann::json& fields) {
     const auto text = scrub(message);
     const std::string priority = style.journal ? journal_priority(level) : "";
     if (style.format == LogFormat::text) {
@@ -45,9 +51,9 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
   protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        const auto level = spdlog::level::to_string_view(msg.level);
-        auto line = format_line(style_, std::string(level.data(), level.size()),
-                                std::string(msg.payload.data(), msg.payload.size()), msg.time);
+        auto line = format_line(style_, level_name(msg.level),
+                                std::string(msg.payload.data(), msg.payload.size()), msg.time,
+                                nlohmann::json::object());
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stderr);
     }
@@ -81,8 +87,9 @@ bool is_journal_stream(int fd, const char* journal_stream) {
            static_cast<unsigned long long>(st.st_ino) == inode;
 }
 
-std::string log_line(LogStyle style, const std::string& level, const std::string& message) {
-    return format_line(style, level, message, std::chrono::system_clock::now());
+std::string log_line(LogStyle style, const std::string& level, const std::string& message,
+                     const nlohmann::json& fields) {
+    return format_line(style, level, message, std::chrono::system_clock::now(), fields);
 }
 
 void configure_logging(const std::string& level, LogStyle style) {
@@ -95,14 +102,13 @@ void configure_logging(const std::string& level, LogStyle style) {
 
 void log_info_fields(const std::string& message, const nlohmann::json& fields) {
     if (!spdlog::default_logger()->should_log(spdlog::level::info)) return;
-    write_line(format_line(configured_sink()->style(), "info", message,
-                           std::chrono::system_clock::now(), fields));
+    write_line(log_line(configured_sink()->style(), "info", message, fields));
 }
 
-void journal_summary(const std::string& message) {
+void journal_summary(const std::string& message, const nlohmann::json& fields) {
     const auto style = configured_sink()->style();
     if (!style.journal) return;
-    write_line(log_line(style, "info", message));
+    write_line(log_line(style, "info", message, fields));
 }
 
 } // namespace mana

@@ -27,17 +27,18 @@ bool is_journal_stream(int fd, const char* journal_stream);
 void configure_logging(const std::string& level, LogStyle style);
 
 // One line of the log as the style writes it (no line end, secrets
-// scrubbed): also the tool's final error line, whatever the log level.
-std::string log_line(LogStyle style, const std::string& level, const std::string& message);
+// scrubbed): also the tool's final error line, whatever the log level. In
+// the JSON format, fields stand beside the message, for a log shipper to
+// read; the text format has the message alone, which says them for people.
+std::string log_line(LogStyle style, const std::string& level, const std::string& message,
+                     const nlohmann::json& fields);
 
-// An info line, when the level lets it through, with fields: in the JSON
-// format they stand beside the message, for a log shipper to read; the
-// text format has the message alone, which says them for people.
+// An info line with fields, when the level lets it through.
 void log_info_fields(const std::string& message, const nlohmann::json& fields);
 
 // On the journal's stream only, an info line whatever the level, --quiet's
 // included: every run of a unit leaves its summary. Elsewhere nothing: cron
 // mails whatever a quiet job prints.
-void journal_summary(const std::string& message);
+void journal_summary(const std::string& message, const nlohmann::json& fields);
 
 } // namespace mana

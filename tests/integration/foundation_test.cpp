@@ -48,7 +48,7 @@ TEST_CASE("a usage error the parser finds still prints the JSON document --json 
         CHECK_ONE_LINE_ERROR(result, 2, "");
         const auto doc = json_out(result);
         CHECK(doc["ok"] == false);
-        CHECK(doc["exit_code"] == 2);
+        CHECK(doc["exitCode"] == 2);
     }
 }
 
@@ -60,10 +60,19 @@ TEST_CASE("doctor passes on databases made from sql/") {
     const auto doc = json_out(result);
     CHECK(doc["ok"] == true);
     std::set<std::string> names;
+    std::vector<std::string> ids;
     for (const auto& check : doc["checks"]) {
         names.insert(check["name"]);
+        ids.push_back(check["id"]);
         CHECK(check["status"] == "ok");
     }
+    // An id for scripts, one a check, in the order doctor checks.
+    CHECK(ids == std::vector<std::string>{
+                     "auth.connection", "auth.pooler", "auth.schema", "auth.requiredColumns",
+                     "auth.privileges", "auth.writable", "sync.connection", "sync.pooler",
+                     "sync.schema", "sync.requiredColumns", "sync.roleRowSecurity",
+                     "sync.tableRowSecurity", "sync.indexes", "sync.privileges",
+                     "sync.writePermission", "sync.standbyLag"});
     CHECK(names == std::set<std::string>{
                        "auth database connection", "auth database pooler", "auth database schema",
                        "auth database required columns", "auth database privileges",
@@ -299,7 +308,7 @@ TEST_CASE("connection passwords on the command line are blanked from the running
     INFO(result.err);
     CHECK(result.exit_code == 0);
     CHECK(lines_above_info(result.err) == 1); // the warning, whatever progress came
-    CHECK_THAT(result.err, Catch::Contains("warning: a connection password on the command line is "
+    CHECK_THAT(result.err, Catch::Contains("warn: a connection password on the command line is "
                                            "visible to other users of this machine") &&
                                Catch::Contains("~/.pgpass (PGPASSFILE)"));
 }
@@ -412,6 +421,7 @@ TEST_CASE("unknown and missing commands are named, and usage errors point at the
     CHECK(json_error.exit_code == 2);
     const auto line = nlohmann::json::parse(json_error.err);
     CHECK(line["level"] == "error");
+    CHECK(line["exitCode"] == 2);
     CHECK_THAT(line["message"].get<std::string>(),
                Catch::Contains("pass --all") && Catch::Contains("see mana-auth reconcile --help"));
 }

@@ -218,7 +218,7 @@ TEST_CASE("a sync outage leaves the registration standing and says reconcile rep
     CHECK(result.exit_code == 0);
     const auto doc = json_out(result);
     CHECK(doc["ok"] == true);
-    CHECK(doc["singletons"] == json{{"userContext", "not_written"}, {"kontextDoc", "not_written"}});
+    CHECK(doc["singletons"] == json{{"userContext", "notWritten"}, {"kontextDoc", "notWritten"}});
     CHECK_THAT(doc["syncError"].get<std::string>(), Catch::Contains("sync database"));
     CHECK_THAT(result.err, Catch::Contains("reconcile --all"));
     CHECK_THAT(result.out + result.err, !Catch::Contains("SyncSecret1"));

@@ -9,14 +9,15 @@ using namespace mana;
 
 TEST_CASE("a line for the journal starts with its priority and has no time of its own") {
     const LogStyle journal_text{LogFormat::text, true};
-    CHECK(log_line(journal_text, "error", "it broke") == "<3>error: it broke");
-    CHECK(log_line(journal_text, "warning", "w") == "<4>warning: w");
-    CHECK(log_line(journal_text, "info", "i") == "<6>info: i");
-    CHECK(log_line(journal_text, "debug", "d") == "<7>debug: d");
-    CHECK(log_line({LogFormat::json, true}, "critical", "c") ==
-          R"(<2>{"level":"critical","message":"c"})");
+    CHECK(log_line(journal_text, "error", "it broke", {{"exitCode", 1}}) == "<3>error: it broke");
+    CHECK(log_line(journal_text, "warn", "w", {}) == "<4>warn: w");
+    CHECK(log_line(journal_text, "info", "i", {}) == "<6>info: i");
+    CHECK(log_line(journal_text, "debug", "d", {}) == "<7>debug: d");
+    // In the JSON format the fields stand beside the message.
+    CHECK(log_line({LogFormat::json, true}, "critical", "c", {{"exitCode", 1}}) ==
+          R"(<2>{"exitCode":1,"level":"critical","message":"c"})");
     // Off the journal: the time first, no priority.
-    CHECK_THAT(log_line({LogFormat::text, false}, "info", "i"),
+    CHECK_THAT(log_line({LogFormat::text, false}, "info", "i", {}),
                Catch::Matches(R"(\d{4}-\d\d-\d\dT[0-9:.]+Z info: i)"));
 }
 
