@@ -1,6 +1,7 @@
 // The whole command line, defined once: the binary parses with it and the
 // man pages are written from it.
 #include "common.hpp"
+#include "util/build_info.hpp"
 #include "util/option_names.hpp"
 
 namespace mana::cli {
@@ -9,7 +10,8 @@ void define_app(CLI::App& app, Context& ctx) {
     app.name("mana-auth");
     app.description("mana-auth: register users and converge their sync singletons (userContext, "
                     "kontextDoc) between a Better Auth database and the sync change log.");
-    app.set_version_flag("--version", "mana-auth " MANA_AUTH_VERSION);
+    app.set_version_flag("--version", std::string("mana-auth " MANA_AUTH_VERSION " (commit ") +
+                                          build_commit() + ")");
     app.set_help_all_flag("--help-all", "Print this help and that of every command below this one");
     app.require_subcommand(1);
     app.fallthrough();

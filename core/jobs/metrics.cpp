@@ -1,5 +1,6 @@
 #include "jobs/metrics.hpp"
 
+#include "util/build_info.hpp"
 #include "util/error.hpp"
 #include "util/option_names.hpp"
 
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -25,8 +27,9 @@ class Families {
   public:
     explicit Families(const std::string& scope) : scope_(scope) {}
 
-    void gauge(const std::string& name, const std::string& help) {
-        name_ = "mana_auth_reconcile_" + name;
+    void gauge(const std::string& name, const std::string& help,
+               const std::string& prefix = "mana_auth_reconcile_") {
+        name_ = prefix + name;
         out_ += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name_, help, name_);
     }
     template <class Value>
@@ -45,6 +48,10 @@ class Families {
 
 std::string reconcile_metrics(const RunMetrics& run) {
     Families f(run.scope);
+    f.gauge("build_info",
+            "The mana-auth that wrote this file: 1, its version and commit as labels.",
+            "mana_auth_");
+    f.sample(1, fmt::format(",version=\"{}\",commit=\"{}\"", MANA_AUTH_VERSION, build_commit()));
     f.gauge("last_run_timestamp_seconds", "When the last reconcile finished (Unix time).");
     f.sample(run.finished_at);
     f.gauge("duration_seconds", "How long the last reconcile took.");
@@ -61,20 +68,38 @@ std::string reconcile_metrics(const RunMetrics& run) {
     f.sample(run.last_success.value_or(0));
     if (!run.result) return f.text();
     const auto& r = *run.result;
-    f.gauge("items", "Singletons of the last reconcile, by kind and state (pending: younger than " +
-                         option_name(Option::min_age) +
-                         ", left to a later run; missing, duplicate: absent when not known; "
-                         "duplicate: written more than once, reported only).");
-    for (const auto& kind : r.kinds) {
-        const auto& counts = kind.counts;
-        std::vector<std::pair<const char*, long long>> states{{"scanned", counts.scanned},
-                                                              {"pending", counts.pending}};
-        if (counts.missing) states.emplace_back("missing", *counts.missing);
-        states.emplace_back("written", counts.written);
-        states.emplace_back("failed", counts.failed);
-        if (counts.duplicates) states.emplace_back("duplicate", *counts.duplicates);
-        for (const auto& [state, value] : states)
-            f.sample(value, fmt::format(",kind=\"{}\",state=\"{}\"", kind.name, state));
+    // A family a number, one series a kind: each may be summed over kinds,
+    // none with another.
+    using Count = std::optional<long long> (*)(const KindCounts&);
+    const std::tuple<const char*, std::string, Count> counts[] = {
+        {"scanned_items", "Users or Spaces the last reconcile looked at, by singleton kind.",
+         [](const KindCounts& c) -> std::optional<long long> { return c.scanned; }},
+        {"pending_items",
+         "Of those, the ones younger than " + option_name(Option::min_age) +
+             ", left to a later run.",
+         [](const KindCounts& c) -> std::optional<long long> { return c.pending; }},
+        {"missing_items",
+         "Of those, the ones found without their singleton; absent when not known (a run "
+         "stopped before it counted).",
+         [](const KindCounts& c) { return c.missing; }},
+        {"written_items", "Singletons the last reconcile wrote.",
+         [](const KindCounts& c) -> std::optional<long long> { return c.written; }},
+        {"failed_items", "Singletons the last reconcile failed to write.",
+         [](const KindCounts& c) -> std::optional<long long> { return c.failed; }},
+        {"duplicate_items",
+         "Users or Spaces with their singleton written more than once (reported, never "
+         "retracted); absent when not counted (item by item).",
+         [](const KindCounts& c) { return c.duplicates; }},
+    };
+    for (const auto& [name, help, count] : counts) {
+        if (std::none_of(r.kinds.begin(), r.kinds.end(),
+                         [count = count](const KindResult& k) { return count(k.counts); }))
+            continue;
+        f.gauge(name, help);
+        for (const auto& kind : r.kinds) {
+            if (const auto value = count(kind.counts))
+                f.sample(*value, fmt::format(",kind=\"{}\"", kind.name));
+        }
     }
     if (std::any_of(r.kinds.begin(), r.kinds.end(),
                     [](const KindResult& k) { return k.counts.oldest_missing_seconds; })) {

@@ -170,9 +170,9 @@ TEST_CASE("a catalog's third user kind and second Space kind are written exactly
         INFO(kind);
         CHECK(converged["kinds"][kind]["missing"] == 0);
         CHECK(converged["kinds"][kind]["duplicates"] == 0);
-        CHECK(metrics.line("mana_auth_reconcile_items{scope=\"all\",kind=\"" + kind +
-                           "\",state=\"missing\"}") ==
-              "mana_auth_reconcile_items{scope=\"all\",kind=\"" + kind + "\",state=\"missing\"} 0");
+        CHECK(metrics.line("mana_auth_reconcile_missing_items{scope=\"all\",kind=\"" + kind +
+                           "\"}") ==
+              "mana_auth_reconcile_missing_items{scope=\"all\",kind=\"" + kind + "\"} 0");
     }
 
     // Item by item, under row-level security, on users added since.

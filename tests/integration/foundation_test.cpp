@@ -27,6 +27,10 @@ TEST_CASE("help lists every command and version prints the version") {
     const auto version = cli({"--version"});
     CHECK(version.exit_code == 0);
     CHECK_THAT(version.out, Catch::StartsWith("mana-auth " MANA_AUTH_VERSION));
+    // The commit it was built from, read at the build, not at configure.
+    CHECK_THAT(version.out,
+               Catch::Matches(R"re(mana-auth [0-9.]+ \(commit ([0-9a-f]{12}(-dirty)?|)re"
+                              R"re(unknown)\)\n)re"));
 }
 
 TEST_CASE("usage errors exit 2 with one line") {

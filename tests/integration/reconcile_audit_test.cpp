@@ -116,10 +116,10 @@ TEST_CASE("without doubles there is no duplicate line, and the metric carries th
     REQUIRE(cli({"reconcile", "--all", "--quiet", "--metrics-file", metrics.path()}, db.env())
                 .exit_code == 0);
     const auto text = metrics.text();
-    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"userContext\","
-                                     "state=\"duplicate\"} 1\n"));
-    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_items{scope=\"all\",kind=\"kontextDoc\","
-                                     "state=\"duplicate\"} 0\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_duplicate_items{scope=\"all\","
+                                     "kind=\"userContext\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_duplicate_items{scope=\"all\","
+                                     "kind=\"kontextDoc\"} 0\n"));
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"all\"} 1\n"));
 }
 

@@ -184,9 +184,8 @@ TEST_CASE("reconcile --since counts doubles among what is new, and its metrics c
     CHECK(doc["spaces"]["duplicates"] == 2);
     const auto text = metrics.text();
     CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_success{scope=\"since\"} 1\n"));
-    CHECK_THAT(text,
-               Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"userContext\","
-                               "state=\"duplicate\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("mana_auth_reconcile_duplicate_items{scope=\"since\","
+                                     "kind=\"userContext\"} 1\n"));
     CHECK(reconcile_json(db, {"--check"}, 10)["users"]["duplicates"] == 2);
 }
 

@@ -72,8 +72,9 @@ TEST_CASE("reconcile --min-age leaves a sign-up of a moment ago to the service's
     CHECK(run["spaces"]["pending"] == 3);
     CHECK(run["spaces"]["written"] == 3);
     const auto metrics = file.text();
-    CHECK_THAT(metrics, Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind="
-                                        "\"userContext\",state=\"pending\"} 3\n"));
+    CHECK_THAT(metrics,
+               Catch::Contains(
+                   "mana_auth_reconcile_pending_items{scope=\"since\",kind=\"userContext\"} 3\n"));
     in_flight.commit();
 
     CHECK(bootstrapped(db, "user_id", "userContext") ==

@@ -1,6 +1,8 @@
 #include "jobs/metrics.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <regex>
 #include <sstream>
 
 using namespace mana;
@@ -25,10 +27,53 @@ TEST_CASE("every series of a run's metrics carries its scope") {
         CHECK(line.find("{scope=\"since\"") != std::string::npos);
         ++samples;
     }
-    CHECK(samples == 4 + 10 + 1); // 4 of the run, 5 + 5 items (one duplicate, one missing), orphans
-    CHECK_THAT(reconcile_metrics(run),
-               Catch::Contains("mana_auth_reconcile_items{scope=\"since\",kind=\"kontextDoc\","
-                               "state=\"duplicate\"} 2\n"));
+    // build_info, 4 of the run, 5 + 5 counts of the kinds (one missing not
+    // known, one duplicate count not known), orphans.
+    CHECK(samples == 1 + 4 + 10 + 1);
+    const auto text_of_run = reconcile_metrics(run);
+    CHECK_THAT(text_of_run, Catch::Contains("mana_auth_reconcile_duplicate_items{scope=\"since\","
+                                            "kind=\"kontextDoc\"} 2\n"));
+    CHECK_THAT(text_of_run, Catch::Contains("mana_auth_reconcile_missing_items{scope=\"since\","
+                                            "kind=\"userContext\"} 3\n"));
+    CHECK_THAT(text_of_run, !Catch::Contains("_missing_items{scope=\"since\",kind=\"kontextDoc\""));
+}
+
+TEST_CASE("each family holds one number, by kind only, so that its series may be summed") {
+    ReconcileResult result;
+    result.kinds = {{"userContext", Scope::user, false, {}, 0, {}},
+                    {"userPrefs", Scope::user, false, {}, 0, {}}};
+    for (auto& kind : result.kinds) {
+        kind.counts.scanned = 10;
+        kind.counts.missing = 4;
+        kind.counts.written = 4;
+    }
+    RunMetrics run;
+    run.result = result;
+    run.success = true;
+    std::istringstream text(reconcile_metrics(run));
+    std::string family;
+    std::map<std::string, int> series;
+    for (std::string line; std::getline(text, line);) {
+        if (line.rfind("# TYPE ", 0) == 0) {
+            family = line.substr(7, line.find(' ', 7) - 7);
+            CHECK(series.count(family) == 0); // declared once
+            series[family] = 0;
+            continue;
+        }
+        if (line.rfind("# ", 0) == 0) continue;
+        INFO(line);
+        CHECK(line.rfind(family + "{", 0) == 0); // each sample under its family
+        CHECK(line.find("state=") == std::string::npos);
+        ++series[family];
+    }
+    for (const auto* name :
+         {"scanned_items", "pending_items", "missing_items", "written_items", "failed_items"})
+        CHECK(series["mana_auth_reconcile_" + std::string(name)] == 2);
+    CHECK(series.count("mana_auth_reconcile_duplicate_items") == 0); // not counted: absent
+    CHECK(series["mana_auth_build_info"] == 1);
+    const std::regex build_info(R"re(\nmana_auth_build_info\{scope="all",version="[0-9.]+",)re"
+                                R"re(commit="([0-9a-f]{12}(-dirty)?|unknown)"\} 1\n)re");
+    CHECK(std::regex_search(reconcile_metrics(run), build_info));
 }
 
 TEST_CASE("last_success_in reads the last good run's time, labelled or from an older file") {
