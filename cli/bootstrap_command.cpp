@@ -150,6 +150,7 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     add_shared_options(*user, ctx.global, true);
     user->add_option("USER_ID", user_options->id, "The user's id")->group(behaviour_group);
     user->add_option("--email", user_options->email, "The user's email instead of its id")
+        ->type_name("EMAIL")
         ->group(behaviour_group);
     add_dry_run(*user, *user_options);
     set_help_footer(*user, {"  mana-auth bootstrap user 3bYd8Xq2...                # by id\n"
@@ -165,10 +166,12 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
     add_shared_options(*space, ctx.global, true);
     space->add_option("SPACE_ID", space_options->id, "The Space's id")->group(behaviour_group);
     space->add_option("--slug", space_options->slug, "The Space's slug instead of its id")
+        ->type_name("SLUG")
         ->group(behaviour_group);
     space
         ->add_option("--owner", space_options->owner,
                      "Who writes it: a live member (any live user for an orphan Space)")
+        ->type_name("USER_ID")
         ->group(behaviour_group);
     add_dry_run(*space, *space_options);
     set_help_footer(*space,

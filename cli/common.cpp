@@ -161,21 +161,25 @@ void add_shared_options(CLI::App& command, GlobalOptions& g, bool connects) {
         command
             .add_option("--auth-db", g.auth_db,
                         "Auth database, libpq URL or key=value (default: $DATABASE_URL)")
+            ->type_name("URL")
             ->multi_option_policy(repeat_checked_by_main)
             ->group(connection_group);
         command
             .add_option("--sync-db", g.sync_db,
                         "Sync database, libpq URL or key=value (default: $SYNC_DATABASE_URL)")
+            ->type_name("URL")
             ->multi_option_policy(repeat_checked_by_main)
             ->group(connection_group);
     }
     command.add_flag("--json", g.json, "Print one JSON document on stdout")->group(output_group);
     command.add_flag("-q,--quiet", g.quiet, "Print only errors")->group(output_group);
     command.add_option("--log-level", g.log_level, "Log level on stderr (default: info)")
+        ->type_name("LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
         ->multi_option_policy(repeat_checked_by_main)
         ->group(output_group);
     command.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"text", "json"}))
         ->multi_option_policy(repeat_checked_by_main)
         ->group(output_group);

@@ -33,6 +33,7 @@ void set_dev_command(CLI::App& app, Context& ctx) {
                          const std::function<Exit()>& action) {
         auto* command = dev->add_subcommand(name, purpose);
         command->add_option("--dir", *dir, "State directory of the cluster (default: ./.mana-dev)")
+            ->type_name("DIR")
             ->group(behaviour_group);
         add_shared_options(*command, ctx.global, false);
         command->callback([&ctx, action] { ctx.action = action; });

@@ -379,39 +379,45 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--spaces-only", f->spaces_only, "Only the kontextDoc of each Space")
         ->excludes(users_only)
         ->group(behaviour_group);
-    cmd->add_option("--shard", f->shard,
-                    "K/N: this worker's share of N (by a stable hash of the id)")
+    cmd->add_option("--shard", f->shard, "This worker's share: K of N (by a stable hash of the id)")
+        ->type_name("K/N")
         ->group(behaviour_group);
     cmd->add_option("--since", f->since,
-                    "WHEN (15m, 2h, 1d, or an ISO-8601 time with its zone): only the users "
-                    "created and the Spaces created or joined since then")
+                    "Only the users created and the Spaces created or joined since WHEN: a span "
+                    "before now (15m, 2h, 1d) or an ISO-8601 time with its zone")
+        ->type_name("WHEN")
         ->group(behaviour_group);
     cmd->add_option("--until", f->until,
-                    "WHEN (as --since): with --since, only what was created or joined before "
-                    "then, e.g. the span of a sync outage")
+                    "With --since, only what was created or joined before WHEN (as --since), "
+                    "e.g. the end of a sync outage")
+        ->type_name("WHEN")
         ->group(behaviour_group);
     cmd->add_option("--min-age", f->min_age,
-                    "DURATION (30s, 1m, ...): leave users and Spaces created less than this long "
-                    "ago to a later run, counted as pending (the service may still be writing "
-                    "theirs); default 0")
+                    "Leave users and Spaces created less than DURATION ago (30s, 1m, ...) to a "
+                    "later run, counted as pending (the service may still be writing theirs); "
+                    "default 0")
+        ->type_name("DURATION")
         ->group(behaviour_group);
     cmd->add_option("--max-writes", f->max_writes,
-                    "N or P%: when the run would write more singletons than N, or than P% of the "
-                    "users and Spaces it looks at, it writes none and exits 7 (a guard for "
-                    "unattended runs against an empty or restored sync database)")
+                    "When the run would write more singletons than N, or than P% of the users "
+                    "and Spaces it looks at, it writes none and exits 7 (a guard for unattended "
+                    "runs against an empty or restored sync database)")
+        ->type_name("N|P%")
         ->group(behaviour_group);
     cmd->add_option("--max-rate", f->max_rate,
-                    "ROWS_PER_SECOND: the run's writes average no more than this (smaller "
+                    "The run's writes average no more than this many rows a second (smaller "
                     "batches, waits between them), so a backfill does not flood the change log, "
                     "its replicas and every client's next pull")
+        ->type_name("ROWS_PER_SECOND")
         ->check(CLI::Range(1LL, 100000000LL))
         ->group(behaviour_group);
     cmd->add_option("--max-lag", f->max_lag,
-                    "DURATION (5s, 1m, ...): before each batch, wait while a streaming standby of "
-                    "the sync database is further behind than this (the sync role needs "
-                    "pg_monitor)")
+                    "Before each batch, wait while a streaming standby of the sync database is "
+                    "further behind than DURATION (5s, 1m, ...; the sync role needs pg_monitor)")
+        ->type_name("DURATION")
         ->group(behaviour_group);
     cmd->add_option("--batch-size", f->batch_size, "Rows per committed batch (default: 5000)")
+        ->type_name("ROWS")
         ->check(CLI::Range(1LL, 1000000LL))
         ->group(behaviour_group);
     cmd->add_flag("--wait", f->wait, "Wait for a running reconcile instead of exiting 6")
@@ -422,11 +428,13 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         ->group(connection_group);
     cmd->add_option("--list", f->list,
                     "How many ids to list of what is missing or orphaned (default: 20)")
+        ->type_name("N")
         ->check(CLI::Range(0, 1000000))
         ->group(output_group);
-    cmd->add_option(
-           "--metrics-file", f->metrics_file,
-           "Write Prometheus metrics here (atomically) for node_exporter's textfile collector")
+    cmd->add_option("--metrics-file", f->metrics_file,
+                    "Write Prometheus metrics to FILE (atomically) for node_exporter's textfile "
+                    "collector")
+        ->type_name("FILE")
         ->group(output_group);
     set_help_footer(
         *cmd,

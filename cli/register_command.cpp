@@ -383,14 +383,18 @@ Exit run(const Context& ctx, const RegisterOptions& o) {
 void add_register_options(CLI::App& cmd, RegisterOptions& o) {
     auto* email = cmd.add_option("EMAIL", o.email, "The new user's email")->group(behaviour_group);
     cmd.add_option("--name", o.name, "Display name (default: the email's local part)")
+        ->type_name("NAME")
         ->group(behaviour_group);
     cmd.add_option("--tier", o.defaults.tier, "Access tier (default: public)")
+        ->type_name("TIER")
         ->check(CLI::IsMember(tiers))
         ->group(behaviour_group);
     cmd.add_option("--role", o.defaults.role, "Role (default: user)")
+        ->type_name("ROLE")
         ->check(CLI::IsMember(roles))
         ->group(behaviour_group);
     cmd.add_option("--kind", o.defaults.kind, "Kind (default: human)")
+        ->type_name("KIND")
         ->check(CLI::IsMember(user_kinds))
         ->group(behaviour_group);
     cmd.add_flag("--verified", o.verified, "Mark the email as verified")->group(behaviour_group);
@@ -399,6 +403,7 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
            "An email already registered: error (exit 5), skip, or update (only the name, tier, "
            "role, kind, --verified and password given here change). A soft-deleted user is never "
            "updated (exit 5)")
+        ->type_name("WHAT")
         ->check(CLI::IsMember({"error", "skip", "update"}))
         ->group(behaviour_group);
     cmd.add_flag("--no-bootstrap", o.no_bootstrap, "Do not write the singletons")
@@ -409,19 +414,23 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
     auto* password_stdin =
         cmd.add_flag("--password-stdin", o.password_stdin, "Read the password from stdin")
             ->group(behaviour_group);
-    cmd.add_option("--password-file", o.password_file, "Read the password from a file")
+    cmd.add_option("--password-file", o.password_file, "Read the password from FILE")
+        ->type_name("FILE")
         ->excludes(password_stdin)
         ->group(behaviour_group);
     cmd.add_option("--password", o.password_on_argv,
                    "Refused: a password on the command line shows in ps")
         ->group("");
-    cmd.add_option("--from", o.from, "Register every user of a JSON Lines or CSV file ('-': stdin)")
+    cmd.add_option("--from", o.from, "Register every user of FILE, JSON Lines or CSV ('-': stdin)")
+        ->type_name("FILE")
         ->excludes(email)
         ->group(behaviour_group);
     cmd.add_option("--format", o.format, "Format of --from (default: csv for *.csv, else jsonl)")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"jsonl", "csv"}))
         ->group(behaviour_group);
     cmd.add_option("--jobs", o.jobs, "Hashing threads for --from (default: every core)")
+        ->type_name("N")
         ->check(CLI::Range(1u, 256u))
         ->group(behaviour_group);
 }

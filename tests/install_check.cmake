@@ -17,6 +17,7 @@ set(expected ${PREFIX}/bin/mana-auth
              ${PREFIX}/share/fish/vendor_completions.d/mana-auth.fish
              ${PREFIX}/share/doc/mana-auth/copyright
              ${PREFIX}/share/doc/mana-auth/changelog.gz
+             ${PREFIX}/share/doc/mana-auth/README.md.gz
              ${PREFIX}/share/doc/mana-auth/examples/catalog.json
              ${ENV_FILE})
 foreach(page mana-auth mana-auth-register mana-auth-bootstrap mana-auth-reconcile mana-auth-doctor

@@ -17,14 +17,19 @@ if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
         set(MANA_UNIT_DIR /lib/systemd/system)
     endif()
 endif()
+file(READ ${MANA_DIST}/hardening.conf MANA_HARDENING)
+string(STRIP "${MANA_HARDENING}" MANA_HARDENING)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MANA_DIST}/hardening.conf)
 # The recommended pair (README, "Running reconcile from cron"), from one
-# template: everything hourly, what is new every minute.
+# template: everything hourly, what is new every minute; each run bounded
+# in time (TimeoutStartSec; a timer starts no unit that is still running).
 set(RECONCILE_WHAT "every user and Space")
 set(RECONCILE_SCOPE "")
 set(RECONCILE_METRICS mana_auth.prom)
 set(RECONCILE_BOUND_VARIABLE MANA_AUTH_MAX_WRITES)
 # A unit file doubles % (systemd specifiers).
 set(RECONCILE_BOUND 5%%)
+set(RECONCILE_TIMEOUT 50min)
 configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
                ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile.service @ONLY)
 set(RECONCILE_WHAT "the users and Spaces new in the last 15 minutes")
@@ -32,6 +37,7 @@ set(RECONCILE_SCOPE "--since 15m ")
 set(RECONCILE_METRICS mana_auth_since.prom)
 set(RECONCILE_BOUND_VARIABLE MANA_AUTH_SINCE_MAX_WRITES)
 set(RECONCILE_BOUND 1000)
+set(RECONCILE_TIMEOUT 10min)
 configure_file(${MANA_DIST}/mana-auth-reconcile.service.in
                ${CMAKE_BINARY_DIR}/dist/mana-auth-reconcile-since.service @ONLY)
 configure_file(${MANA_DIST}/mana-auth-check.service.in
@@ -53,9 +59,19 @@ endif()
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/changelog.gz
                    COMMAND gzip -9n -c ${MANA_DIST}/changelog > ${CMAKE_BINARY_DIR}/dist/changelog.gz
                    DEPENDS ${MANA_DIST}/changelog)
-add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz)
+# The operator's manual beside them, compressed as dh_compress would.
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/README.md.gz
+                   COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/README.md > ${CMAKE_BINARY_DIR}/dist/README.md.gz
+                   DEPENDS ${PROJECT_SOURCE_DIR}/README.md)
+add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz
+                                        ${CMAKE_BINARY_DIR}/dist/README.md.gz)
 install(FILES ${MANA_DIST}/copyright ${CMAKE_BINARY_DIR}/dist/changelog.gz
+              ${CMAKE_BINARY_DIR}/dist/README.md.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The compiler's .comment section, which dh_strip removes too.
+install(CODE "execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
+                  \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/mana-auth\"
+                  COMMAND_ERROR_IS_FATAL ANY)")
 # The built-in catalog of singleton kinds, a start for one of the platform's own.
 install(FILES ${PROJECT_SOURCE_DIR}/core/sync/builtin_catalog.json
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples RENAME catalog.json)
@@ -78,9 +94,14 @@ service (Better Auth on PostgreSQL) and its sync service's change log. It
 registers users exactly as the service's sign-up does, and writes every
 missing per-user and per-Space default document (userContext, kontextDoc)
 into the change log, by hand or from the packaged systemd timer.")
-# Depends from the binary's own libraries (dpkg-shlibdeps).
+# Depends from the binary's own libraries (dpkg-shlibdeps), and the
+# helpers the maintainer scripts call (deb-systemd-helper debian-installed).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${MANA_DIST}/conffiles ${MANA_DIST}/postinst ${MANA_DIST}/postrm)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "init-system-helpers (>= 1.52)")
+# dev up needs PostgreSQL's server binaries; nothing else does.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${MANA_DIST}/conffiles ${MANA_DIST}/postinst ${MANA_DIST}/prerm
+    ${MANA_DIST}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)
 # /etc and /lib/systemd are outside the prefix: staged under DESTDIR.

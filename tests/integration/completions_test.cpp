@@ -229,3 +229,25 @@ TEST_CASE("every command's man page renders cleanly with the man sections and al
     }
     CHECK(pages == 8); // the top and its 7 commands
 }
+
+TEST_CASE("an option's value is named for what it is, in --help and on the man page") {
+    const auto help = cli({"reconcile", "--help"});
+    const auto page = run({"man", "-l", MANA_MAN_DIR "/mana-auth-reconcile.1.gz"},
+                          {{"LC_ALL", "C.UTF-8"}, {"MANWIDTH", "200"}});
+    for (const auto* term :
+         {"--auth-db URL", "--sync-db URL", "--since WHEN", "--until WHEN", "--min-age DURATION",
+          "--max-writes N|P%", "--max-rate ROWS_PER_SECOND", "--shard K/N", "--metrics-file FILE",
+          "--config FILE", "--log-level LEVEL"}) {
+        INFO(term);
+        CHECK(help.out.find(term) != std::string::npos);
+        CHECK(page.out.find(term) != std::string::npos);
+    }
+    // No option left with the parser's word for any string.
+    for (const auto& path : command_paths()) {
+        auto args = path;
+        args.push_back("--help");
+        const auto text = cli(args).out;
+        INFO(text);
+        CHECK_FALSE(std::regex_search(text, std::regex("--[a-z-]+ TEXT")));
+    }
+}
