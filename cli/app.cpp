@@ -48,7 +48,17 @@ void define_app(CLI::App& app, Context& ctx) {
                Exit::already_exists, Exit::locked, Exit::max_writes, Exit::drift, Exit::interrupted,
                Exit::terminated},
               registration_environment,
-              connection_files});
+              connection_files,
+              "mana-auth registers users of the Mana platform's authentication service (Better "
+              "Auth on PostgreSQL) exactly as the service's sign-up does, and writes the per-user "
+              "and per-Space default documents (singletons) that the service writes best-effort "
+              "into its sync service's change log, wherever they are missing.\n"
+              "It works on two databases: the auth database (--auth-db, else DATABASE_URL) and "
+              "the sync database (--sync-db, else SYNC_DATABASE_URL). A setting comes from the "
+              "option, else the environment, else the configuration file "
+              "/etc/mana-auth/mana-auth.env, which the packaged systemd units read too.\n"
+              "Every command prints text for people on stdout, or one JSON document with --json; "
+              "logs go to stderr. The manual is /usr/share/doc/mana-auth/README.md.gz."});
 }
 
 } // namespace mana::cli

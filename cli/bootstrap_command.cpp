@@ -142,7 +142,15 @@ void set_bootstrap_command(CLI::App& app, Context& ctx) {
                                      Exit::partial, Exit::not_found, Exit::drift};
     set_help_footer(*bootstrap, {"  mana-auth bootstrap user --email ada@example.com\n"
                                  "  mana-auth bootstrap space --slug ada --dry-run\n",
-                                 exits, connection_environment, connection_files});
+                                 exits, connection_environment, connection_files,
+                                 "Writes the missing singletons of one user (bootstrap user: its "
+                                 "userContext and the kontextDoc of every Space it is a member "
+                                 "of) or of one Space (bootstrap space), as the service's "
+                                 "bootstrap endpoint does, exactly once even beside a running "
+                                 "reconcile or the service's own write.\n"
+                                 "--dry-run says what is missing and writes nothing (exit 10 "
+                                 "when something is). A user or Space that is not there, or a "
+                                 "soft-deleted user, is exit 4."});
 
     auto user_options = std::make_shared<BootstrapOptions>();
     auto* user = bootstrap->add_subcommand(

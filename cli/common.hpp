@@ -2,6 +2,7 @@
 // and output (text for people on stdout, or one JSON document).
 #pragma once
 
+#include "jobs/metrics.hpp"
 #include "pg/db.hpp"
 #include "sync/catalog.hpp"
 #include "sync/sync_log.hpp"
@@ -116,6 +117,11 @@ struct HelpFooter {
     std::vector<Exit> exits;
     std::vector<std::string> environment;
     std::vector<std::string> files;
+    // The man page's DESCRIPTION, one paragraph a line; --help
+    // keeps to the one-line purpose.
+    std::string description = "";
+    // The metrics the command writes (reconcile's): the page's METRICS.
+    std::vector<MetricFamily> metrics = {};
 };
 void set_help_footer(CLI::App& command, const HelpFooter& footer);
 // The footer given to command, or nullptr.

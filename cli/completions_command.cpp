@@ -23,7 +23,10 @@ void set_completions_command(CLI::App& app, Context& ctx) {
                      {},
                      {"/usr/share/bash-completion/completions/mana-auth",
                       "/usr/share/zsh/vendor-completions/_mana-auth",
-                      "/usr/share/fish/vendor_completions.d/mana-auth.fish"}});
+                      "/usr/share/fish/vendor_completions.d/mana-auth.fish"},
+                     "Prints the completion script of bash, zsh or fish, to source or to put "
+                     "where the shell looks. The package installs all three in the shells' "
+                     "vendor directories, where they are found without this command."});
     cmd->callback([&ctx, shell] {
         ctx.action = [&ctx, shell] {
             const char* script = *shell == "bash"  ? bash_completion()

@@ -43,7 +43,12 @@ void set_dev_command(CLI::App& app, Context& ctx) {
                            "  mana-auth dev down               # stop it and remove its data\n",
                            {Exit::ok, Exit::failure, Exit::usage},
                            {},
-                           {"./.mana-dev"}});
+                           {"./.mana-dev"},
+                           "Runs a throwaway PostgreSQL cluster for development, with an auth "
+                           "and a sync database made from the schemas the tool was built with: "
+                           "up starts it and prints the variables to export, env prints them "
+                           "again, status says whether it runs, down stops it and removes its "
+                           "data. It touches no other database."});
 
     add("up", "Start the cluster (creating it if needed) and print the exports", [&ctx, dir] {
         print_exports(ctx, dev_up(*dir));

@@ -13,7 +13,16 @@ void set_doctor_command(CLI::App& app, Context& ctx) {
                      "  mana-auth doctor --json | jq '.checks[] | select(.status != \"ok\")'\n",
                      {Exit::ok, Exit::failure, Exit::usage},
                      connection_environment,
-                     connection_files});
+                     connection_files,
+                     "Checks both databases for what the commands need: the connection and any "
+                     "pooler, the schema and the NOT NULL columns the tool would leave empty, each "
+                     "role's privileges, whether the auth database takes writes, row-level "
+                     "security on sync_changes and what it means for reconcile, the change log's "
+                     "indexes, an insert of the singletons' rows (rolled back), and whether the "
+                     "sync role sees the standbys' lag.\n"
+                     "Each check is ok, warn or fail, with an id for scripts in --json; any fail "
+                     "is exit 1. A database that cannot be reached is a failed check, and the "
+                     "other is still examined."});
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             const auto catalog = catalog_in_force(ctx);

@@ -129,6 +129,12 @@ void write_footer_sections(std::ostream& page, const HelpFooter& footer) {
     page << ".SH FILES\n";
     for (const auto& path : footer.files)
         page << ".TP\n" << italic(path) << "\n" << roff(file_meaning(path)) << "\n";
+    if (!footer.metrics.empty()) {
+        page << ".SH METRICS\n.PP\nWith " << bold("--metrics-file")
+             << ", in the Prometheus text format, after every run:\n";
+        for (const auto& family : footer.metrics)
+            page << ".TP\n" << bold(family.name) << "\n" << roff(family.help) << "\n";
+    }
     page << ".SH EXAMPLES\n.PP\n.nf\n.RS 4\n";
     std::istringstream lines(footer.examples);
     for (std::string line; std::getline(lines, line);)
@@ -166,9 +172,11 @@ void write_page(const std::string& dir, const std::string& date, const Page& pag
         for (const auto* sub : subcommands)
             out << ".br\n" << synopsis(page.path + " " + sub->get_name(), *sub) << "\n";
     }
-    auto description = without_name(page.command->get_description());
-    description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(description[0])));
-    out << ".SH DESCRIPTION\n" << sentence(description) << "\n";
+    out << ".SH DESCRIPTION\n";
+    std::istringstream paragraphs(footer->description);
+    for (std::string paragraph; std::getline(paragraphs, paragraph);) {
+        if (!paragraph.empty()) out << ".PP\n" << roff(paragraph) << "\n";
+    }
     if (page.command->get_parent() == nullptr) {
         out << ".SH COMMANDS\n";
         for (const auto& other : all) {

@@ -440,19 +440,18 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         *cmd,
         {"  mana-auth reconcile --all --dry-run              # what is missing, nothing written\n"
          "  mana-auth reconcile --all                        # write it\n"
-         "  */5 * * * * mana-auth reconcile --all --quiet --metrics-file "
-         "/var/lib/node_exporter/mana.prom\n"
-         "  */5 * * * * mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
+         "  mana-auth reconcile --all --check --quiet || alert   # 10 = drift\n"
          "  mana-auth reconcile --all --shard 2/4            # worker 2 of 4\n"
-         "  * * * * * mana-auth reconcile --all --since 15m --min-age 1m --max-writes 1000 --wait "
-         "--quiet\n"
-         "                        # the new each minute, the last minute left to the service, "
-         "at most 1000 rows (else exit 7)\n"
          "  mana-auth reconcile --all --since 2026-11-25T03:10:00Z --until 2026-11-25T04:40:00Z "
          "--max-rate 2000 --max-lag 10s\n"
          "                        # an outage's backfill, paced, waiting for the replicas\n"
+         "  # the recommended crontab (README): what is new each minute, everything hourly\n"
+         "  * * * * *   mana-auth reconcile --all --since 15m --min-age 1m --max-writes 1000 "
+         "--wait --quiet --metrics-file /var/lib/node_exporter/textfile/mana_auth_since.prom\n"
+         "  17 * * * *  mana-auth reconcile --all --min-age 1m --max-writes 5\\% --wait --quiet "
+         "--metrics-file /var/lib/node_exporter/textfile/mana_auth.prom\n"
          "  systemctl enable --now mana-auth-reconcile.timer mana-auth-reconcile-since.timer\n"
-         "                        # as packaged: everything hourly, what is new each minute\n",
+         "                        # the same pair, as packaged\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::locked, Exit::max_writes,
           Exit::drift, Exit::interrupted, Exit::terminated},
          connection_environment,
@@ -461,7 +460,19 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
              files.push_back("/run/mana-auth/mana_auth.prom");
              files.push_back("/run/mana-auth/mana_auth_since.prom");
              return files;
-         }()});
+         }(),
+         "Converges every live user and Space on its singletons: it reads the ids from the auth "
+         "database, finds those whose rows the sync database's change log lacks, and writes "
+         "them in committed batches, exactly once beside other runs, bootstraps and the "
+         "service's own writes. A role bound by row-level security works item by item.\n"
+         "--check and --dry-run only count (exit 10 on drift). --since and --until restrict a "
+         "run to what is new or to an outage's window; --min-age leaves the newest to the "
+         "service; --max-writes refuses a run that would write more than a bound (exit 7); "
+         "--max-rate and --max-lag pace a backfill. One run at a time holds the run lock "
+         "(exit 6; --wait queues behind it); SIGINT and SIGTERM stop it after its batch.\n"
+         "Every run, failed and refused ones included, leaves its metrics with --metrics-file "
+         "(METRICS below); under systemd every run ends with one summary line in the journal.",
+         reconcile_metric_families()});
     cmd->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 

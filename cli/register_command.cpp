@@ -453,7 +453,16 @@ void set_register_command(CLI::App& app, Context& ctx) {
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
           Exit::interrupted, Exit::terminated},
          registration_environment,
-         connection_files});
+         connection_files,
+         "Registers one user (EMAIL), or every user of a JSON Lines or CSV file (--from), as "
+         "the service's sign-up does: the user, its credential account with the password hashed "
+         "as Better Auth hashes it, its personal Space and membership, in one transaction of the "
+         "auth database; then the singletons of the user and its Space in the sync database.\n"
+         "The password comes from MANA_AUTH_PASSWORD, --password-stdin, --password-file or a "
+         "prompt, never from the command line. An email already registered is exit 5 unless "
+         "--if-exists says skip or update.\n"
+         "When the sync database fails, the registration stands and says so; `mana-auth "
+         "reconcile --all` writes the singletons later (--require-sync makes that exit 1)."});
     cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return run(ctx, *o); }; });
 }
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mana {
 
@@ -20,6 +21,16 @@ struct RunMetrics {
 };
 
 std::string reconcile_metrics(const RunMetrics& run);
+
+// A family of series the metrics file may hold: its name and HELP text.
+struct MetricFamily {
+    std::string name;
+    std::string help;
+};
+// Every family of a run's file, in the file's order: what reconcile's man
+// page lists too. Every series carries the run's scope ("all", "since");
+// the kinds' counts and oldest_missing_seconds a kind label too.
+std::vector<MetricFamily> reconcile_metric_families();
 
 // The last good run's time recorded in an earlier metrics file's text.
 std::optional<std::time_t> last_success_in(const std::string& metrics_text);
