@@ -66,26 +66,41 @@ TEST_CASE("on a terminal each kind has its own progress line, redrawn in place a
 TEST_CASE("off a terminal each kind logs its progress every 10 s, its numbers as fields") {
     TempDatabases db;
     add_users_with_spaces(db, 20000);
-    // 40,000 rows at 3,500 a second: the writing alone outlasts 10 s.
+    // 40,000 rows at 2,500 a second: the writing alone lasts 16 s, past
+    // each kind's first telling and its second.
     const auto result =
-        cli({"reconcile", "--all", "--max-rate", "3500", "--log-format", "json"}, db.env());
+        cli({"reconcile", "--all", "--max-rate", "2500", "--log-format", "json"}, db.env());
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
-    std::set<std::string> logged;
+    std::set<std::string> writing;   // the kinds logged while writing
+    std::set<std::string> with_rate; // and with their rate
     std::istringstream lines(result.err);
     for (std::string text; std::getline(lines, text);) {
         const auto line = nlohmann::json::parse(text);
         if (!line.contains("kind")) continue;
-        logged.insert(line["kind"].get<std::string>());
+        INFO(text);
+        // Any step may be logged (a slow machine checks for 10 s too);
+        // every line has the fields, null where not known.
+        const auto kind = line["kind"].get<std::string>();
+        const auto phase = line["phase"].get<std::string>();
         CHECK(line["level"] == "info");
+        CHECK(line["done"].is_number());
+        CHECK((line["total"].is_number() || line["total"].is_null()));
+        CHECK((line["rate"].is_number() || line["rate"].is_null()));
+        CHECK((line["secondsLeft"].is_number() || line["secondsLeft"].is_null()));
+        CHECK_THAT(line["message"].get<std::string>(), Catch::StartsWith(kind + ": " + phase));
+        if (phase != "writing") continue;
+        writing.insert(kind);
         CHECK(line["total"] == 20000);
-        CHECK(line["phase"] == "writing");
         CHECK(line["done"].get<long long>() > 0);
-        CHECK(line["rate"].get<double>() > 0);
-        CHECK(line["secondsLeft"].is_number());
-        CHECK_THAT(line["message"].get<std::string>(),
-                   Catch::StartsWith(line["kind"].get<std::string>() + ": writing "));
+        // From the step's second second on, its rate and the time left.
+        if (line["rate"].is_number()) {
+            CHECK(line["rate"].get<double>() > 0);
+            CHECK(line["secondsLeft"].is_number());
+            with_rate.insert(kind);
+        }
     }
     // The kinds are told each on their own: one never hides the other.
-    CHECK(logged == std::set<std::string>{"userContext", "kontextDoc"});
+    CHECK(writing == std::set<std::string>{"userContext", "kontextDoc"});
+    CHECK_FALSE(with_rate.empty());
 }
