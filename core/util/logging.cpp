@@ -43,6 +43,13 @@ std::string format_line(LogStyle style, const std::string& level, const std::str
     return priority + line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// A line of the log, the sink's or one beside it: one write, flushed.
+void write_line(std::string line) {
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   public:
     explicit StderrSink(LogStyle style) : style_(style) {}
@@ -51,11 +58,9 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
   protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        auto line = format_line(style_, level_name(msg.level),
-                                std::string(msg.payload.data(), msg.payload.size()), msg.time,
-                                nlohmann::json::object());
-        line += '\n';
-        std::fwrite(line.data(), 1, line.size(), stderr);
+        write_line(format_line(style_, level_name(msg.level),
+                               std::string(msg.payload.data(), msg.payload.size()), msg.time,
+                               nlohmann::json::object()));
     }
     void flush_() override { std::fflush(stderr); }
 
@@ -66,13 +71,6 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 std::shared_ptr<StderrSink>& configured_sink() {
     static std::shared_ptr<StderrSink> sink = std::make_shared<StderrSink>(LogStyle{});
     return sink;
-}
-
-// A line beside the logger's: one write, as the sink's are.
-void write_line(std::string line) {
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
 }
 
 } // namespace
