@@ -60,7 +60,9 @@ TEST_CASE(
     "reconcile killed at ten random moments converges every time with nothing lost or doubled",
     "[slow]") {
     TempDatabases db;
-    add_users_with_spaces(db, 100000);
+    // 30,000 users and Spaces: about 20,000 singletons lost a round, twenty
+    // batches to kill between, at a third of the CPU that 100,000 took.
+    add_users_with_spaces(db, 30000);
     REQUIRE(cli({"reconcile", "--all", "--quiet"}, db.env()).exit_code == 0);
     std::mt19937 random(static_cast<unsigned>(getpid()));
     int kills = 0;
@@ -70,7 +72,7 @@ TEST_CASE(
         sync_query(db, "DELETE FROM sync_changes WHERE random() < 0.33");
         const auto left = sync_count(db, "true");
         const auto started = sync_clock(db);
-        Process run(cli_argv({"reconcile", "--all", "--batch-size", "2000", "--quiet"}), db.env());
+        Process run(cli_argv({"reconcile", "--all", "--batch-size", "1000", "--quiet"}), db.env());
         // The moment: every third round as soon as it is on the sync database
         // (loading ids), else once a random part, up to three quarters, of
         // what is missing is written.
@@ -417,7 +419,9 @@ TEST_CASE("no password or connection password appears in any output at any log l
     };
     int runs = 0;
     for (const auto& command : commands) {
-        for (const auto* level : {"trace", "debug", "info", "warn", "error"}) {
+        // A level shows every line the levels above it show: trace shows
+        // what any level does; info is what the tool runs at unless told.
+        for (const auto* level : {"trace", "info"}) {
             for (const auto* format : {"text", "json"}) {
                 auto args = command;
                 for (const auto* extra : {"--log-level", level, "--log-format", format})
@@ -434,7 +438,7 @@ TEST_CASE("no password or connection password appears in any output at any log l
         }
     }
     std::filesystem::remove(file);
-    CHECK(runs == 110);
+    CHECK(runs == 44);
 }
 
 TEST_CASE("a sync server that crashes mid-reconcile ends it with one line that says what stays and "
