@@ -18,6 +18,9 @@ set(expected ${PREFIX}/bin/mana-auth
              ${PREFIX}/share/doc/mana-auth/copyright
              ${PREFIX}/share/doc/mana-auth/changelog.gz
              ${PREFIX}/share/doc/mana-auth/README.md.gz
+             ${PREFIX}/share/doc/mana-auth/docs/decisions.md.gz
+             ${PREFIX}/share/doc/mana-auth/docs/development.md.gz
+             ${PREFIX}/share/doc/mana-auth/docs/performance.md.gz
              ${PREFIX}/share/doc/mana-auth/examples/catalog.json
              ${ENV_FILE})
 foreach(page mana-auth mana-auth-register mana-auth-bootstrap mana-auth-reconcile mana-auth-doctor

@@ -59,14 +59,22 @@ endif()
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/changelog.gz
                    COMMAND gzip -9n -c ${MANA_DIST}/changelog > ${CMAKE_BINARY_DIR}/dist/changelog.gz
                    DEPENDS ${MANA_DIST}/changelog)
-# The operator's manual beside them, compressed as dh_compress would.
-add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/dist/README.md.gz
-                   COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/README.md > ${CMAKE_BINARY_DIR}/dist/README.md.gz
-                   DEPENDS ${PROJECT_SOURCE_DIR}/README.md)
-add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz
-                                        ${CMAKE_BINARY_DIR}/dist/README.md.gz)
+# The operator's manual beside them, and the documents it links to under
+# docs/ as the links name them, compressed as dh_compress would.
+set(mana_manual README.md docs/decisions.md docs/development.md docs/performance.md)
+set(mana_manual_gz)
+foreach(document ${mana_manual})
+    set(compressed ${CMAKE_BINARY_DIR}/dist/${document}.gz)
+    get_filename_component(subdirectory ${document} DIRECTORY)
+    add_custom_command(OUTPUT ${compressed}
+                       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/dist/${subdirectory}
+                       COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/${document} > ${compressed}
+                       DEPENDS ${PROJECT_SOURCE_DIR}/${document})
+    install(FILES ${compressed} DESTINATION ${CMAKE_INSTALL_DOCDIR}/${subdirectory})
+    list(APPEND mana_manual_gz ${compressed})
+endforeach()
+add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/dist/changelog.gz ${mana_manual_gz})
 install(FILES ${MANA_DIST}/copyright ${CMAKE_BINARY_DIR}/dist/changelog.gz
-              ${CMAKE_BINARY_DIR}/dist/README.md.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The compiler's .comment section, which dh_strip removes too.
 install(CODE "execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
