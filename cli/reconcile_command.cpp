@@ -7,6 +7,7 @@
 #include "pg/lock_keys.hpp"
 #include "progress.hpp"
 #include "signals.hpp"
+#include "util/atomic_file.hpp"
 #include "util/logging.hpp"
 #include "util/text.hpp"
 

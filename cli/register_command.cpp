@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "jobs/batch_register.hpp"
 #include "signals.hpp"
+#include "util/atomic_file.hpp"
 #include "util/secrets.hpp"
 #include "util/text.hpp"
 
@@ -36,6 +37,7 @@ struct RegisterOptions {
     std::optional<std::string> password_on_argv; // refused
     std::optional<std::string> from;
     std::optional<std::string> format;
+    std::optional<std::string> rejects;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
@@ -231,17 +233,79 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     return render_singletons(ctx, o, report, doc);
 }
 
+// --rejects: the rows that failed, as they were read, in the input's
+// format (a CSV file's header first), so that the file can be fixed and run
+// again. Mode 0600, as the rows hold passwords; it appears at its path when
+// the batch ends, whole. A row cut at the reader's limit cannot be given
+// back: it is named instead.
+class RejectsFile {
+  public:
+    // Refuses, before anything is read, a path the file cannot be made at.
+    explicit RejectsFile(const std::string& path) try : file_(path, 0600) {
+    } catch (const Error& e) {
+        throw usage_error("--rejects " + path + ": " + e.what());
+    }
+
+    void add_header(const std::string& header_text) {
+        if (!header_text.empty()) write(header_text + "\n");
+    }
+
+    void add(const InputRow& row) {
+        if (!row.text_whole) {
+            not_kept_.push_back(row.line);
+            return;
+        }
+        write(row.text + "\n");
+        ++lines_;
+    }
+
+    // Puts the file in place; what went wrong on the way, if anything.
+    std::optional<std::string> finish() {
+        if (!error_) {
+            try {
+                file_.commit();
+            } catch (const Error& e) {
+                error_ = e.what();
+            }
+        }
+        return error_;
+    }
+
+    const std::string& path() const { return file_.path(); }
+    long long lines() const { return lines_; }
+    const std::vector<std::size_t>& not_kept() const { return not_kept_; }
+
+  private:
+    // A write that fails ends the file, not the batch: the rows go on.
+    void write(const std::string& text) {
+        if (error_) return;
+        try {
+            file_.write(text);
+        } catch (const Error& e) {
+            error_ = e.what();
+        }
+    }
+
+    AtomicFile file_;
+    long long lines_ = 0;
+    std::vector<std::size_t> not_kept_; // line numbers
+    std::optional<std::string> error_;
+};
+
 // What a batch reported row by row, kept for the JSON document (the first
-// thousand of each).
+// thousand of each: the document is built in memory; --rejects keeps
+// every failed row, streamed to its file).
 struct BatchLog {
     nlohmann::json failures = nlohmann::json::array();
     nlohmann::json updates = nlohmann::json::array();
+    std::unique_ptr<RejectsFile> rejects; // with --rejects
 };
 
 BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal) {
     BatchCallbacks callbacks;
     callbacks.on_failure = [&log](const RowFailure& f) {
         spdlog::error("line {}: {}", f.line, f.failure.error);
+        if (log.rejects) log.rejects->add(f.row);
         if (log.failures.size() < 1000) {
             log.failures.push_back(
                 {{"line", f.line}, {"email", f.failure.item}, {"error", f.failure.error}});
@@ -279,8 +343,34 @@ BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal)
     return callbacks;
 }
 
+// The rejects file put in place, said in text; its JSON, null without one.
+nlohmann::json finish_rejects(const Context& ctx, RejectsFile* rejects) {
+    if (!rejects) return nullptr;
+    const auto error = rejects->finish();
+    if (error) {
+        spdlog::error("--rejects {}: {}; the failed lines are the ones named above",
+                      rejects->path(), *error);
+    } else {
+        say(ctx,
+            "rejects: " + std::to_string(rejects->lines()) + " failed lines in " + rejects->path());
+    }
+    if (!rejects->not_kept().empty()) {
+        std::vector<std::string> lines;
+        for (const auto line : rejects->not_kept())
+            lines.push_back(std::to_string(line));
+        spdlog::error("--rejects {}: line {} over {} bytes not kept: fix it in the input",
+                      rejects->path(), join(lines), SignUpReader::max_row_bytes);
+    }
+    return {{"path", rejects->path()},
+            {"lines", rejects->lines()},
+            {"notKept", rejects->not_kept()},
+            {"error", error ? nlohmann::json(*error) : nlohmann::json()}};
+}
+
 Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSummary& summary,
                   const BatchLog& log) {
+    const auto rejects = finish_rejects(ctx, log.rejects.get());
+    const bool rejects_failed = !rejects.is_null() && !rejects["error"].is_null();
     if (summary.sync_error) {
         // An error, not a warning: it must show under --quiet too.
         spdlog::error("singletons not written for some users: {}; `mana-auth reconcile --all` "
@@ -311,7 +401,7 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
         for (const auto& half : summary.half_done)
             half_done.push_back({{"line", half.line}, {"email", half.email}, {"userId", half.user_id}});
         nlohmann::json doc = {{"ok", summary.failed == 0 && !summary.interrupted && !sync_failed &&
-                                         !summary.stopped},
+                                         !summary.stopped && !rejects_failed},
                               {"created", summary.created},
                               {"updated", summary.updated},
                               {"skipped", summary.skipped},
@@ -327,14 +417,16 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                                               ? nlohmann::json{{"line", summary.stopped->line},
                                                                {"error", summary.stopped->error}}
                                               : nlohmann::json()},
-                              {"halfDone", half_done}};
+                              {"halfDone", half_done},
+                              {"rejects", rejects}};
         if (summary.sync_error) doc["syncError"] = *summary.sync_error;
         emit_json(doc);
     }
     if (summary.stopped) return Exit::failure;
     if (summary.interrupted) return exit_after_stop(Exit::partial);
-    if (summary.failed > 0) return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
-    return sync_failed ? Exit::failure : Exit::ok;
+    if (summary.failed > 0 && !rejects_failed)
+        return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
+    return sync_failed || rejects_failed ? Exit::failure : Exit::ok;
 }
 
 Exit run_batch(const Context& ctx, const RegisterOptions& o) {
@@ -342,6 +434,8 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
         throw usage_error("--password-stdin and --password-file do not go with --from: "
                           "give each row a password or password_hash");
     }
+    BatchLog log;
+    if (o.rejects) log.rejects = std::make_unique<RejectsFile>(*o.rejects);
     std::ifstream file;
     if (*o.from != "-") {
         require_readable_file("--from", *o.from);
@@ -352,6 +446,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     const auto format = o.format ? (*o.format == "csv" ? InputFormat::csv : InputFormat::jsonl)
                                  : format_for_path(*o.from);
     SignUpReader reader(in, format, sign_up_from(o));
+    if (log.rejects) log.rejects->add_header(reader.header_text());
     const auto catalog = catalog_in_force(ctx);
 
     auto auth = open_auth(ctx);
@@ -359,7 +454,6 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
     auto sync = open_sync_unless_no_bootstrap(ctx, o, catalog);
     install_stop_handlers();
     const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
-    BatchLog log;
     const auto summary =
         register_batch(auth, schema, sync, reader,
                        {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs, catalog},
@@ -421,9 +515,16 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
     cmd.add_option("--password", o.password_on_argv,
                    "Refused: a password on the command line shows in ps")
         ->group("");
-    cmd.add_option("--from", o.from, "Register every user of FILE, JSON Lines or CSV ('-': stdin)")
+    auto* from = cmd.add_option("--from", o.from,
+                                "Register every user of FILE, JSON Lines or CSV ('-': stdin)")
+                     ->type_name("FILE")
+                     ->excludes(email)
+                     ->group(behaviour_group);
+    cmd.add_option("--rejects", o.rejects,
+                   "Write the lines of --from that failed to FILE, as they were (a CSV file's "
+                   "header first; mode 0600), to fix and run again")
         ->type_name("FILE")
-        ->excludes(email)
+        ->needs(from)
         ->group(behaviour_group);
     cmd.add_option("--format", o.format, "Format of --from (default: csv for *.csv, else jsonl)")
         ->type_name("FORMAT")
@@ -449,7 +550,9 @@ void set_register_command(CLI::App& app, Context& ctx) {
         {"  mana-auth register ada@example.com --tier founder --role admin --verified  # prompts\n"
          "  printf '%s' \"$PW\" | mana-auth register ada@example.com --password-stdin\n"
          "  mana-auth register --from founders.jsonl --if-exists update\n"
-         "  mana-auth register --from users.csv --json > report.json\n",
+         "  mana-auth register --from users.csv --json > report.json\n"
+         "  mana-auth register --from users.csv --rejects rejects.csv  # fix them, then:\n"
+         "  mana-auth register --from rejects.csv --if-exists skip\n",
          {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
           Exit::interrupted, Exit::terminated},
          registration_environment,

@@ -7,7 +7,7 @@ _mana_auth() {
     local connection="--auth-db --sync-db --catalog --config"
     local output="--json -q --quiet --log-level --log-format --help --help-all"
     # Options that take a value: the word after one is not a command.
-    local valued=" --auth-db --sync-db --catalog --config --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --list --metrics-file --dir "
+    local valued=" --auth-db --sync-db --catalog --config --log-level --log-format --name --tier --role --kind --if-exists --password-file --from --rejects --format --jobs --email --slug --owner --shard --since --until --min-age --max-writes --max-rate --max-lag --batch-size --list --metrics-file --dir "
 
     case $prev in
         --tier) COMPREPLY=($(compgen -W "guest public beta alpha founder" -- "$cur")); return ;;
@@ -17,7 +17,7 @@ _mana_auth() {
         --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "jsonl csv" -- "$cur")); return ;;
-        --from | --password-file | --metrics-file | --catalog | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --from | --rejects | --password-file | --metrics-file | --catalog | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --auth-db | --sync-db | --name | --jobs | --email | --slug | --owner | --shard | --since | --until | --min-age | --max-writes | --max-rate | --max-lag | --batch-size | --list) return ;;
     esac
@@ -37,7 +37,7 @@ _mana_auth() {
     case $path in
         "") commands="register bootstrap reconcile doctor catalog dev completions"
             options="$connection $output --version" ;;
-        register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --format --jobs" ;;
+        register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --rejects --format --jobs" ;;
         bootstrap) commands="user space"; options="--help --help-all" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;

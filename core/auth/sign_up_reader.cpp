@@ -96,6 +96,7 @@ SignUpReader::SignUpReader(std::istream& in, InputFormat format, SignUp defaults
         if (!read_line(header, too_long)) throw usage_error("the CSV input has no header line");
     }
     strip_bom(header);
+    header_text_ = raw_;
     if (too_long)
         throw usage_error("line " + std::to_string(line_) + ": the CSV header is too long");
     try {
@@ -115,19 +116,21 @@ SignUpReader::SignUpReader(std::istream& in, InputFormat format, SignUp defaults
     }
 }
 
-// A physical line without its end-of-line (LF or CRLF), at most
-// max_row_bytes kept; the rest of a longer line is read and dropped.
+// A physical line without its end-of-line (LF or CRLF) and the first
+// line's byte order mark, at most max_row_bytes kept (raw_ as read); the
+// rest of a longer line is read and dropped.
 bool SignUpReader::read_line(std::string& line, bool& too_long) {
-    line.clear();
+    raw_.clear();
     too_long = false;
     if (!in_.good() || in_.peek() == std::char_traits<char>::eof()) return false;
     ++line_;
     for (int c = in_.get(); c != std::char_traits<char>::eof() && c != '\n'; c = in_.get()) {
-        if (line.size() < max_row_bytes)
-            line += static_cast<char>(c);
+        if (raw_.size() < max_row_bytes)
+            raw_ += static_cast<char>(c);
         else
             too_long = true;
     }
+    line = raw_;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_ == 1) strip_bom(line);
     return true;
@@ -139,7 +142,7 @@ bool SignUpReader::next(InputRow& row) {
     do {
         if (!read_line(text, too_long)) return false;
     } while (trim(text).empty() && !too_long);
-    row = InputRow{line_, defaults_, ""};
+    row = InputRow{line_, defaults_, "", raw_, !too_long};
     if (too_long) {
         row.error = "the row is longer than " + std::to_string(max_row_bytes) + " bytes";
         return true;

@@ -19,6 +19,11 @@ struct InputRow {
     std::size_t line = 0; // where the row starts, 1-based
     SignUp sign_up;
     std::string error; // non-empty: the row is unusable, and why
+    // The line's bytes as read, without its "\n" (a "\r" before it, a
+    // byte order mark, blanks kept): what a rejects file gives back. Cut
+    // at max_row_bytes: then not whole.
+    std::string text;
+    bool text_whole = true;
 };
 
 class SignUpReader {
@@ -29,6 +34,10 @@ class SignUpReader {
 
     // The next non-blank row; false at the end of the input.
     bool next(InputRow& row);
+
+    // The CSV header line's bytes as read (as InputRow::text); empty for
+    // JSON Lines.
+    const std::string& header_text() const { return header_text_; }
 
     // Longest row accepted (bytes).
     static constexpr std::size_t max_row_bytes = 64 * 1024;
@@ -42,6 +51,8 @@ class SignUpReader {
     InputFormat format_;
     SignUp defaults_;
     std::vector<std::string> columns_; // CSV header, lower-cased
+    std::string header_text_;
+    std::string raw_; // the last line read, as read
     std::size_t line_ = 0;
 };
 

@@ -47,7 +47,7 @@ class BatchRun {
 
     void fail(const InputRow& row, const ItemFailure& failure) {
         ++summary_.failed;
-        if (callbacks_.on_failure) callbacks_.on_failure({row.line, failure});
+        if (callbacks_.on_failure) callbacks_.on_failure({row.line, failure, row});
     }
 
     void commit(const InputRow& row, const PreparedSignUp& sign_up) {

@@ -24,6 +24,7 @@ struct BatchOptions {
 struct RowFailure {
     std::size_t line;
     ItemFailure failure; // the item is the row's email
+    const InputRow& row; // its text for a rejects file; passwords in it
 };
 
 // A registration committed whose singletons were not all written.

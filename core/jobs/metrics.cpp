@@ -5,13 +5,7 @@
 #include "util/option_names.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 namespace mana {
@@ -151,51 +145,6 @@ std::optional<std::time_t> last_success_in(const std::string& metrics_text) {
         return static_cast<std::time_t>(std::stoll(metrics_text.substr(at)));
     } catch (const std::exception&) {
         return std::nullopt; // not a number: as if never recorded
-    }
-}
-
-namespace {
-
-std::string temporary_of(const std::string& path) {
-    return path + ".tmp." + std::to_string(getpid());
-}
-
-std::string system_reason() {
-    return std::strerror(errno);
-}
-
-} // namespace
-
-void check_file_writable(const std::string& path) {
-    const auto temporary = temporary_of(path);
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw failure("cannot create " + temporary + ": " + system_reason());
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    struct stat target {};
-    if (::stat(path.c_str(), &target) == 0 && S_ISDIR(target.st_mode))
-        throw failure(path + " is a directory");
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-    const auto temporary = temporary_of(path);
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw failure("cannot create " + temporary + ": " + system_reason());
-    bool written = true;
-    for (std::size_t done = 0; written && done < content.size();) {
-        const auto n = ::write(fd, content.data() + done, content.size() - done);
-        written = n > 0 || (n < 0 && errno == EINTR);
-        if (n > 0) done += static_cast<std::size_t>(n);
-    }
-    const auto reason = system_reason();
-    if (::close(fd) != 0 || !written) {
-        ::unlink(temporary.c_str());
-        throw failure("cannot write " + temporary + ": " + (written ? system_reason() : reason));
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const auto why = system_reason();
-        ::unlink(temporary.c_str());
-        throw failure("cannot rename " + temporary + " to " + path + ": " + why);
     }
 }
 

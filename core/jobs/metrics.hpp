@@ -35,13 +35,4 @@ std::vector<MetricFamily> reconcile_metric_families();
 // The last good run's time recorded in an earlier metrics file's text.
 std::optional<std::time_t> last_success_in(const std::string& metrics_text);
 
-// Whether write_file_atomically could write path, found out by creating
-// (and removing) its temporary file: throws an Error with the system's
-// reason if not.
-void check_file_writable(const std::string& path);
-
-// Writes a temporary file beside path and renames it over path, so a reader
-// never sees half a file.
-void write_file_atomically(const std::string& path, const std::string& content);
-
 } // namespace mana

@@ -1,5 +1,6 @@
 #include "ops/doctor.hpp"
 
+#include "auth/credentials.hpp"
 #include "auth/registration.hpp"
 #include "pg/db.hpp"
 #include "pg/pooler.hpp"
@@ -88,6 +89,24 @@ void writable_check(Database& auth, std::vector<Check>& checks) {
                       reason ? "read-only (" + *reason +
                                    "): register would fail; bootstrap and reconcile only read it"
                              : "takes writes (register needs them)"});
+}
+
+// Users whose credential no password matches (SPEC §8): found, not fixed.
+void credentials_check(Database& auth, std::vector<Check>& checks) {
+    const auto found = unusable_credentials(auth, 5);
+    if (found.count == 0) {
+        checks.push_back({"auth.credentials", "auth database credentials", CheckStatus::ok,
+                          "every live user's password credential is a Better Auth scrypt hash"});
+        return;
+    }
+    checks.push_back(
+        {"auth.credentials", "auth database credentials", CheckStatus::warn,
+         "live users whose password credential no password matches (not a Better Auth scrypt "
+         "hash): " +
+             std::to_string(found.count) + " (" + join(found.sample) +
+             (found.count > 5 ? ", ..." : "") +
+             "); give each a new password with `mana-auth register EMAIL " +
+             option_name(Option::if_exists) + " update`"});
 }
 
 // What PostgreSQL will do with the sync role's queries of sync_changes,
@@ -264,6 +283,7 @@ std::vector<Check> run_doctor(const ConnectAttempt& auth_attempt,
             required_columns_check(*auth, registration_tables(), "register", checks);
             privilege_check(*auth, auth_privileges, checks);
             writable_check(*auth, checks);
+            credentials_check(*auth, checks);
         }
     }
     if (auto* sync = connection_check(DbRole::sync, sync_attempt, checks)) {

@@ -73,18 +73,19 @@ TEST_CASE("doctor passes on databases made from sql/") {
     // An id for scripts, one a check, in the order doctor checks.
     CHECK(ids == std::vector<std::string>{
                      "auth.connection", "auth.pooler", "auth.schema", "auth.requiredColumns",
-                     "auth.privileges", "auth.writable", "sync.connection", "sync.pooler",
-                     "sync.schema", "sync.requiredColumns", "sync.roleRowSecurity",
+                     "auth.privileges", "auth.writable", "auth.credentials", "sync.connection",
+                     "sync.pooler", "sync.schema", "sync.requiredColumns", "sync.roleRowSecurity",
                      "sync.tableRowSecurity", "sync.indexes", "sync.privileges",
                      "sync.writePermission", "sync.standbyLag"});
     CHECK(names == std::set<std::string>{
                        "auth database connection", "auth database pooler", "auth database schema",
                        "auth database required columns", "auth database privileges",
-                       "auth database writable", "sync database connection", "sync database pooler",
-                       "sync database schema", "sync database required columns",
-                       "sync role and row-level security", "sync_changes row-level security",
-                       "sync_changes indexes", "sync database privileges",
-                       "sync database write permission", "standby lag (--max-lag)"});
+                       "auth database writable", "auth database credentials",
+                       "sync database connection", "sync database pooler", "sync database schema",
+                       "sync database required columns", "sync role and row-level security",
+                       "sync_changes row-level security", "sync_changes indexes",
+                       "sync database privileges", "sync database write permission",
+                       "standby lag (--max-lag)"});
     // The write check rolled back.
     CHECK(sync_count(db, "true") == 0);
 }

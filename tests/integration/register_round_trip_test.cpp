@@ -1,0 +1,186 @@
+// Round trips for operators (SPEC §8): a batch's failed lines given back
+// as a file to fix and run again; the credentials no password matches.
+#include "checks.hpp"
+#include "database_checks.hpp"
+#include "seed.hpp"
+#include "tempdb.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+using namespace mana::test;
+using nlohmann::json;
+
+namespace {
+
+std::string contents_of(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+mode_t file_mode(const std::string& path) {
+    struct stat status {};
+    REQUIRE(stat(path.c_str(), &status) == 0);
+    return status.st_mode & 07777;
+}
+
+// A path for a file the tool writes, removed however the test ends.
+struct OutputPath {
+    explicit OutputPath(const std::string& name) : path(temp_path(name)) {}
+    ~OutputPath() { std::filesystem::remove(path); }
+    std::string path;
+};
+
+} // namespace
+
+TEST_CASE("a batch's rejects file holds exactly the lines that failed, byte for byte, and fixed "
+          "they register") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"dup@example.com"}).exit_code == 0);
+    // The failed lines as they stand in the file: a byte order mark, a
+    // CRLF, blanks and a line without its end included.
+    const std::string bad_email =
+        "\xEF\xBB\xBF{\"email\":\"not an email\",\"password\":\"password-b1\"}";
+    const std::string short_password = "  {\"email\":\"c@example.com\",\"password\":\"short\"}\r";
+    const std::string taken = "{\"email\":\"DUP@example.com\",\"password\":\"password-d1\"}";
+    const std::string broken = "{\"email\":\"e@example.com\",\"password\":\"password-e1\"";
+    const TempFile input("users.jsonl",
+                         bad_email + "\n" +
+                             "{\"email\":\"a@example.com\",\"password\":\"password-a1\"}\n"
+                             "\n" +
+                             short_password + "\n" + taken + "\n" + broken);
+    const OutputPath rejects("rejects.jsonl");
+    const auto result =
+        cli({"register", "--from", input.path(), "--rejects", rejects.path, "--json"}, db.env());
+    INFO(result.err);
+    CHECK(result.exit_code == 3);
+    const auto doc = json_out(result);
+    CHECK(doc["created"] == 1);
+    CHECK(doc["failed"] == 4);
+    CHECK(
+        doc["rejects"] ==
+        json{{"path", rejects.path}, {"lines", 4}, {"notKept", json::array()}, {"error", nullptr}});
+    CHECK(contents_of(rejects.path) ==
+          bad_email + "\n" + short_password + "\n" + taken + "\n" + broken + "\n");
+    CHECK(file_mode(rejects.path) == 0600); // the lines hold passwords
+
+    // Fixed where they were wrong, and the taken address skipped: every
+    // line registers, and nothing is rejected.
+    const TempFile fixed("fixed.jsonl",
+                         "{\"email\":\"b@example.com\",\"password\":\"password-b1\"}\n"
+                         "{\"email\":\"c@example.com\",\"password\":\"password-c1\"}\n" +
+                             taken + "\n" + broken + "}\n");
+    const auto rerun =
+        cli({"register", "--from", fixed.path(), "--if-exists", "skip", "--rejects", rejects.path},
+            db.env());
+    INFO(rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK_THAT(rerun.out, Catch::Contains("3 created, 0 updated, 1 skipped, 0 failed") &&
+                              Catch::Contains("rejects: 0 failed lines in " + rejects.path));
+    CHECK(contents_of(rejects.path).empty());
+    CHECK(auth_count(db, "auth.users") == 5);
+    check_exactly_once(db);
+}
+
+TEST_CASE("the rejects file of a CSV batch starts with its header line, as it was") {
+    TempDatabases db;
+    const std::string header = "Email , password,tier\r";
+    const std::string gold = "gina@example.com,password-g1, gold\r";
+    const OutputPath rejects("rejects.csv");
+    const auto result =
+        cli({"register", "--from", "-", "--format", "csv", "--rejects", rejects.path}, db.env(),
+            header + "\nada@example.com,password-a1,founder\r\n" + gold + "\n");
+    INFO(result.err);
+    CHECK(result.exit_code == 3);
+    CHECK_THAT(result.err, Catch::Contains("line 3: unknown tier 'gold'"));
+    CHECK(contents_of(rejects.path) == header + "\n" + gold + "\n");
+    // The file is one register --from reads, as CSV by its name.
+    std::ofstream(rejects.path, std::ios::binary)
+        << header << "\ngina@example.com,password-g1, alpha\r\n";
+    CHECK(cli({"register", "--from", rejects.path}, db.env()).exit_code == 0);
+    CHECK(auth_count(db, "auth.users", "access_tier = 'alpha'") == 1);
+}
+
+TEST_CASE("a --rejects path that cannot be written is exit 2 before anything is read") {
+    TempDatabases db;
+    const TempFile input("users.jsonl",
+                         "{\"email\":\"a@example.com\",\"password\":\"password-a1\"}\n");
+    const auto missing_dir = temp_path("no-such-dir") + "/rejects.jsonl";
+    CHECK_ONE_LINE_ERROR(
+        cli({"register", "--from", input.path(), "--rejects", missing_dir}, db.env()), 2,
+        "--rejects " + missing_dir + ": cannot create");
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", input.path(), "--rejects",
+                              std::filesystem::temp_directory_path().string()},
+                             db.env()),
+                         2, "is a directory");
+    // Before the input's header and before any connection.
+    CHECK_ONE_LINE_ERROR(cli({"register", "--from", "-", "--format", "csv", "--rejects",
+                              missing_dir, "--auth-db", "postgresql://nobody@127.0.0.1:1/none"},
+                             db.env(), "mail,password\n"),
+                         2, "--rejects " + missing_dir);
+    CHECK(auth_count(db, "auth.users") == 0);
+    CHECK_ONE_LINE_ERROR(
+        cli({"register", "a@example.com", "--rejects", temp_path("r.jsonl")}, db.env()), 2,
+        "--rejects requires --from");
+}
+
+TEST_CASE("a row too long to keep is named, not cut into the rejects file") {
+    TempDatabases db;
+    const std::string bad = "{\"email\":\"bad\",\"password\":\"password-b1\"}";
+    const TempFile input("long.jsonl", "{\"email\":\"x@example.com\",\"name\":\"" +
+                                           std::string(70 * 1024, 'n') + "\"}\n" + bad + "\n");
+    const OutputPath rejects("rejects.jsonl");
+    const auto result =
+        cli({"register", "--from", input.path(), "--rejects", rejects.path, "--json"}, db.env());
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    const auto doc = json_out(result);
+    CHECK(doc["rejects"]["lines"] == 1);
+    CHECK(doc["rejects"]["notKept"] == json::array({1}));
+    CHECK(contents_of(rejects.path) == bad + "\n");
+    CHECK_THAT(result.err,
+               Catch::Contains("line 1 over 65536 bytes not kept: fix it in the input"));
+}
+
+TEST_CASE("doctor counts the live users whose credential no password matches, and names five") {
+    TempDatabases db;
+    for (const auto* email : {"a@example.com", "b@example.com", "c@example.com", "d@example.com"})
+        REQUIRE(register_user(db, {email}).exit_code == 0);
+    const auto user = [&](const std::string& email) { return user_id_of(db, email); };
+    const auto set_hash = [&](const std::string& email, const std::string& value) {
+        auth_query(db, "UPDATE auth.accounts SET password = " + value +
+                           " WHERE provider_id = 'credential' AND user_id = '" + user(email) + "'");
+    };
+    set_hash("a@example.com", "'$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy'");
+    set_hash("b@example.com", "NULL");
+    set_hash("c@example.com", "upper(password)"); // Better Auth's hex is lower case
+    set_hash("d@example.com", "'not-a-hash'");
+    auth_query(db, "UPDATE auth.users SET deleted_at = now() WHERE email = 'd@example.com'");
+    const auto checked = [&] {
+        const auto result = cli({"doctor", "--json"}, db.env());
+        INFO(result.err);
+        CHECK(result.exit_code == 0); // a warning: the tool itself can run
+        const auto doc = json_out(result);
+        for (const auto& check : doc["checks"])
+            if (check["id"] == "auth.credentials") return check;
+        FAIL("no auth.credentials check");
+        return json();
+    };
+    auto ids = std::vector<std::string>{user("a@example.com"), user("b@example.com"),
+                                        user("c@example.com")};
+    std::sort(ids.begin(), ids.end());
+    const auto warned = checked();
+    CHECK(warned["status"] == "warn");
+    CHECK_THAT(warned["detail"].get<std::string>(),
+               Catch::Contains("no password matches (not a Better Auth scrypt hash): 3 (" + ids[0] +
+                               ", " + ids[1] + ", " + ids[2] + ")"));
+    // A new password each, and every live user can sign in again.
+    for (const auto* email : {"a@example.com", "b@example.com", "c@example.com"})
+        REQUIRE(register_user(db, {email, "--if-exists", "update"}).exit_code == 0);
+    CHECK(checked()["status"] == "ok");
+}
