@@ -33,6 +33,7 @@ void define_app(CLI::App& app, Context& ctx) {
     // The global options before the command; each command has them too.
     add_shared_options(app, ctx.global, true);
     set_register_command(app, ctx);
+    set_verify_password_command(app, ctx);
     set_bootstrap_command(app, ctx);
     set_reconcile_command(app, ctx);
     set_doctor_command(app, ctx);
@@ -45,8 +46,8 @@ void define_app(CLI::App& app, Context& ctx) {
               "  mana-auth reconcile --all --check            # exit 10 when anything is missing\n"
               "  mana-auth <command> --help                   # a command's options\n",
               {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::not_found,
-               Exit::already_exists, Exit::locked, Exit::max_writes, Exit::drift, Exit::interrupted,
-               Exit::terminated},
+               Exit::already_exists, Exit::locked, Exit::max_writes, Exit::password_mismatch,
+               Exit::drift, Exit::interrupted, Exit::terminated},
               registration_environment,
               connection_files,
               "mana-auth registers users of the Mana platform's authentication service (Better "

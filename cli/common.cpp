@@ -215,6 +215,8 @@ const char* exit_meaning(Exit code) {
         return "another reconcile holds the lock (--wait queues instead)";
     case Exit::max_writes:
         return "refused by --max-writes: more would have been written, nothing was";
+    case Exit::password_mismatch:
+        return "the password does not match the user's credential";
     case Exit::drift:
         return "drift: something is missing (--check, --dry-run)";
     case Exit::interrupted:

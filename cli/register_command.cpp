@@ -4,22 +4,18 @@
 #include "auth/identity.hpp"
 #include "common.hpp"
 #include "jobs/batch_register.hpp"
+#include "password_input.hpp"
 #include "signals.hpp"
 #include "util/atomic_file.hpp"
 #include "util/secrets.hpp"
 #include "util/text.hpp"
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <spdlog/spdlog.h>
-#include <sstream>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 
 namespace mana::cli {
 namespace {
@@ -32,69 +28,17 @@ struct RegisterOptions {
     std::string if_exists = "error";
     bool no_bootstrap = false;
     bool require_sync = false;
-    bool password_stdin = false;
-    std::optional<std::string> password_file;
-    std::optional<std::string> password_on_argv; // refused
+    PasswordInput password;
     std::optional<std::string> from;
     std::optional<std::string> format;
     std::optional<std::string> rejects;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
-constexpr const char* password_sources =
-    "use --password-stdin, --password-file FILE, MANA_AUTH_PASSWORD, or the prompt on a terminal";
-
 IfExists parse_if_exists(const std::string& value) {
     if (value == "skip") return IfExists::skip;
     if (value == "update") return IfExists::update;
     return IfExists::error;
-}
-
-std::string without_line_end(std::string text) {
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    return text;
-}
-
-std::string read_stream(std::istream& in) {
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
-// A usage error with the system's reason unless path is a file this
-// process can read (a directory opens, and reads as empty).
-void require_readable_file(const char* option, const std::string& path) {
-    struct stat status {};
-    int error = stat(path.c_str(), &status) != 0 ? errno : 0;
-    if (!error && S_ISDIR(status.st_mode)) error = EISDIR;
-    if (!error && access(path.c_str(), R_OK) != 0) error = errno;
-    if (error) {
-        throw usage_error(std::string("cannot read ") + option + " " + path + ": " +
-                          std::strerror(error));
-    }
-}
-
-// The password from the first source given, or none. Asked on a terminal
-// only when needed (a new user), twice.
-std::optional<std::string> read_password(const RegisterOptions& o, bool may_prompt) {
-    std::optional<std::string> password;
-    if (o.password_stdin) {
-        password = without_line_end(read_stream(std::cin));
-    } else if (o.password_file) {
-        require_readable_file("--password-file", *o.password_file);
-        std::ifstream file(*o.password_file, std::ios::binary);
-        if (!file) throw usage_error("cannot read --password-file " + *o.password_file);
-        password = without_line_end(read_stream(file));
-    } else if (const char* env = std::getenv("MANA_AUTH_PASSWORD")) {
-        password = env;
-    } else if (may_prompt && isatty(STDIN_FILENO)) {
-        const auto first = prompt_hidden("Password for " + o.email + ": ");
-        if (first != prompt_hidden("Again: ")) throw usage_error("the passwords do not match");
-        password = first;
-    }
-    if (password) register_secret(*password);
-    return password;
 }
 
 const char* action_name(RegisterAction action) {
@@ -139,7 +83,7 @@ Registration register_in_auth_db(Database& auth, const RegistrationSchema& schem
                                  const RegisterOptions& o, SignUp sign_up) {
     const auto irregular = IrregularEmails::load(auth);
     const bool needed = needs_password(auth, sign_up, irregular);
-    sign_up.password = read_password(o, needed);
+    sign_up.password = read_password(o.password, "Password for " + o.email + ": ", needed, true);
     if (needed && !sign_up.password)
         throw usage_error("no password for the new user: " + std::string(password_sources));
     return register_in_auth(auth, schema, prepare_sign_up(sign_up), parse_if_exists(o.if_exists),
@@ -430,7 +374,7 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
 }
 
 Exit run_batch(const Context& ctx, const RegisterOptions& o) {
-    if (o.password_stdin || o.password_file) {
+    if (o.password.from_stdin || o.password.file) {
         throw usage_error("--password-stdin and --password-file do not go with --from: "
                           "give each row a password or password_hash");
     }
@@ -463,12 +407,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
 }
 
 Exit run(const Context& ctx, const RegisterOptions& o) {
-    if (o.password_on_argv) {
-        register_secret(*o.password_on_argv);
-        throw usage_error(
-            std::string("a password on the command line is refused (it shows in ps): ") +
-            password_sources);
-    }
+    refuse_password_on_argv(o.password);
     if (o.from) return run_batch(ctx, o);
     if (o.email.empty()) throw usage_error("register: give EMAIL or --from FILE");
     return run_single(ctx, o);
@@ -505,16 +444,7 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
     cmd.add_flag("--require-sync", o.require_sync,
                  "Exit 1 when the singletons cannot be written (the registration stays)")
         ->group(behaviour_group);
-    auto* password_stdin =
-        cmd.add_flag("--password-stdin", o.password_stdin, "Read the password from stdin")
-            ->group(behaviour_group);
-    cmd.add_option("--password-file", o.password_file, "Read the password from FILE")
-        ->type_name("FILE")
-        ->excludes(password_stdin)
-        ->group(behaviour_group);
-    cmd.add_option("--password", o.password_on_argv,
-                   "Refused: a password on the command line shows in ps")
-        ->group("");
+    add_password_options(cmd, o.password, behaviour_group);
     auto* from = cmd.add_option("--from", o.from,
                                 "Register every user of FILE, JSON Lines or CSV ('-': stdin)")
                      ->type_name("FILE")

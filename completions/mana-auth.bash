@@ -35,9 +35,10 @@ _mana_auth() {
 
     local commands="" options=""
     case $path in
-        "") commands="register bootstrap reconcile doctor catalog dev completions"
+        "") commands="register verify-password bootstrap reconcile doctor catalog dev completions"
             options="$connection $output --version" ;;
         register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --rejects --format --jobs" ;;
+        verify-password) options="$connection $output --password-stdin --password-file" ;;
         bootstrap) commands="user space"; options="--help --help-all" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;
         "bootstrap space"*) options="$connection $output --slug --owner --dry-run" ;;

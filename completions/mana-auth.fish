@@ -1,11 +1,12 @@
 # fish completion for mana-auth. Installed to
 # share/fish/vendor_completions.d; also printed by `mana-auth completions fish`.
 
-set -l commands register bootstrap reconcile doctor catalog dev completions
-set -l connects register bootstrap reconcile doctor
+set -l commands register verify-password bootstrap reconcile doctor catalog dev completions
+set -l connects register verify-password bootstrap reconcile doctor
 
 complete -c mana-auth -f
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a register -d 'Create users as the sign-up does'
+complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a verify-password -d "Check a password against a user's credential"
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a bootstrap -d "Write one user's or Space's singletons"
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a reconcile -d 'Converge every user and Space'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Check both databases'
@@ -41,6 +42,10 @@ complete -c mana-auth -n '__fish_seen_subcommand_from register' -l from -r -F -d
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l rejects -r -F -d 'Write the lines that failed to a file'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l format -x -a 'jsonl csv' -d 'Format of --from'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l jobs -x -d 'Hashing threads'
+
+# verify-password
+complete -c mana-auth -n '__fish_seen_subcommand_from verify-password' -l password-stdin -d 'Read the password from stdin'
+complete -c mana-auth -n '__fish_seen_subcommand_from verify-password' -l password-file -r -F -d 'Read the password from a file'
 
 # bootstrap user|space
 complete -c mana-auth -n '__fish_seen_subcommand_from bootstrap; and not __fish_seen_subcommand_from user space' -a user -d 'A user and its Spaces'

@@ -2,6 +2,7 @@
 // auth.accounts whose provider_id is 'credential'.
 #pragma once
 
+#include "auth/directory.hpp"
 #include "pg/db.hpp"
 
 #include <string>
@@ -18,5 +19,22 @@ struct UnusableCredentials {
 
 // sample_size (at least 1) of them named.
 UnusableCredentials unusable_credentials(Database& auth, int sample_size);
+
+enum class PasswordVerdict {
+    matches,
+    does_not_match,
+    unusable_hash, // the stored credential is no Better Auth scrypt hash
+};
+
+struct PasswordCheck {
+    UserRecord user;
+    PasswordVerdict verdict;
+};
+
+// The password against the credential of the live user with email (found
+// as sign-up folds it), reading only: an Error not_found when there is no
+// such user, it is soft-deleted, or it has no password credential; usage
+// when email is no address.
+PasswordCheck check_password(Database& auth, const std::string& email, const std::string& password);
 
 } // namespace mana

@@ -17,7 +17,8 @@ enum class Exit : int {
     not_found = 4,
     already_exists = 5,
     locked = 6,
-    max_writes = 7, // refused by --max-writes, nothing written
+    max_writes = 7,        // refused by --max-writes, nothing written
+    password_mismatch = 8, // verify-password: no match
     drift = 10,
     interrupted = 130, // SIGINT
     terminated = 143,  // SIGTERM

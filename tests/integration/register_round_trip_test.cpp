@@ -184,3 +184,55 @@ TEST_CASE("doctor counts the live users whose credential no password matches, an
         REQUIRE(register_user(db, {email, "--if-exists", "update"}).exit_code == 0);
     CHECK(checked()["status"] == "ok");
 }
+
+TEST_CASE("verify-password says whether a password signs the user in, and writes nothing") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0); // with `password`
+    REQUIRE(register_user(db, {"bob@example.com"}).exit_code == 0);
+    const auto ada = user_id_of(db, "ada@example.com");
+    const auto events = auth_count(db, "auth.security_events");
+    const auto verify = [&](const std::string& email, const std::string& pw,
+                            std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"verify-password", email, "--password-stdin"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return cli(args, db.env(), pw);
+    };
+
+    const auto right = verify("ADA@Example.com ", password, {"--json"});
+    INFO(right.err);
+    CHECK(right.exit_code == 0);
+    CHECK(json_out(right) ==
+          json{{"ok", true}, {"email", "ADA@Example.com "}, {"userId", ada}, {"matches", true}});
+    auto env = db.env();
+    env["MANA_AUTH_PASSWORD"] = password;
+    const auto by_environment = cli({"verify-password", "ada@example.com"}, env);
+    CHECK(by_environment.exit_code == 0);
+    CHECK_THAT(by_environment.out, Catch::Contains("the password matches the credential of "
+                                                   "ada@example.com (user " +
+                                                   ada + ")"));
+
+    const auto wrong = verify("ada@example.com", "Wrong-Secret-4471");
+    CHECK_ONE_LINE_ERROR(wrong, 8, "the password does not match the credential of ada@example.com");
+    CHECK(wrong.err.find("Wrong-Secret-4471") == std::string::npos);
+    const auto wrong_json = verify("ada@example.com", "Wrong-Secret-4471", {"--json"});
+    CHECK(json_out(wrong_json)["exitCode"] == 8);
+    CHECK(json_out(wrong_json)["ok"] == false);
+
+    // A hash that is no Better Auth scrypt hash matches no password.
+    auth_query(db, "UPDATE auth.accounts SET password = '$2b$10$abc' WHERE user_id = '" +
+                       user_id_of(db, "bob@example.com") + "'");
+    CHECK_ONE_LINE_ERROR(verify("bob@example.com", password), 8,
+                         "it is no Better Auth scrypt hash");
+
+    CHECK_ONE_LINE_ERROR(verify("nobody@example.com", password), 4, "not found");
+    auth_query(db, "DELETE FROM auth.accounts WHERE user_id = '" +
+                       user_id_of(db, "bob@example.com") + "'");
+    CHECK_ONE_LINE_ERROR(verify("bob@example.com", password), 4, "has no password credential");
+    auth_query(db, "UPDATE auth.users SET deleted_at = now() WHERE id = '" + ada + "'");
+    CHECK_ONE_LINE_ERROR(verify("ada@example.com", password), 4, "is soft-deleted");
+    const auto on_argv =
+        cli({"verify-password", "ada@example.com", "--password", "Argv-Secret-9"}, db.env());
+    CHECK_ONE_LINE_ERROR(on_argv, 2, "a password on the command line is refused");
+    CHECK(on_argv.err.find("Argv-Secret-9") == std::string::npos);
+    CHECK(auth_count(db, "auth.security_events") == events); // nothing written
+}

@@ -416,6 +416,8 @@ TEST_CASE("no password or connection password appears in any output at any log l
          "postgresql://x:" + connection_password + "@127.0.0.1:1/db"},
         {"bootstrap", "user", "u2", "--auth-db", url(db.auth_name() + "_missing")},
         {"register", "y@example.com", "--password", user_password},
+        {"verify-password", "secret@example.com"},
+        {"verify-password", "u1@example.com", "--password", user_password},
     };
     int runs = 0;
     for (const auto& command : commands) {
@@ -438,7 +440,7 @@ TEST_CASE("no password or connection password appears in any output at any log l
         }
     }
     std::filesystem::remove(file);
-    CHECK(runs == 44);
+    CHECK(runs == 52);
 }
 
 TEST_CASE("a sync server that crashes mid-reconcile ends it with one line that says what stays and "
