@@ -30,8 +30,8 @@ Exit run_user(const Context& ctx, const BootstrapOptions& o) {
     }
     const auto catalog = catalog_in_force(ctx);
     auto [auth, sync] = open_both(ctx);
-    const auto user = o.id ? resolve_live_user(auth, UserKey::id, *o.id)
-                           : resolve_live_user(auth, UserKey::email, *o.email);
+    const auto user = o.id ? resolve_live_user(auth, UserKey::id, *o.id, not_bootstrapped)
+                           : resolve_live_user(auth, UserKey::email, *o.email, not_bootstrapped);
     const auto result = bootstrap_user(auth, sync, catalog, user, o.dry_run);
 
     nlohmann::json singletons = nlohmann::json::object();

@@ -1,9 +1,7 @@
 #include "auth/credentials.hpp"
 
-#include "auth/identity.hpp"
 #include "auth/password.hpp"
 #include "pg/session.hpp"
-#include "util/error.hpp"
 
 namespace mana {
 
@@ -31,24 +29,22 @@ UnusableCredentials unusable_credentials(Database& auth, int sample_size) {
 
 PasswordCheck check_password(Database& auth, const std::string& email,
                              const std::string& password) {
-    const auto user = find_user_by_email(auth, normalize_email(email));
-    const auto name = "user with email " + email;
-    if (!user) throw not_found(name + " not found in the auth database");
-    if (user->deleted) throw not_found(name + " is soft-deleted (deleted_at is set)");
+    const auto user = resolve_live_user(auth, UserKey::email, email, "it cannot sign in");
     // The earliest, should there be more than one.
     const auto stored = auth.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
         return tx.exec_params("SELECT coalesce(password, '') FROM auth.accounts "
                               "WHERE user_id = $1 AND provider_id = 'credential' "
                               "ORDER BY created_at LIMIT 1",
-                              user->id);
+                              user.id);
     });
     if (stored.empty())
-        throw not_found(name + " has no password credential: it signs in another way");
+        throw not_found("user with email " + email +
+                        " has no password credential: it signs in another way");
     const auto hash = stored[0][0].as<std::string>();
-    if (!is_password_hash(hash)) return {*user, PasswordVerdict::unusable_hash};
-    return {*user, verify_password(password, hash) ? PasswordVerdict::matches
-                                                   : PasswordVerdict::does_not_match};
+    if (!is_password_hash(hash)) return {user, PasswordVerdict::unusable_hash};
+    return {user, verify_password(password, hash) ? PasswordVerdict::matches
+                                                  : PasswordVerdict::does_not_match};
 }
 
 } // namespace mana

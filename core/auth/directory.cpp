@@ -1,5 +1,6 @@
 #include "auth/directory.hpp"
 
+#include "auth/identity.hpp"
 #include "pg/session.hpp"
 #include "util/text.hpp"
 
@@ -59,6 +60,27 @@ std::optional<SpaceRecord> find_space(Database& auth, const std::string& where,
 
 std::optional<UserRecord> find_user_by_id(Database& auth, const std::string& id) {
     return find_user(auth, "id = $1", id);
+}
+
+void require_valid_id(const std::string& what, const std::string& id) {
+    const auto problem = id_problem(id);
+    if (!problem.empty()) throw usage_error(what + " " + problem);
+}
+
+UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key,
+                             const std::string& soft_deleted_means) {
+    std::optional<UserRecord> user;
+    if (by == UserKey::id) {
+        require_valid_id("the user id", key);
+        user = find_user_by_id(auth, key);
+    } else {
+        user = find_user_by_email(auth, normalize_email(key)); // not an address: exit 2
+    }
+    const auto name = by == UserKey::id ? "user " + key : "user with email " + key;
+    if (!user) throw not_found(name + " not found in the auth database");
+    if (user->deleted)
+        throw not_found(name + " is soft-deleted (deleted_at is set); " + soft_deleted_means);
+    return *user;
 }
 
 IrregularEmails IrregularEmails::load(Database& auth) {

@@ -43,6 +43,18 @@ std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& 
 std::optional<UserRecord> find_user_by_email(Database& auth, const std::string& email,
                                              const IrregularEmails& irregular);
 
+// A usage Error naming what (e.g. "the user id") unless id is one the
+// tool accepts.
+void require_valid_id(const std::string& what, const std::string& id);
+
+enum class UserKey { id, email };
+
+// A live user by its id or email, or an Error: usage (a malformed id or
+// address), not_found (no such user, or soft-deleted: soft_deleted_means
+// says what the caller will not do with it).
+UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key,
+                             const std::string& soft_deleted_means);
+
 // The Spaces user_id is a member of, earliest membership first.
 std::vector<std::string> spaces_of_member(Database& auth, const std::string& user_id);
 

@@ -1,6 +1,5 @@
 #include "sync/bootstrap.hpp"
 
-#include "auth/identity.hpp"
 #include "pg/session.hpp"
 #include "sync/sync_changes.hpp"
 #include "util/error.hpp"
@@ -10,11 +9,6 @@
 
 namespace mana {
 namespace {
-
-void require_valid_id(const std::string& what, const std::string& id) {
-    const auto problem = id_problem(id);
-    if (!problem.empty()) throw usage_error(what + " " + problem);
-}
 
 SpaceOutcome ensure_space(Database& sync, const Catalog& catalog, const SpaceRecord& space,
                           const std::string& writer, bool dry_run) {
@@ -35,22 +29,6 @@ bool would_write(const std::vector<KindOutcome>& outcomes) {
 }
 
 } // namespace
-
-UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key) {
-    std::optional<UserRecord> user;
-    if (by == UserKey::id) {
-        require_valid_id("the user id", key);
-        user = find_user_by_id(auth, key);
-    } else {
-        user = find_user_by_email(auth, normalize_email(key)); // not an address: exit 2
-    }
-    const auto name = by == UserKey::id ? "user " + key : "user with email " + key;
-    if (!user) throw not_found(name + " not found in the auth database");
-    if (user->deleted) {
-        throw not_found(name + " is soft-deleted (deleted_at is set); it is not bootstrapped");
-    }
-    return *user;
-}
 
 SpaceRecord resolve_space(Database& auth, SpaceKey by, const std::string& key) {
     require_valid_id(by == SpaceKey::id ? "the Space id" : "the slug", key);

@@ -14,12 +14,10 @@
 
 namespace mana {
 
-enum class UserKey { id, email };
 enum class SpaceKey { id, slug };
 
-// A live user by its id or email, or an Error: usage (a malformed id),
-// not_found (no such user, or soft-deleted).
-UserRecord resolve_live_user(Database& auth, UserKey by, const std::string& key);
+// What resolve_live_user says of a soft-deleted user, for bootstrap.
+inline const std::string not_bootstrapped = "it is not bootstrapped";
 
 // A Space by its id or slug, or an Error (usage, not_found).
 SpaceRecord resolve_space(Database& auth, SpaceKey by, const std::string& key);

@@ -52,7 +52,7 @@ void AtomicFile::write(const std::string& text) {
         const auto n = ::write(fd_, text.data() + done, text.size() - done);
         if (n > 0) {
             done += static_cast<std::size_t>(n);
-        } else if (n < 0 && errno != EINTR) {
+        } else if (n == 0 || errno != EINTR) { // nothing written is no progress either
             const auto why = system_reason();
             discard();
             throw failure("cannot write " + temporary_ + ": " + why);

@@ -133,7 +133,7 @@ TEST_CASE("bootstrap_user() in process writes a user's singletons once and then 
     add_member(db, "s2", "u1", "member");
     Database auth(DbRole::auth, db.auth_url());
     Database sync(DbRole::sync, db.sync_url());
-    const auto user = resolve_live_user(auth, UserKey::id, "u1");
+    const auto user = resolve_live_user(auth, UserKey::id, "u1", not_bootstrapped);
 
     const auto dry = bootstrap_user(auth, sync, builtin_catalog(), user, true);
     REQUIRE(dry.user_kinds.size() == 1);
