@@ -32,6 +32,7 @@ struct RegisterOptions {
     std::optional<std::string> from;
     std::optional<std::string> format;
     std::optional<std::string> rejects;
+    bool dry_run = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
@@ -72,9 +73,18 @@ nlohmann::json changes_json(const std::vector<FieldChange>& changes) {
     return list;
 }
 
-std::string change_text(const FieldChange& c) {
-    if (c.field == "password") return "changed the password";
-    return "changed " + c.field + ": " + c.before + " \u2192 " + c.after;
+// verb: "changed", or in a dry run "would change".
+std::string change_text(const FieldChange& c, const std::string& verb) {
+    if (c.field == "password") return verb + " the password";
+    return verb + " " + c.field + ": " + c.before + " \u2192 " + c.after;
+}
+
+// The changes of an update on one line; empty when there are none.
+std::string changes_text(const std::vector<FieldChange>& changes, const std::string& verb) {
+    std::string text;
+    for (const auto& change : changes)
+        text += (text.empty() ? "" : ", ") + change_text(change, verb);
+    return text;
 }
 
 // The registration in the auth database; the password is read only when
@@ -106,7 +116,7 @@ nlohmann::json render_registration(const Context& ctx, const Registration& regis
     if (registration.action == RegisterAction::updated) {
         doc["changes"] = changes_json(registration.changes);
         for (const auto& change : registration.changes)
-            say(ctx, change_text(change));
+            say(ctx, change_text(change, "changed"));
         if (registration.changes.empty()) say(ctx, "nothing changed");
     }
     doc["spaceId"] = registration.space_id;
@@ -168,7 +178,8 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
     auto report = unwritten_singletons(catalog);
     report.error = sync.outage;
     try {
-        if (sync.db) report = write_sign_up_singletons(auth, *sync.db, catalog, registration);
+        if (sync.db)
+            report = write_sign_up_singletons(auth, *sync.db, catalog, registration, false);
     } catch (const ErrorBase& e) {
         // After the commit, a lost connection too: the registration stands
         // and there is no next item to stop.
@@ -245,7 +256,23 @@ struct BatchLog {
     std::unique_ptr<RejectsFile> rejects; // with --rejects
 };
 
-BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal) {
+// What a dry run says of a row: each row's outcome as it would be.
+std::string dry_run_text(const RowDone& row) {
+    const auto user = row.created_by ? "created by line " + std::to_string(row.created_by)
+                                     : "user " + row.user_id;
+    switch (row.action) {
+    case RegisterAction::created:
+        return "would create";
+    case RegisterAction::skipped:
+        return "would skip (" + user + (row.soft_deleted ? ", soft-deleted" : "") + ")";
+    case RegisterAction::updated:
+        break;
+    }
+    const auto changes = changes_text(row.changes, "would change");
+    return "would update (" + user + "): " + (changes.empty() ? "nothing would change" : changes);
+}
+
+BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal, bool dry_run) {
     BatchCallbacks callbacks;
     callbacks.on_failure = [&log](const RowFailure& f) {
         spdlog::error("line {}: {}", f.line, f.failure.error);
@@ -255,15 +282,17 @@ BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, bool terminal)
                 {{"line", f.line}, {"email", f.failure.item}, {"error", f.failure.error}});
         }
     };
-    callbacks.on_update = [&ctx, &log](const RowUpdate& u) {
-        std::string changes;
-        for (const auto& change : u.changes)
-            changes += (changes.empty() ? "" : ", ") + change_text(change);
-        say(ctx, "line " + std::to_string(u.line) + ": " + u.email + ": " +
-                     (changes.empty() ? "nothing changed" : changes));
+    callbacks.on_row = [&ctx, &log, dry_run](const RowDone& row) {
+        const auto prefix = "line " + std::to_string(row.line) + ": " + row.email + ": ";
+        if (dry_run) say(ctx, prefix + dry_run_text(row));
+        if (row.action != RegisterAction::updated) return;
+        if (!dry_run) {
+            const auto changes = changes_text(row.changes, "changed");
+            say(ctx, prefix + (changes.empty() ? "nothing changed" : changes));
+        }
         if (log.updates.size() < 1000) {
             log.updates.push_back(
-                {{"line", u.line}, {"email", u.email}, {"changes", changes_json(u.changes)}});
+                {{"line", row.line}, {"email", row.email}, {"changes", changes_json(row.changes)}});
         }
     };
     // On a terminal a line rewritten after every row; otherwise (a log, a
@@ -311,23 +340,36 @@ nlohmann::json finish_rejects(const Context& ctx, RejectsFile* rejects) {
             {"error", error ? nlohmann::json(*error) : nlohmann::json()}};
 }
 
+// The batch's counts in a line; a dry run's say what would be.
+std::string batch_counts_text(const RegisterOptions& o, const BatchSummary& summary) {
+    const auto n = [](long long count) { return std::to_string(count); };
+    if (o.dry_run) {
+        return "dry run, nothing written: would create " + n(summary.created) + ", update " +
+               n(summary.updated) + ", skip " + n(summary.skipped) + "; " + n(summary.failed) +
+               " would fail; singletons: " + n(summary.singletons_written) + " would be written, " +
+               n(summary.singletons_present) + " already there, " +
+               n(summary.singletons_not_written) + " not written";
+    }
+    return n(summary.created) + " created, " + n(summary.updated) + " updated, " +
+           n(summary.skipped) + " skipped, " + n(summary.failed) +
+           " failed; singletons: " + n(summary.singletons_written) + " written, " +
+           n(summary.singletons_present) + " already there, " + n(summary.singletons_not_written) +
+           " not written";
+}
+
 Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSummary& summary,
                   const BatchLog& log) {
     const auto rejects = finish_rejects(ctx, log.rejects.get());
     const bool rejects_failed = !rejects.is_null() && !rejects["error"].is_null();
-    if (summary.sync_error) {
+    if (summary.sync_error && o.dry_run) {
+        spdlog::error("the singletons of some users could not be checked: {}", *summary.sync_error);
+    } else if (summary.sync_error) {
         // An error, not a warning: it must show under --quiet too.
         spdlog::error("singletons not written for some users: {}; `mana-auth reconcile --all` "
                       "will write them",
                       *summary.sync_error);
     }
-    say(ctx, std::to_string(summary.created) + " created, " + std::to_string(summary.updated) +
-                 " updated, " + std::to_string(summary.skipped) + " skipped, " +
-                 std::to_string(summary.failed) +
-                 " failed; singletons: " + std::to_string(summary.singletons_written) +
-                 " written, " + std::to_string(summary.singletons_present) + " already there, " +
-                 std::to_string(summary.singletons_not_written) + " not written" +
-                 (summary.interrupted ? " (interrupted)" : ""));
+    say(ctx, batch_counts_text(o, summary) + (summary.interrupted ? " (interrupted)" : ""));
     for (const auto& half : summary.half_done) {
         spdlog::error("line {}: {} (user {}) is registered, but its singletons were not all "
                       "written: `mana-auth reconcile --all`, or this file run again with "
@@ -335,11 +377,12 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                       half.line, half.email, half.user_id);
     }
     if (summary.stopped) {
-        spdlog::error("stopped at line {}: {}; the lines after it were not read: run the file "
-                      "again with --if-exists skip",
-                      summary.stopped->line, summary.stopped->error);
+        spdlog::error("stopped at line {}: {}; the lines after it were not read{}",
+                      summary.stopped->line, summary.stopped->error,
+                      o.dry_run ? "" : ": run the file again with --if-exists skip");
     }
-    const bool sync_failed = summary.sync_error && o.require_sync;
+    // A dry run that could not check a singleton cannot say what is missing.
+    const bool sync_failed = summary.sync_error && (o.require_sync || o.dry_run);
     if (ctx.global.json) {
         auto half_done = nlohmann::json::array();
         for (const auto& half : summary.half_done)
@@ -364,13 +407,48 @@ Exit render_batch(const Context& ctx, const RegisterOptions& o, const BatchSumma
                               {"halfDone", half_done},
                               {"rejects", rejects}};
         if (summary.sync_error) doc["syncError"] = *summary.sync_error;
+        if (o.dry_run) {
+            doc["dryRun"] = true;
+            doc["wouldWrite"] = summary.would_write;
+        }
         emit_json(doc);
     }
     if (summary.stopped) return Exit::failure;
     if (summary.interrupted) return exit_after_stop(Exit::partial);
+    // Lines that fail come before what the others would write, as the real
+    // run's exit would say.
     if (summary.failed > 0 && !rejects_failed)
         return summary.failed == summary.rows() ? Exit::failure : Exit::partial;
-    return sync_failed || rejects_failed ? Exit::failure : Exit::ok;
+    if (sync_failed || rejects_failed) return Exit::failure;
+    return o.dry_run && summary.would_write ? Exit::drift : Exit::ok;
+}
+
+// The batch against both databases, each checked before anything is read;
+// a dry run's checks are those that read only.
+BatchSummary run_batch_on(const Context& ctx, const RegisterOptions& o, SignUpReader& reader,
+                          BatchLog& log) {
+    const BatchOptions options{parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs,
+                               catalog_in_force(ctx)};
+    auto auth = open_auth(ctx);
+    if (o.dry_run) {
+        check_auth_for_dry_run(auth);
+        std::unique_ptr<Database> sync;
+        if (!o.no_bootstrap) {
+            sync = std::make_unique<Database>(open_sync(ctx));
+            check_sync_for_dry_run(*sync);
+        }
+        install_stop_handlers();
+        return dry_run_batch(auth, sync.get(), reader, options,
+                             batch_callbacks(ctx, log, false, true));
+    }
+    const auto schema = check_auth_for_registration(auth);
+    auto sync = open_sync_unless_no_bootstrap(ctx, o, options.catalog);
+    install_stop_handlers();
+    const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
+    const auto summary = register_batch(auth, schema, sync, reader, options,
+                                        batch_callbacks(ctx, log, terminal, false));
+    if (terminal) std::cerr << "\n";
+    return summary;
 }
 
 Exit run_batch(const Context& ctx, const RegisterOptions& o) {
@@ -391,18 +469,7 @@ Exit run_batch(const Context& ctx, const RegisterOptions& o) {
                                  : format_for_path(*o.from);
     SignUpReader reader(in, format, sign_up_from(o));
     if (log.rejects) log.rejects->add_header(reader.header_text());
-    const auto catalog = catalog_in_force(ctx);
-
-    auto auth = open_auth(ctx);
-    const auto schema = check_auth_for_registration(auth);
-    auto sync = open_sync_unless_no_bootstrap(ctx, o, catalog);
-    install_stop_handlers();
-    const bool terminal = stderr_is_terminal() && !ctx.global.quiet;
-    const auto summary =
-        register_batch(auth, schema, sync, reader,
-                       {parse_if_exists(o.if_exists), !o.no_bootstrap, o.jobs, catalog},
-                       batch_callbacks(ctx, log, terminal));
-    if (terminal) std::cerr << "\n";
+    const auto summary = run_batch_on(ctx, o, reader, log);
     return render_batch(ctx, o, summary, log);
 }
 
@@ -456,6 +523,13 @@ void add_register_options(CLI::App& cmd, RegisterOptions& o) {
         ->type_name("FILE")
         ->needs(from)
         ->group(behaviour_group);
+    cmd.add_flag("--dry-run", o.dry_run,
+                 "Say what each line of --from would do (create, update and what, skip, or fail "
+                 "and why), against the databases and the lines before it; write nothing, hash "
+                 "nothing. Exit 3 or 1 when lines would fail, as the real run; else 10 when "
+                 "anything would be written, 0 when nothing would")
+        ->needs(from)
+        ->group(behaviour_group);
     cmd.add_option("--format", o.format, "Format of --from (default: csv for *.csv, else jsonl)")
         ->type_name("FORMAT")
         ->check(CLI::IsMember({"jsonl", "csv"}))
@@ -481,9 +555,10 @@ void set_register_command(CLI::App& app, Context& ctx) {
          "  printf '%s' \"$PW\" | mana-auth register ada@example.com --password-stdin\n"
          "  mana-auth register --from founders.jsonl --if-exists update\n"
          "  mana-auth register --from users.csv --json > report.json\n"
+         "  mana-auth register --from users.csv --if-exists update --dry-run  # what it would do\n"
          "  mana-auth register --from users.csv --rejects rejects.csv  # fix them, then:\n"
          "  mana-auth register --from rejects.csv --if-exists skip\n",
-         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists,
+         {Exit::ok, Exit::failure, Exit::usage, Exit::partial, Exit::already_exists, Exit::drift,
           Exit::interrupted, Exit::terminated},
          registration_environment,
          connection_files,

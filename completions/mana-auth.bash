@@ -37,7 +37,7 @@ _mana_auth() {
     case $path in
         "") commands="register verify-password bootstrap reconcile doctor catalog dev completions"
             options="$connection $output --version" ;;
-        register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --rejects --format --jobs" ;;
+        register) options="$connection $output --name --tier --role --kind --verified --if-exists --no-bootstrap --require-sync --password-stdin --password-file --from --rejects --dry-run --format --jobs" ;;
         verify-password) options="$connection $output --password-stdin --password-file" ;;
         bootstrap) commands="user space"; options="--help --help-all" ;;
         "bootstrap user"*) options="$connection $output --email --dry-run" ;;

@@ -40,6 +40,7 @@ complete -c mana-auth -n '__fish_seen_subcommand_from register' -l password-stdi
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l password-file -r -F -d 'Read the password from a file'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l from -r -F -d 'Users from a JSON Lines or CSV file'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l rejects -r -F -d 'Write the lines that failed to a file'
+complete -c mana-auth -n '__fish_seen_subcommand_from register' -l dry-run -d 'Say what each line of --from would do, write nothing'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l format -x -a 'jsonl csv' -d 'Format of --from'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l jobs -x -d 'Hashing threads'
 

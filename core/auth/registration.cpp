@@ -35,6 +35,40 @@ constexpr const char* default_kind = "human";
 // (createLocalAccountIssuer("credential")), where the column exists.
 constexpr const char* credential_issuer = "'local:credential'";
 
+// The fields a sign-up sets, in the order their changes are reported.
+struct UserFieldColumn {
+    const char* field;  // as the command line calls it
+    const char* column; // of auth.users: a fixed name, never input
+    std::string UserFields::*value;
+};
+
+const std::vector<UserFieldColumn> user_field_columns = {
+    {"name", "name", &UserFields::name},
+    {"tier", "access_tier", &UserFields::tier},
+    {"role", "role", &UserFields::role},
+    {"kind", "kind", &UserFields::kind},
+    {"verified", "email_verified", &UserFields::verified}};
+
+const UserFieldColumn* field_named(const std::string& field) {
+    for (const auto& column : user_field_columns)
+        if (field == column.field) return &column;
+    return nullptr;
+}
+
+// What the sign-up gives of each, in user_field_columns' order.
+std::vector<std::optional<std::string>> given_fields(const PreparedSignUp& s) {
+    const auto verified =
+        s.verified ? std::optional<std::string>(*s.verified ? "true" : "false") : std::nullopt;
+    return {s.name, s.tier, s.role, s.kind, verified};
+}
+
+std::vector<std::string> ids_in(const pqxx::result& users) {
+    std::vector<std::string> ids;
+    for (const auto& row : users)
+        ids.push_back(row[0].as<std::string>());
+    return ids;
+}
+
 // A row registration inserts: each column it fills with the SQL of its
 // value, for the statement and for the schema guard alike.
 struct InsertColumn {
@@ -123,7 +157,8 @@ struct SpaceOwner {
 };
 
 // The personal Space the user owns, if any (the earliest).
-std::optional<PersonalSpace> owned_personal_space(pqxx::work& tx, const std::string& user_id) {
+std::optional<PersonalSpace> owned_personal_space(pqxx::transaction_base& tx,
+                                                  const std::string& user_id) {
     const auto owned = tx.exec_params(
         "SELECT o.id, coalesce(o.slug, '') FROM auth.organizations o "
         "JOIN auth.members m ON m.organization_id = o.id "
@@ -183,104 +218,82 @@ void set_password(pqxx::work& tx, const RegistrationSchema& schema, const std::s
 
 Registration create_user(pqxx::work& tx, const RegistrationSchema& schema,
                          const PreparedSignUp& s) {
-    if (!s.password_hash) throw usage_error(s.email + ": a new user needs a password");
+    if (!s.password_hash) throw new_user_without_password(s.email);
     const auto user_id = better_auth_id();
-    const SpaceOwner owner{user_id, s.email, s.name.value_or(s.local_part), s.local_part,
-                           s.tier.value_or(default_tier)};
-    tx.exec_params(user_insert.sql(), user_id, owner.name, s.email, s.verified.value_or(false),
-                   s.role.value_or(default_role), owner.tier, s.kind.value_or(default_kind));
+    const auto fields = new_user_fields(s);
+    tx.exec_params(user_insert.sql(), user_id, fields.name, s.email, fields.verified, fields.role,
+                   fields.tier, fields.kind);
     set_password(tx, schema, user_id, *s.password_hash);
     record_event(tx, user_id, "REGISTER");
-    const auto space = ensure_personal_space(tx, owner);
+    const auto space =
+        ensure_personal_space(tx, {user_id, s.email, fields.name, s.local_part, fields.tier});
     return {RegisterAction::created, user_id, s.email, space.id, space.slug, space.created, {}};
+}
+
+UserFields stored_fields(pqxx::transaction_base& tx, const std::string& user_id) {
+    const auto row = tx.exec_params1("SELECT coalesce(name, ''), access_tier::text, role::text, "
+                                     "kind::text, email_verified::text FROM auth.users "
+                                     "WHERE id = $1",
+                                     user_id);
+    return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+            row[3].as<std::string>(), row[4].as<std::string>()};
 }
 
 // Only the fields the sign-up gives, and only where they differ; each
 // change is named, a password's without its values.
 Registration update_user(pqxx::work& tx, const RegistrationSchema& schema,
                          const std::string& user_id, const PreparedSignUp& s) {
-    struct Field {
-        const char* name;   // as the command line calls it
-        const char* column; // a fixed name, never input
-        std::optional<std::string> given;
-        std::string stored;
-    };
-    const auto verified =
-        s.verified ? std::optional<std::string>(*s.verified ? "true" : "false") : std::nullopt;
-    std::vector<Field> fields = {{"name", "name", s.name, ""},
-                                 {"tier", "access_tier", s.tier, ""},
-                                 {"role", "role", s.role, ""},
-                                 {"kind", "kind", s.kind, ""},
-                                 {"verified", "email_verified", verified, ""}};
-    const auto stored = tx.exec_params1("SELECT coalesce(name, ''), access_tier::text, role::text, "
-                                        "kind::text, email_verified::text FROM auth.users "
-                                        "WHERE id = $1",
-                                        user_id);
-    std::vector<FieldChange> changes;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        auto& field = fields[i];
-        field.stored = stored[static_cast<int>(i)].as<std::string>();
-        if (!field.given || *field.given == field.stored) continue;
-        changes.push_back({field.name, field.stored, *field.given});
-        // The server reads the value as the column's type (enum, boolean).
-        tx.exec_params(std::string("UPDATE auth.users SET ") + field.column +
-                           " = $2, updated_at = now() WHERE id = $1",
-                       user_id, *field.given);
+    const auto stored = stored_fields(tx, user_id);
+    const auto changes = field_changes(stored, s, s.password_hash.has_value());
+    for (const auto& change : changes) {
+        if (const auto* field = field_named(change.field)) {
+            // The server reads the value as the column's type (enum, boolean).
+            tx.exec_params(std::string("UPDATE auth.users SET ") + field->column +
+                               " = $2, updated_at = now() WHERE id = $1",
+                           user_id, change.after);
+        }
     }
-    if (s.password_hash) {
-        set_password(tx, schema, user_id, *s.password_hash);
-        changes.push_back({"password", "", ""});
-    }
+    if (s.password_hash) set_password(tx, schema, user_id, *s.password_hash);
     if (!changes.empty()) record_event(tx, user_id, "USER_UPDATED");
-    const auto now = [](const Field& f) { return f.given.value_or(f.stored); };
+    const auto now = with_changes(stored, changes);
     const auto space =
-        ensure_personal_space(tx, {user_id, s.email, now(fields[0]), s.local_part, now(fields[1])});
+        ensure_personal_space(tx, {user_id, s.email, now.name, s.local_part, now.tier});
     return {RegisterAction::updated, user_id, s.email, space.id, space.slug,
             space.created,           changes};
+}
+
+// The stored users an address belongs to, as the unique index stores it
+// and among those stored with another case or surrounding spaces, the
+// former first.
+pqxx::result holders_of(pqxx::transaction_base& tx, const std::string& email,
+                        const IrregularEmails& irregular, const char* lock = "") {
+    return tx.exec_params(std::string("SELECT id, deleted_at IS NOT NULL FROM auth.users WHERE "
+                                      "email = $1 OR id = ANY($2::text[]) "
+                                      "ORDER BY email = $1 DESC, id") +
+                              lock,
+                          email, pg_text_array(irregular.ids_for(email)));
 }
 
 Registration register_once(pqxx::work& tx, const RegistrationSchema& schema,
                            const PreparedSignUp& s, IfExists if_exists,
                            const IrregularEmails& irregular) {
-    // The unique index for the email as sign-up stores it, and the users
-    // stored with another case or surrounding spaces.
-    const auto existing = tx.exec_params("SELECT id, deleted_at IS NOT NULL FROM auth.users WHERE "
-                                         "email = $1 OR id = ANY($2::text[]) "
-                                         "ORDER BY email = $1 DESC, id FOR UPDATE",
-                                         s.email, pg_text_array(irregular.ids_for(s.email)));
+    const auto existing = holders_of(tx, s.email, irregular, " FOR UPDATE");
     if (existing.empty()) return create_user(tx, schema, s);
-    if (existing.size() > 1) {
-        std::vector<std::string> ids;
-        for (const auto& row : existing)
-            ids.push_back(row[0].as<std::string>());
-        throw ambiguous_email(s.email, ids);
-    }
+    if (existing.size() > 1) throw ambiguous_email(s.email, ids_in(existing));
     const auto user_id = existing[0][0].as<std::string>();
     const bool soft_deleted = existing[0][1].as<bool>();
+    if (action_for_existing(s.email, {"user " + user_id, soft_deleted}, if_exists) ==
+        RegisterAction::updated)
+        return update_user(tx, schema, user_id, s);
     Registration skipped{RegisterAction::skipped, user_id, s.email, "", "", false, {},
                          soft_deleted};
-    if (soft_deleted) {
-        if (if_exists == IfExists::skip) return skipped;
-        throw Error(Exit::already_exists,
-                    s.email + " belongs to a soft-deleted user (user " + user_id +
-                        "): it is never updated or bootstrapped; restore it in the service first");
-    }
-    switch (if_exists) {
-    case IfExists::error:
-        throw Error(Exit::already_exists, s.email + " is already registered (user " + user_id +
-                                              "): pass " + option_name(Option::if_exists) +
-                                              " skip or " + option_name(Option::if_exists) +
-                                              " update");
-    case IfExists::skip:
-        // Its personal Space, whose singleton a skip finishes as a sign-up
-        // writes it (an earlier run may have stopped before).
+    // A live user's personal Space, whose singleton a skip finishes as a
+    // sign-up writes it (an earlier run may have stopped before).
+    if (!soft_deleted) {
         if (const auto space = owned_personal_space(tx, user_id))
             skipped.space_id = space->id, skipped.space_slug = space->slug;
-        return skipped;
-    case IfExists::update:
-        return update_user(tx, schema, user_id, s);
     }
-    throw failure("unreachable");
+    return skipped;
 }
 
 } // namespace
@@ -300,18 +313,69 @@ void check_sign_up(const SignUp& s) {
     }
 }
 
-PreparedSignUp prepare_sign_up(const SignUp& s) {
+PreparedSignUp checked_sign_up(const SignUp& s) {
     check_sign_up(s);
-    PreparedSignUp prepared{normalize_email(s.email),
-                            s.name && !trim(*s.name).empty() ? s.name : std::nullopt,
-                            email_local_part(s.email),
-                            s.password_hash,
-                            s.tier,
-                            s.role,
-                            s.kind,
-                            s.verified};
+    return {normalize_email(s.email),
+            s.name && !trim(*s.name).empty() ? s.name : std::nullopt,
+            email_local_part(s.email),
+            s.password_hash,
+            s.tier,
+            s.role,
+            s.kind,
+            s.verified};
+}
+
+PreparedSignUp prepare_sign_up(const SignUp& s) {
+    auto prepared = checked_sign_up(s);
     if (s.password) prepared.password_hash = hash_password(*s.password);
     return prepared;
+}
+
+UserFields new_user_fields(const PreparedSignUp& s) {
+    return {s.name.value_or(s.local_part), s.tier.value_or(default_tier),
+            s.role.value_or(default_role), s.kind.value_or(default_kind),
+            s.verified.value_or(false) ? "true" : "false"};
+}
+
+std::vector<FieldChange> field_changes(const UserFields& stored, const PreparedSignUp& s,
+                                       bool sets_password) {
+    const auto given = given_fields(s);
+    std::vector<FieldChange> changes;
+    for (std::size_t i = 0; i < user_field_columns.size(); ++i) {
+        const auto& now = stored.*user_field_columns[i].value;
+        if (given[i] && *given[i] != now)
+            changes.push_back({user_field_columns[i].field, now, *given[i]});
+    }
+    if (sets_password) changes.push_back({"password", "", ""});
+    return changes;
+}
+
+UserFields with_changes(UserFields fields, const std::vector<FieldChange>& changes) {
+    for (const auto& change : changes)
+        if (const auto* field = field_named(change.field)) fields.*field->value = change.after;
+    return fields;
+}
+
+RegisterAction action_for_existing(const std::string& email, const AddressHolder& holder,
+                                   IfExists if_exists) {
+    if (holder.soft_deleted) {
+        if (if_exists == IfExists::skip) return RegisterAction::skipped;
+        throw Error(Exit::already_exists,
+                    email + " belongs to a soft-deleted user (" + holder.named +
+                        "): it is never updated or bootstrapped; restore it in the service first");
+    }
+    switch (if_exists) {
+    case IfExists::error:
+        throw Error(Exit::already_exists, email + " is already registered (" + holder.named +
+                                              "): pass " + option_name(Option::if_exists) +
+                                              " skip or " + option_name(Option::if_exists) +
+                                              " update");
+    case IfExists::skip:
+        return RegisterAction::skipped;
+    case IfExists::update:
+        return RegisterAction::updated;
+    }
+    throw failure("unreachable");
 }
 
 Registration register_in_auth(Database& auth, const RegistrationSchema& schema,
@@ -345,6 +409,29 @@ RegistrationSchema check_auth_for_registration(Database& auth) {
     require_writable(auth, "register writes users");
     require_filled(auth, registration_tables(), "register");
     return RegistrationSchema(has_column(auth, "auth.accounts", "issuer"));
+}
+
+Error new_user_without_password(const std::string& email) {
+    return usage_error(email + ": a new user needs a password");
+}
+
+void check_auth_for_dry_run(Database& auth) {
+    require_filled(auth, registration_tables(), "register");
+}
+
+std::optional<StoredUser> find_registered(Database& auth, const std::string& email,
+                                          const IrregularEmails& irregular) {
+    return auth.run([&](pqxx::connection& c) -> std::optional<StoredUser> {
+        pqxx::read_transaction tx{c};
+        const auto holders = holders_of(tx, email, irregular);
+        if (holders.empty()) return std::nullopt;
+        if (holders.size() > 1) throw ambiguous_email(email, ids_in(holders));
+        StoredUser user{holders[0][0].as<std::string>(), holders[0][1].as<bool>(),
+                        stored_fields(tx, holders[0][0].as<std::string>()), std::nullopt};
+        if (const auto space = owned_personal_space(tx, user.id))
+            user.personal_space_id = space->id;
+        return user;
+    });
 }
 
 bool needs_password(Database& auth, const SignUp& sign_up, const IrregularEmails& irregular) {

@@ -43,11 +43,12 @@ struct PreparedSignUp {
 // Every check of SPEC §3 (usage Errors), without hashing.
 void check_sign_up(const SignUp& sign_up);
 
-// check_sign_up, then the scrypt hash (the costly part; thread-safe).
-PreparedSignUp prepare_sign_up(const SignUp& sign_up);
+// check_sign_up, and the sign-up as it would be stored but for a password,
+// which is not hashed (a dry run): password_hash is only the one given.
+PreparedSignUp checked_sign_up(const SignUp& sign_up);
 
-enum class IfExists { error, skip, update };
-enum class RegisterAction { created, updated, skipped };
+// checked_sign_up, then the scrypt hash (the costly part; thread-safe).
+PreparedSignUp prepare_sign_up(const SignUp& sign_up);
 
 // One field an update changed; a password change shows no values.
 struct FieldChange {
@@ -55,6 +56,43 @@ struct FieldChange {
     std::string before;
     std::string after;
 };
+
+// A user's fields that a sign-up sets, as the database spells them.
+struct UserFields {
+    std::string name;
+    std::string tier;
+    std::string role;
+    std::string kind;
+    std::string verified; // "true" or "false"
+};
+
+// The fields of the user a sign-up creates: those given, else the defaults.
+UserFields new_user_fields(const PreparedSignUp& sign_up);
+
+// What an update to the sign-up changes: each field given that differs from
+// the stored one, in field order, then the password when one is set.
+std::vector<FieldChange> field_changes(const UserFields& stored, const PreparedSignUp& sign_up,
+                                       bool sets_password);
+
+// The fields after those changes.
+UserFields with_changes(UserFields fields, const std::vector<FieldChange>& changes);
+
+// The refusal of a sign-up that would create a user without a password.
+Error new_user_without_password(const std::string& email);
+
+// Who an address already belongs to, as a refusal names it ("user ID").
+struct AddressHolder {
+    std::string named;
+    bool soft_deleted;
+};
+
+enum class IfExists { error, skip, update };
+enum class RegisterAction { created, updated, skipped };
+
+// What a sign-up does to the user its address belongs to: skip or update,
+// or an Error (already_exists) where if_exists or a soft delete refuses it.
+RegisterAction action_for_existing(const std::string& email, const AddressHolder& holder,
+                                   IfExists if_exists);
 
 struct Registration {
     RegisterAction action;
@@ -97,6 +135,23 @@ RegistrationSchema check_auth_for_registration(Database& auth);
 Registration register_in_auth(Database& auth, const RegistrationSchema& schema,
                               const PreparedSignUp& sign_up, IfExists if_exists,
                               const IrregularEmails& irregular);
+
+// check_auth_for_registration but for its check that the database takes
+// writes: what a dry run checks, as it writes nothing (a standby will do).
+void check_auth_for_dry_run(Database& auth);
+
+// A stored user as registration finds it by its address.
+struct StoredUser {
+    std::string id;
+    bool soft_deleted;
+    UserFields fields;
+    std::optional<std::string> personal_space_id; // the one it owns, if any
+};
+
+// The user register_in_auth would find for the (normalised) email, read
+// only: none, or an Error naming both when two stored users fold to it.
+std::optional<StoredUser> find_registered(Database& auth, const std::string& email,
+                                          const IrregularEmails& irregular);
 
 // Whether the sign-up must bring a password: no user has its address, so
 // it creates one. An existing user is skipped, refused or updated without.

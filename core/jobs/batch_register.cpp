@@ -27,15 +27,6 @@ Prepared prepare(const SignUp& sign_up) {
     return prepared;
 }
 
-void count(BatchSummary& summary, const std::optional<Outcome>& outcome) {
-    if (!outcome)
-        ++summary.singletons_not_written;
-    else if (*outcome == Outcome::written)
-        ++summary.singletons_written;
-    else
-        ++summary.singletons_present;
-}
-
 class BatchRun {
   public:
     BatchRun(Database& auth, const RegistrationSchema& schema, RegistrationSync& sync,
@@ -70,30 +61,32 @@ class BatchRun {
             break;
         case RegisterAction::updated:
             ++summary_.updated;
-            if (callbacks_.on_update)
-                callbacks_.on_update({row.line, registration.email, registration.changes});
             break;
         case RegisterAction::skipped:
             ++summary_.skipped;
-            // A live user's singletons are finished as a sign-up's are: an
-            // earlier run may have stopped between the user and them.
-            if (registration.soft_deleted) return;
             break;
         }
+        if (callbacks_.on_row) {
+            callbacks_.on_row({row.line, registration.email, registration.action,
+                               registration.user_id, 0, registration.soft_deleted,
+                               registration.changes});
+        }
+        // A skipped live user's singletons are finished as a sign-up's are:
+        // an earlier run may have stopped between the user and them.
+        if (registration.soft_deleted) return;
         if (!options_.bootstrap) return;
         auto report = unwritten_singletons(options_.catalog);
         try {
             if (sync_.db)
-                report = write_sign_up_singletons(auth_, *sync_.db, options_.catalog, registration);
+                report = write_sign_up_singletons(auth_, *sync_.db, options_.catalog, registration,
+                                                  false);
         } catch (const Fatal&) {
             summary_.half_done.push_back({row.line, registration.email, registration.user_id});
             throw;
         } catch (const Error& e) {
             report.error = e.what();
         }
-        if (report.error && !summary_.sync_error) summary_.sync_error = report.error;
-        for (const auto& kind : report.kinds)
-            count(summary_, kind.second);
+        summary_.count_singletons(report);
     }
 
     BatchSummary run(SignUpReader& reader) {
@@ -144,6 +137,18 @@ class BatchRun {
 };
 
 } // namespace
+
+void BatchSummary::count_singletons(const SingletonReport& report) {
+    if (report.error && !sync_error) sync_error = report.error;
+    for (const auto& kind : report.kinds) {
+        if (!kind.second)
+            ++singletons_not_written;
+        else if (*kind.second == Outcome::present)
+            ++singletons_present;
+        else
+            ++singletons_written;
+    }
+}
 
 BatchSummary register_batch(Database& auth, const RegistrationSchema& schema,
                             RegistrationSync& sync, SignUpReader& reader,

@@ -53,19 +53,26 @@ struct BatchSummary {
     bool interrupted = false; // stopped by SIGINT/SIGTERM
     std::optional<BatchStop> stopped; // the lines after it were not read
     std::vector<HalfDone> half_done;
+    bool would_write = false; // a dry run: some row would write something
     long long rows() const { return created + updated + skipped + failed; }
+    // Adds a row's singletons: written, or in a dry run would be.
+    void count_singletons(const SingletonReport& report);
 };
 
-// A row that updated a user (--if-exists update): what it changed.
-struct RowUpdate {
+// A row that registered, or in a dry run would: what it did.
+struct RowDone {
     std::size_t line;
     std::string email;
-    std::vector<FieldChange> changes;
+    RegisterAction action;
+    std::string user_id;              // none: a dry run's new user
+    std::size_t created_by = 0;       // a dry run: the earlier line that creates the user
+    bool soft_deleted = false;        // skipped
+    std::vector<FieldChange> changes; // of an update
 };
 
 struct BatchCallbacks {
     std::function<void(const RowFailure&)> on_failure;
-    std::function<void(const RowUpdate&)> on_update;
+    std::function<void(const RowDone&)> on_row;
     std::function<void(const BatchSummary&)> on_progress; // after every row
 };
 
@@ -76,5 +83,15 @@ struct BatchCallbacks {
 BatchSummary register_batch(Database& auth, const RegistrationSchema& schema,
                             RegistrationSync& sync, SignUpReader& reader,
                             const BatchOptions& options, const BatchCallbacks& callbacks);
+
+// register_batch as a dry run: what each row would do, judged against the
+// auth database, the rows before it in the file and, with
+// options.bootstrap, the singletons in the sync database. Nothing is hashed
+// (a password is checked by its rules only) and nothing is written. The
+// summary counts what would be: singletons_written would be written. auth
+// is checked by check_auth_for_dry_run, sync (none without
+// options.bootstrap) by check_sync_for_dry_run.
+BatchSummary dry_run_batch(Database& auth, Database* sync, SignUpReader& reader,
+                           const BatchOptions& options, const BatchCallbacks& callbacks);
 
 } // namespace mana

@@ -31,6 +31,10 @@ RegistrationSync check_sync_for_registration(ConnectAttempt sync_attempt, const 
     return reached;
 }
 
+void check_sync_for_dry_run(Database& sync) {
+    require_sync_changes_filled(sync, "register");
+}
+
 SingletonReport unwritten_singletons(const Catalog& catalog) {
     SingletonReport report;
     for (const auto scope : {Scope::user, Scope::space})
@@ -40,7 +44,7 @@ SingletonReport unwritten_singletons(const Catalog& catalog) {
 }
 
 SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const Catalog& catalog,
-                                         const Registration& registration) {
+                                         const Registration& registration, bool dry_run) {
     auto report = unwritten_singletons(catalog);
     const auto kinds_of_user = writable_kinds(catalog, Scope::user);
     const auto kinds_of_space = writable_kinds(catalog, Scope::space);
@@ -53,13 +57,13 @@ SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const C
     try {
         auto outcome = report.kinds.begin();
         for (const auto* kind : kinds_of_user)
-            (outcome++)->second = ensure_user_singleton(sync, *kind, registration.user_id, false);
+            (outcome++)->second = ensure_user_singleton(sync, *kind, registration.user_id, dry_run);
         if (space && space->writer) {
             for (const auto* kind : kinds_of_space) {
                 (outcome++)->second = ensure_space_singleton(
                     sync, *kind,
                     {space->id, *space->writer, space->member_ids, registration.space_created},
-                    false);
+                    dry_run);
             }
         }
     } catch (const Error& e) {

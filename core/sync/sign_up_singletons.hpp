@@ -37,10 +37,16 @@ struct SingletonReport {
 // Every kind not retired, none written yet.
 SingletonReport unwritten_singletons(const Catalog& catalog);
 
-// The user's kinds and the personal Space's. The sync database's
-// Error is reported, not thrown: the registration stands. A lost connection
-// (Fatal) is thrown: a batch stops at this row.
+// The user's kinds and the personal Space's; dry_run only checks them. The
+// sync database's Error is reported, not thrown: the registration stands. A
+// lost connection (Fatal) is thrown: a batch stops at this row.
 SingletonReport write_sign_up_singletons(Database& auth, Database& sync, const Catalog& catalog,
-                                         const Registration& registration);
+                                         const Registration& registration, bool dry_run);
+
+// check_sync_for_registration for a dry run, which writes nothing, on a
+// database the caller reached (an outage is an Error there: what is missing
+// cannot be told) and checked with require_schema: the guard of SPEC §7,
+// not the privileges or the trial rows.
+void check_sync_for_dry_run(Database& sync);
 
 } // namespace mana

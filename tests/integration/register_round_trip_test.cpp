@@ -236,3 +236,142 @@ TEST_CASE("verify-password says whether a password signs the user in, and writes
     CHECK(on_argv.err.find("Argv-Secret-9") == std::string::npos);
     CHECK(auth_count(db, "auth.security_events") == events); // nothing written
 }
+
+namespace {
+
+// Every row of every table a registration writes, as one text: equal
+// before and after means nothing was written.
+std::string all_rows(TempDatabases& db) {
+    std::string rows;
+    for (const auto* table : {"auth.users", "auth.accounts", "auth.security_events",
+                              "auth.organizations", "auth.members"})
+        rows += auth_query(db, std::string("SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY "
+                                           "t::text), '') FROM ") +
+                                   table + " t")[0][0]
+                    .as<std::string>();
+    return rows + sync_query(db, "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), "
+                                 "'') FROM sync_changes t")[0][0]
+                      .as<std::string>();
+}
+
+} // namespace
+
+TEST_CASE("a dry run reports every line as the real run then does it, and writes nothing") {
+    TempDatabases db;
+    for (const auto* email : {"kept@example.com", "mixed@example.com"})
+        REQUIRE(register_user(db, {email}).exit_code == 0);
+    REQUIRE(register_user(db, {"gone@example.com", "--no-bootstrap"}).exit_code == 0);
+    // Stored by other means, in another case: found as sign-up folds it.
+    auth_query(db, "UPDATE auth.users SET email = 'Mixed@Example.COM' "
+                   "WHERE email = 'mixed@example.com'");
+    auth_query(db, "UPDATE auth.users SET deleted_at = now() WHERE email = 'gone@example.com'");
+    const std::string pw = "\"password\":\"password-n1\"";
+    const TempFile input("users.jsonl",
+                         "{\"email\":\"new@example.com\"," + pw + "}\n" +                // created
+                             "{\"email\":\"kept@example.com\",\"tier\":\"founder\"}\n" + // updated
+                             "{\"email\":\"MIXED@example.com\",\"name\":\"Mixed\"}\n" +  // folded
+                             "{\"email\":\" New@Example.com\",\"role\":\"admin\"," + pw +
+                             "}\n" +                                       // twice in the file
+                             "{\"email\":\"gone@example.com\"}\n" +        // soft-deleted
+                             "{\"email\":\"not an email\"," + pw + "}\n" + // malformed
+                             "{\"email\":\"nopw@example.com\"}\n" +        // no password
+                             "{\"email\":\"kept@example.com\",\"tier\":\"founder\"}\n");
+    std::vector<std::string> args{"register", "--from", input.path(), "--if-exists", "update"};
+    const auto before = all_rows(db);
+    auto dry_args = args;
+    dry_args.push_back("--dry-run");
+    const auto text = cli(dry_args, db.env());
+    INFO(text.err);
+    CHECK(text.exit_code == 3); // lines would fail, as they will
+    const auto kept = user_id_of(db, "kept@example.com");
+    for (const auto& line : std::vector<std::string>{
+             "line 1: new@example.com: would create",
+             "line 2: kept@example.com: would update (user " + kept +
+                 "): would change tier: public \u2192 founder",
+             "line 4: new@example.com: would update (created by line 1): would change role: user "
+             "\u2192 admin, would change the password",
+             "line 8: kept@example.com: would update (user " + kept + "): nothing would change",
+             "dry run, nothing written: would create 1, update 4, skip 0; 3 would fail; "
+             "singletons: "
+             "2 would be written, 8 already there, 0 not written"})
+        CHECK_THAT(text.out, Catch::Contains(line));
+    CHECK_THAT(text.err,
+               Catch::Contains("line 5: gone@example.com belongs to a soft-deleted user") &&
+                   Catch::Contains("line 7: nopw@example.com: a new user needs a "
+                                   "password"));
+    dry_args.push_back("--json");
+    const auto dry = cli(dry_args, db.env());
+    CHECK(dry.exit_code == 3);
+    CHECK(all_rows(db) == before); // checked by SQL: not a row changed
+
+    args.push_back("--json");
+    const auto real = cli(args, db.env());
+    INFO(real.err);
+    CHECK(real.exit_code == 3);
+    auto predicted = json_out(dry);
+    CHECK(predicted["dryRun"] == true);
+    CHECK(predicted["wouldWrite"] == true);
+    predicted.erase("dryRun");
+    predicted.erase("wouldWrite");
+    CHECK(predicted == json_out(real)); // counts, failures, changes and singletons alike
+    CHECK(auth_count(db, "auth.users", "email = 'new@example.com' AND role = 'admin'") == 1);
+    check_exactly_once(db);
+}
+
+TEST_CASE("a dry run exits 10 when anything would be written and 0 when nothing would") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    REQUIRE(register_user(db, {"bob@example.com"}).exit_code == 0);
+    const TempFile input("users.csv", "email,password\nada@example.com,\nBOB@example.com,\n");
+    const auto dry_run = [&](std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"register", "--from",    input.path(), "--if-exists",
+                                      "skip",     "--dry-run", "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return cli(args, db.env());
+    };
+    const auto converged = dry_run();
+    INFO(converged.err);
+    CHECK(converged.exit_code == 0);
+    CHECK(json_out(converged)["wouldWrite"] == false);
+    CHECK(json_out(converged)["singletons"]["present"] == 4);
+
+    // A skip finishes a live user's singletons: the dry run says so.
+    sync_query(db, "DELETE FROM sync_changes WHERE table_name = 'userContext' AND user_id = '" +
+                       user_id_of(db, "bob@example.com") + "'");
+    const auto missing = dry_run();
+    CHECK(missing.exit_code == 10);
+    const auto doc = json_out(missing);
+    CHECK(doc["skipped"] == 2);
+    CHECK(doc["singletons"] == json{{"written", 1}, {"present", 3}, {"notWritten", 0}});
+    CHECK(sync_count(db, "table_name = 'userContext'") == 1);
+    CHECK(dry_run({"--no-bootstrap"}).exit_code == 0); // the users alone are all there
+
+    // The failing lines go to --rejects as a real run's would.
+    const OutputPath rejects("rejects.csv");
+    const TempFile bad("bad.csv", "email,password\ncy@example.com,short\nada@example.com,\n");
+    const auto rejected = cli({"register", "--from", bad.path(), "--if-exists", "skip", "--dry-run",
+                               "--rejects", rejects.path},
+                              db.env());
+    CHECK(rejected.exit_code == 3);
+    CHECK(contents_of(rejects.path) == "email,password\ncy@example.com,short\n");
+    CHECK(auth_count(db, "auth.users") == 2);
+}
+
+TEST_CASE("a dry run that cannot reach the sync database stops before it reads a line") {
+    TempDatabases db;
+    const TempFile input("users.jsonl",
+                         "{\"email\":\"a@example.com\",\"password\":\"password-a1\"}\n");
+    auto env = db.env();
+    env["SYNC_DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none";
+    const auto result = cli({"register", "--from", input.path(), "--dry-run"}, env);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains("sync database"));
+    CHECK(result.out.find("line 1") == std::string::npos);
+    const auto users_only =
+        cli({"register", "--from", input.path(), "--dry-run", "--no-bootstrap"}, env);
+    CHECK(users_only.exit_code == 10);
+    CHECK_THAT(users_only.out, Catch::Contains("line 1: a@example.com: would create"));
+    CHECK(auth_count(db, "auth.users") == 0);
+    CHECK_ONE_LINE_ERROR(cli({"register", "a@example.com", "--dry-run"}, db.env()), 2,
+                         "--dry-run requires --from");
+}
