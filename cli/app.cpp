@@ -34,6 +34,7 @@ void define_app(CLI::App& app, Context& ctx) {
     add_shared_options(app, ctx.global, true);
     set_register_command(app, ctx);
     set_verify_password_command(app, ctx);
+    set_export_command(app, ctx);
     set_bootstrap_command(app, ctx);
     set_reconcile_command(app, ctx);
     set_doctor_command(app, ctx);

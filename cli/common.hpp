@@ -153,5 +153,6 @@ void set_catalog_command(CLI::App& app, Context& ctx);
 void set_dev_command(CLI::App& app, Context& ctx);
 void set_completions_command(CLI::App& app, Context& ctx);
 void set_verify_password_command(CLI::App& app, Context& ctx);
+void set_export_command(CLI::App& app, Context& ctx);
 
 } // namespace mana::cli

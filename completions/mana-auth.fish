@@ -1,12 +1,13 @@
 # fish completion for mana-auth. Installed to
 # share/fish/vendor_completions.d; also printed by `mana-auth completions fish`.
 
-set -l commands register verify-password bootstrap reconcile doctor catalog dev completions
-set -l connects register verify-password bootstrap reconcile doctor
+set -l commands register verify-password export bootstrap reconcile doctor catalog dev completions
+set -l connects register verify-password export bootstrap reconcile doctor
 
 complete -c mana-auth -f
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a register -d 'Create users as the sign-up does'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a verify-password -d "Check a password against a user's credential"
+complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a export -d "Write users as register --from reads them"
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a bootstrap -d "Write one user's or Space's singletons"
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a reconcile -d 'Converge every user and Space'
 complete -c mana-auth -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Check both databases'
@@ -44,6 +45,14 @@ complete -c mana-auth -n '__fish_seen_subcommand_from register' -l dry-run -d 'S
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l format -x -a 'jsonl csv' -d 'Format of --from'
 complete -c mana-auth -n '__fish_seen_subcommand_from register' -l jobs -x -d 'Hashing threads'
 
+# export
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l tier -x -a 'guest public beta alpha founder' -d 'Only users of this access tier'
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l role -x -a 'user admin service' -d 'Only users of this role'
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l kind -x -a 'human persona system' -d 'Only users of this kind'
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l email-domain -x -d 'Only addresses at this domain'
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l with-password-hashes -d "Add each credential's Better Auth hash"
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l out -r -F -d 'Write to a file'
+complete -c mana-auth -n '__fish_seen_subcommand_from export' -l format -x -a 'jsonl csv' -d 'Output format'
 # verify-password
 complete -c mana-auth -n '__fish_seen_subcommand_from verify-password' -l password-stdin -d 'Read the password from stdin'
 complete -c mana-auth -n '__fish_seen_subcommand_from verify-password' -l password-file -r -F -d 'Read the password from a file'
@@ -78,12 +87,14 @@ complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l metrics-file
 complete -c mana-auth -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from check' -a check -d 'Check a catalog file'
 complete -c mana-auth -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from check' -F
 
-# dev up|down|status|env
-complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up down status env' -a 'up' -d 'Start it and print the exports'
-complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up down status env' -a 'down' -d 'Stop it and remove its data'
-complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up down status env' -a 'status' -d 'Is it running'
-complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up down status env' -a 'env' -d 'Print the exports again'
+# dev up|reset|down|status|env
+complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up reset down status env' -a 'up' -d 'Start it and print the exports'
+complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up reset down status env' -a 'down' -d 'Stop it and remove its data'
+complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up reset down status env' -a 'reset' -d 'Drop and recreate both databases'
+complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up reset down status env' -a 'status' -d 'Is it running'
+complete -c mana-auth -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from up reset down status env' -a 'env' -d 'Print the exports again'
 complete -c mana-auth -n '__fish_seen_subcommand_from dev' -l dir -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c mana-auth -n '__fish_seen_subcommand_from up reset' -l seed -r -F -d 'Then register the users of a file'
 
 # completions
 complete -c mana-auth -n '__fish_seen_subcommand_from completions' -a 'bash zsh fish'

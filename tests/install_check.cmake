@@ -23,7 +23,7 @@ set(expected ${PREFIX}/bin/mana-auth
              ${PREFIX}/share/doc/mana-auth/docs/performance.md.gz
              ${PREFIX}/share/doc/mana-auth/examples/catalog.json
              ${ENV_FILE})
-foreach(page mana-auth mana-auth-register mana-auth-verify-password mana-auth-bootstrap mana-auth-reconcile mana-auth-doctor
+foreach(page mana-auth mana-auth-register mana-auth-verify-password mana-auth-export mana-auth-bootstrap mana-auth-reconcile mana-auth-doctor
              mana-auth-catalog mana-auth-dev mana-auth-completions)
     list(APPEND expected ${PREFIX}/share/man/man1/${page}.1.gz)
 endforeach()

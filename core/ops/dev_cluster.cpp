@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -152,6 +153,26 @@ std::string url(int port, const char* database) {
     return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + database;
 }
 
+// Both databases, made from sql/ where they are missing or incomplete
+// (apply_schema is idempotent); dropped first when fresh.
+void make_databases(const DevCluster& cluster, bool fresh) {
+    Database admin(DbRole::auth, url(cluster.port, "postgres"));
+    admin.run([fresh](pqxx::connection& c) {
+        for (const auto* name : {auth_db_name, sync_db_name}) {
+            if (fresh) {
+                // Sessions of a shell or an editor still on it go with it.
+                pqxx::nontransaction tx{c};
+                tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
+            }
+            create_database(c, name);
+        }
+    });
+    Database auth(DbRole::auth, cluster.auth_url());
+    apply_schema(auth);
+    Database sync(DbRole::sync, cluster.sync_url());
+    apply_schema(sync);
+}
+
 } // namespace
 
 std::string DevCluster::auth_url() const {
@@ -181,17 +202,30 @@ DevCluster dev_up(const std::string& dir_name) {
             throw failure("dev: the server did not start; see " + (dir / "postgres.log").string());
         }
     }
-    DevCluster cluster{dir.string(), read_port(dir), true};
-    Database admin(DbRole::auth, url(cluster.port, "postgres"));
-    admin.run([](pqxx::connection& c) {
-        create_database(c, auth_db_name);
-        create_database(c, sync_db_name);
-    });
-    Database auth(DbRole::auth, cluster.auth_url());
-    apply_schema(auth);
-    Database sync(DbRole::sync, cluster.sync_url());
-    apply_schema(sync);
+    const DevCluster cluster{dir.string(), read_port(dir), true};
+    make_databases(cluster, false);
     return cluster;
+}
+
+DevCluster dev_reset(const std::string& dir) {
+    const auto cluster = dev_status(dir);
+    if (!cluster.running)
+        throw failure("dev: no running cluster in " + cluster.dir + ": run `mana-auth dev up`");
+    make_databases(cluster, true);
+    return cluster;
+}
+
+BatchSummary dev_seed(const DevCluster& cluster, const std::string& file, const Catalog& catalog,
+                      const BatchCallbacks& callbacks) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw usage_error("cannot read the seed file " + file);
+    SignUpReader reader(in, format_for_path(file), {});
+    Database auth(DbRole::auth, cluster.auth_url());
+    const auto schema = check_auth_for_registration(auth);
+    auto sync = check_sync_for_registration(try_connect(DbRole::sync, cluster.sync_url()), catalog);
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    return register_batch(auth, schema, sync, reader, {IfExists::skip, true, cores, catalog},
+                          callbacks);
 }
 
 void dev_down(const std::string& dir_name) {

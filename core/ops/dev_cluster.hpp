@@ -3,6 +3,8 @@
 // from sql/.
 #pragma once
 
+#include "jobs/batch_register.hpp"
+
 #include <optional>
 #include <string>
 
@@ -19,6 +21,16 @@ struct DevCluster {
 // Starts the cluster (creating it first if needed) and its two databases.
 // Harmless on a running cluster.
 DevCluster dev_up(const std::string& dir);
+
+// Drops both databases of the running cluster and makes them again from
+// sql/: a fresh start that keeps the cluster and its port.
+DevCluster dev_reset(const std::string& dir);
+
+// Registers the sign-ups of file (JSON Lines, or CSV by its name) into the
+// cluster as `register --from FILE --if-exists skip` does, singletons
+// included: seeding twice creates nothing the second time.
+BatchSummary dev_seed(const DevCluster& cluster, const std::string& file, const Catalog& catalog,
+                      const BatchCallbacks& callbacks);
 
 // Stops the cluster and removes its data.
 void dev_down(const std::string& dir);

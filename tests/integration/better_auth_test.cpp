@@ -84,3 +84,31 @@ TEST_CASE("a user Better Auth signs up is found by bootstrap user --email and co
     // Better Auth signs in the users the tool converged.
     check_signs_in(db, better_auth_newest, "dave@example.com");
 }
+
+TEST_CASE("users exported with their hashes and registered on another database sign in there "
+          "with their passwords",
+          "[slow]") {
+    TempDatabases from;
+    REQUIRE(register_user(from, {"ada@example.com"}).exit_code == 0);
+    const auto signed_up =
+        better_auth(from, better_auth_newest, "sign-up", "eve@example.com", "eves-own-password");
+    REQUIRE(signed_up.exit_code == 0);
+    const TempFile users("users.jsonl", "");
+    const auto exported =
+        cli({"export", "--with-password-hashes", "--out", users.path()}, from.env());
+    INFO(exported.err);
+    REQUIRE(exported.exit_code == 0);
+
+    TempDatabases to;
+    const auto imported = cli({"register", "--from", users.path()}, to.env());
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
+    check_signs_in(to, better_auth_newest, "ada@example.com");
+    const auto eve =
+        better_auth(to, better_auth_newest, "sign-in", "eve@example.com", "eves-own-password");
+    INFO(eve.err);
+    CHECK(eve.exit_code == 0);
+    CHECK(eve.out == user_id_of(to, "eve@example.com") + "\n");
+    CHECK(better_auth(to, better_auth_newest, "sign-in", "eve@example.com", password).exit_code ==
+          1);
+}

@@ -372,11 +372,11 @@ TEST_CASE("colour on a terminal unless NO_COLOR is set to something") {
 }
 
 TEST_CASE("a mistyped command or option gets the one most likely meant, in text and in JSON") {
-    CHECK_ONE_LINE_ERROR(
-        cli({"reconcle", "--all"}), 2,
-        "unknown command 'reconcle' (commands: register, verify-password, bootstrap, reconcile, "
-        "doctor, catalog, dev, completions): did you mean 'reconcile'? (see "
-        "mana-auth --help)");
+    CHECK_ONE_LINE_ERROR(cli({"reconcle", "--all"}), 2,
+                         "unknown command 'reconcle' (commands: register, verify-password, export, "
+                         "bootstrap, reconcile, "
+                         "doctor, catalog, dev, completions): did you mean 'reconcile'? (see "
+                         "mana-auth --help)");
     CHECK_ONE_LINE_ERROR(cli({"bootstrap", "usr", "u1"}), 2,
                          "unknown command 'bootstrap usr' (commands: user, space): did you mean "
                          "'bootstrap user'?");
@@ -409,10 +409,10 @@ TEST_CASE("a mistyped command or option gets the one most likely meant, in text 
 }
 
 TEST_CASE("unknown and missing commands are named, and usage errors point at the command's help") {
-    CHECK_ONE_LINE_ERROR(
-        cli({"frobnicate"}), 2,
-        "unknown command 'frobnicate' (commands: register, verify-password, bootstrap, reconcile, "
-        "doctor, catalog, dev, completions) (see mana-auth --help)");
+    CHECK_ONE_LINE_ERROR(cli({"frobnicate"}), 2,
+                         "unknown command 'frobnicate' (commands: register, verify-password, "
+                         "export, bootstrap, reconcile, "
+                         "doctor, catalog, dev, completions) (see mana-auth --help)");
     CHECK_ONE_LINE_ERROR(cli({"--json", "bootstrap", "usr"}), 2,
                          "unknown command 'bootstrap usr' (commands: user, space): did you "
                          "mean 'bootstrap user'? (see mana-auth bootstrap --help)");

@@ -4,6 +4,7 @@
 #include "database_checks.hpp"
 #include "seed.hpp"
 #include "tempdb.hpp"
+#include "terminal.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -374,4 +375,200 @@ TEST_CASE("a dry run that cannot reach the sync database stops before it reads a
     CHECK(auth_count(db, "auth.users") == 0);
     CHECK_ONE_LINE_ERROR(cli({"register", "a@example.com", "--dry-run"}, db.env()), 2,
                          "--dry-run requires --from");
+}
+
+namespace {
+
+// The fields export carries and register sets, and the credential, of
+// every live user: equal on two databases when the users moved whole.
+std::string exported_state(TempDatabases& db) {
+    return auth_query(db, "SELECT string_agg(concat_ws('|', u.email, u.name, u.access_tier, "
+                          "u.role, u.kind, u.email_verified, a.password), E'\\n' ORDER BY "
+                          "u.email) FROM auth.users u LEFT JOIN auth.accounts a ON "
+                          "a.user_id = u.id AND a.provider_id = 'credential' "
+                          "WHERE u.deleted_at IS NULL")[0][0]
+        .as<std::string>("");
+}
+
+} // namespace
+
+TEST_CASE("export with password hashes moves users to another database, where their passwords "
+          "sign them in") {
+    TempDatabases from;
+    REQUIRE(register_user(from, {"ada@example.com", "--tier", "founder", "--role", "admin",
+                                 "--verified", "--name", "Ada, \"the\" Countess"})
+                .exit_code == 0);
+    REQUIRE(register_user(from, {"bob@example.com", "--kind", "persona"}, "bobs-own-secret")
+                .exit_code == 0);
+    REQUIRE(register_user(from, {"gone@example.com"}).exit_code == 0);
+    REQUIRE(register_user(from, {"bcrypt@example.com"}).exit_code == 0);
+    auth_query(from, "UPDATE auth.users SET deleted_at = now() WHERE email = 'gone@example.com'");
+    auth_query(from, "UPDATE auth.accounts SET password = '$2b$10$abc' WHERE user_id = '" +
+                         user_id_of(from, "bcrypt@example.com") + "'");
+    const OutputPath out("users.jsonl");
+    const auto exported =
+        cli({"export", "--with-password-hashes", "--out", out.path, "--json"}, from.env());
+    INFO(exported.err);
+    CHECK(exported.exit_code == 3); // one user left out, by name
+    const auto doc = json_out(exported);
+    CHECK(doc["exported"] == 2);
+    CHECK(doc["failures"] ==
+          json::array({{{"userId", user_id_of(from, "bcrypt@example.com")},
+                        {"error", "bcrypt@example.com: the password hash is not a Better Auth "
+                                  "scrypt hash (32 hex characters, ':', 128 hex characters)"}}}));
+    CHECK(file_mode(out.path) == 0600);
+    const auto text = contents_of(out.path);
+    CHECK(text.find("gone@example.com") == std::string::npos); // soft-deleted: never
+    CHECK(text.find("bcrypt@example.com") == std::string::npos);
+
+    TempDatabases to;
+    const auto imported = cli({"register", "--from", out.path}, to.env());
+    INFO(imported.err);
+    CHECK(imported.exit_code == 0);
+    auth_query(from, "DELETE FROM auth.users WHERE email IN ('gone@example.com', "
+                     "'bcrypt@example.com')");
+    CHECK(exported_state(to) == exported_state(from)); // fields and hashes alike
+    CHECK(cli({"verify-password", "ada@example.com", "--password-stdin"}, to.env(), password)
+              .exit_code == 0);
+    CHECK(
+        cli({"verify-password", "bob@example.com", "--password-stdin"}, to.env(), "bobs-own-secret")
+            .exit_code == 0);
+    check_exactly_once(to);
+}
+
+TEST_CASE("export selects by tier, role, kind and domain, in CSV too, and writes no hash "
+          "unless asked") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com", "--tier", "founder"}).exit_code == 0);
+    REQUIRE(register_user(db, {"bob@Other.example", "--tier", "founder", "--role", "admin"})
+                .exit_code == 0);
+    REQUIRE(register_user(db, {"cy@other.example", "--kind", "system"}).exit_code == 0);
+    const auto emails = [&](std::vector<std::string> filter) {
+        std::vector<std::string> args{"export"};
+        args.insert(args.end(), filter.begin(), filter.end());
+        const auto result = cli(args, db.env());
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(result.out.find("password") == std::string::npos);
+        std::vector<std::string> found;
+        std::istringstream lines(result.out);
+        for (std::string line; std::getline(lines, line);)
+            found.push_back(json::parse(line)["email"]);
+        std::sort(found.begin(), found.end()); // export's order is the ids'
+        return found;
+    };
+    using list = std::vector<std::string>;
+    CHECK(emails({}) == list{"ada@example.com", "bob@other.example", "cy@other.example"});
+    CHECK(emails({"--tier", "founder"}) == list{"ada@example.com", "bob@other.example"});
+    CHECK(emails({"--tier", "founder", "--role", "admin"}) == list{"bob@other.example"});
+    CHECK(emails({"--kind", "system"}) == list{"cy@other.example"});
+    CHECK(emails({"--email-domain", "@OTHER.example"}) ==
+          list{"bob@other.example", "cy@other.example"});
+    CHECK(emails({"--email-domain", "example"}).empty());
+
+    const auto csv = cli({"export", "--format", "csv", "--tier", "founder"}, db.env());
+    CHECK(csv.exit_code == 0);
+    const auto ada = csv.out.find("\nada@example.com,ada,founder,user,human,false\n");
+    const auto bob = csv.out.find("\nbob@other.example,bob,founder,admin,human,false\n");
+    CHECK(csv.out.rfind("email,name,tier,role,kind,verified\n", 0) == 0);
+    CHECK(ada != std::string::npos);
+    CHECK(bob != std::string::npos);
+    CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 3);
+}
+
+TEST_CASE("export refuses a terminal for hashes, and a bad --out or --json, before it reads") {
+    TempDatabases db;
+    REQUIRE(register_user(db, {"ada@example.com"}).exit_code == 0);
+    auto env = db.env();
+    Terminal terminal(cli_argv({"export", "--with-password-hashes"}), env);
+    CHECK(terminal.wait() == 2);
+    CHECK_THAT(terminal.screen(),
+               Catch::Contains("password hashes are never written to a terminal"));
+    CHECK(terminal.screen().find("ada@example.com") == std::string::npos); // no user
+    const auto missing_dir = temp_path("no-such-dir") + "/users.jsonl";
+    env["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none";
+    CHECK_ONE_LINE_ERROR(cli({"export", "--out", missing_dir}, env), 2,
+                         "--out " + missing_dir + ": cannot create");
+    CHECK_ONE_LINE_ERROR(cli({"export", "--json"}, db.env()), 2, "--json needs --out FILE");
+    CHECK_ONE_LINE_ERROR(cli({"export", "--email-domain", "a@b"}, db.env()), 2,
+                         "--email-domain takes the part of an address after '@'");
+}
+
+namespace {
+
+// A dev cluster in a directory of its own, stopped and removed however the
+// test ends.
+struct DevDir {
+    DevDir() {
+        char pattern[] = "/tmp/mana-dev-seed-XXXXXX";
+        path = mkdtemp(pattern);
+    }
+    ~DevDir() { cli({"dev", "down", "--dir", path}); }
+    // The users' emails and the singletons, as the cluster holds them.
+    std::string users_and_singletons() const {
+        const auto env = json_out(cli({"dev", "env", "--dir", path, "--json"}));
+        pqxx::connection auth{env["DATABASE_URL"].get<std::string>()};
+        pqxx::connection sync{env["SYNC_DATABASE_URL"].get<std::string>()};
+        return pqxx::nontransaction(auth)
+                   .exec("SELECT coalesce(string_agg(email, ',' ORDER BY email), '') "
+                         "FROM auth.users")[0][0]
+                   .as<std::string>() +
+               "; " +
+               pqxx::nontransaction(sync)
+                   .exec("SELECT coalesce(string_agg(table_name, ',' ORDER BY table_name), '') "
+                         "FROM sync_changes")[0][0]
+                   .as<std::string>();
+    }
+    std::string path;
+};
+
+} // namespace
+
+TEST_CASE("dev up --seed registers a file once, and dev reset --seed starts over with exactly it") {
+    const std::string founders = MANA_SOURCE_DIR "/tests/data/founders.jsonl";
+    const std::string seeded = "ada@example.com,alan@example.com,grace@example.com; "
+                               "kontextDoc,kontextDoc,kontextDoc,userContext,userContext,"
+                               "userContext";
+    DevDir dev;
+    const auto up = cli({"dev", "up", "--dir", dev.path, "--seed", founders, "--json"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    CHECK(json_out(up)["seed"] == json{{"file", founders},
+                                       {"created", 3},
+                                       {"skipped", 0},
+                                       {"failed", 0},
+                                       {"singletonsWritten", 6}});
+    CHECK(dev.users_and_singletons() == seeded);
+    const auto again = cli({"dev", "up", "--dir", dev.path, "--seed", founders});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::StartsWith("export DATABASE_URL=")); // only the exports
+    CHECK_THAT(again.err, Catch::Contains("0 created, 3 already there, 0 failed"));
+    CHECK(dev.users_and_singletons() == seeded);
+
+    // Work done since: gone after a reset, the seed there again.
+    auto env = json_out(cli({"dev", "env", "--dir", dev.path, "--json"}));
+    const auto extra = cli({"register", "zoe@example.com", "--password-stdin", "--auth-db",
+                            env["DATABASE_URL"], "--sync-db", env["SYNC_DATABASE_URL"]},
+                           {}, password);
+    REQUIRE(extra.exit_code == 0);
+    const auto reset = cli({"dev", "reset", "--dir", dev.path, "--seed", founders});
+    INFO(reset.err);
+    CHECK(reset.exit_code == 0);
+    CHECK(reset.out == again.out); // the same cluster, the same port
+    CHECK(dev.users_and_singletons() == seeded);
+    CHECK(cli({"dev", "reset", "--dir", dev.path}).exit_code == 0);
+    CHECK(dev.users_and_singletons() == "; ");
+    const auto doctor =
+        cli({"doctor", "--auth-db", env["DATABASE_URL"], "--sync-db", env["SYNC_DATABASE_URL"]});
+    CHECK(doctor.exit_code == 0); // the schema made again
+
+    CHECK_ONE_LINE_ERROR(cli({"dev", "up", "--dir", dev.path, "--seed", "/no/such.jsonl"}), 2,
+                         "--seed /no/such.jsonl");
+    const TempFile bad("bad.jsonl", "{\"email\":\"new@example.com\"}\n");
+    const auto failed = cli({"dev", "reset", "--dir", dev.path, "--seed", bad.path()});
+    CHECK(failed.exit_code == 1); // every line failed: no password for a new user
+    CHECK_THAT(failed.err, Catch::Contains("--seed line 1: new@example.com: a new user needs a "
+                                           "password"));
+    REQUIRE(cli({"dev", "down", "--dir", dev.path}).exit_code == 0);
+    CHECK_ONE_LINE_ERROR(cli({"dev", "reset", "--dir", dev.path}), 1, "no running cluster");
 }
