@@ -2,7 +2,9 @@
 // bootstrap_user() on the test databases, without the binary. The command
 // line's contract is pinned by the other files; these pin what core returns
 // as values, and run under the sanitizers with the test process.
+#include "auth/credentials.hpp"
 #include "auth/directory.hpp"
+#include "auth/password.hpp"
 #include "auth/registration.hpp"
 #include "checks.hpp"
 #include "database_checks.hpp"
@@ -248,4 +250,36 @@ TEST_CASE("space_writer() in process returns a chosen writer's problem as a valu
     const auto malformed = problem(s1, std::string("u\t1"));
     CHECK(malformed.kind == Kind::malformed_id);
     CHECK(malformed.detail == "contains control characters");
+}
+
+TEST_CASE("unusable_credentials() in process finds exactly what is_password_hash() refuses") {
+    TempDatabases db;
+    const std::string hex32(32, 'a'), hex128(128, '0');
+    const std::vector<std::string> stored = {
+        hex32 + ":" + hex128,                         // Better Auth's
+        "0123456789abcdef0123456789abcdef:" + hex128, // every hex digit
+        hex32 + ":" + hex128.substr(1) + "A",         // upper case
+        hex32 + ":" + hex128.substr(1) + ":",         // a second ':'
+        hex32.substr(1) + ":" + hex128 + "0",         // the ':' one early
+        hex32 + ":" + hex128 + "0",                   // one too long
+        hex32 + ":" + hex128.substr(1),               // one too short
+        hex32 + ":" + hex128.substr(1) + "\xC3\xA9",  // 161 characters, one of two bytes
+        hex32 + "g" + hex128,                         // no ':'
+        "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+        ""};
+    std::vector<std::string> unusable;
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        const auto id = "c" + std::to_string(i + 10);
+        add_user(db, id, id + "@example.com");
+        auth_query(db, "INSERT INTO auth.accounts (id, account_id, provider_id, user_id, password) "
+                       "VALUES ('a" +
+                           id + "', '" + id + "', 'credential', '" + id + "', '" + stored[i] +
+                           "')");
+        if (!is_password_hash(stored[i])) unusable.push_back(id);
+    }
+    Database auth(DbRole::auth, db.auth_url());
+    const auto found = unusable_credentials(auth, 100);
+    CHECK(found.count == static_cast<long long>(unusable.size()));
+    CHECK(found.sample == unusable); // in byte order, as the ids were made
+    CHECK(unusable.size() == stored.size() - 2);
 }
