@@ -85,10 +85,11 @@ class DryRun {
             ++summary_.skipped;
         }
         if (callbacks_.on_row) callbacks_.on_row(done);
-        if (user.soft_deleted || !options_.bootstrap) return;
-        known->singletons = singletons_after(*known, action, creates_space);
-        if (creates_space) user.personal_space_id = "";
-        summary_.count_singletons(*known->singletons);
+        if (!user.soft_deleted && options_.bootstrap) {
+            known->singletons = singletons_after(*known, action, creates_space);
+            summary_.count_singletons(*known->singletons);
+        }
+        if (creates_space) user.personal_space_id = ""; // for the rows after it
     }
 
     void create(const InputRow& row, const PreparedSignUp& s, bool sets_password,

@@ -347,6 +347,28 @@ TEST_CASE("a dry run exits 10 when anything would be written and 0 when nothing 
     CHECK(sync_count(db, "table_name = 'userContext'") == 1);
     CHECK(dry_run({"--no-bootstrap"}).exit_code == 0); // the users alone are all there
 
+    // An update that changes no field still makes a personal Space missing.
+    auth_query(db, "DELETE FROM auth.organizations WHERE id IN (SELECT organization_id FROM "
+                   "auth.members WHERE user_id = '" +
+                       user_id_of(db, "ada@example.com") + "')");
+    const TempFile same("same.csv", "email\nada@example.com\nADA@example.com\n");
+    std::vector<std::string> update{"register", "--from",    same.path(), "--if-exists",
+                                    "update",   "--dry-run", "--json"};
+    const auto space = cli(update, db.env());
+    CHECK(space.exit_code == 10);
+    const auto planned = json_out(space);
+    CHECK(planned["updates"][0]["changes"] == json::array());
+    // Its kontextDoc would be written, once: the second line finds it.
+    CHECK(planned["singletons"] == json{{"written", 1}, {"present", 3}, {"notWritten", 0}});
+    update.push_back("--no-bootstrap");
+    CHECK(cli(update, db.env()).exit_code == 10);
+    const auto done = json_out(
+        cli({"register", "--from", same.path(), "--if-exists", "update", "--json"}, db.env()));
+    auto predicted = planned;
+    predicted.erase("dryRun");
+    predicted.erase("wouldWrite");
+    CHECK(done == predicted);
+
     // The failing lines go to --rejects as a real run's would.
     const OutputPath rejects("rejects.csv");
     const TempFile bad("bad.csv", "email,password\ncy@example.com,short\nada@example.com,\n");
