@@ -123,6 +123,15 @@ bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) != 0;
 }
 
+std::unique_ptr<AtomicFile> create_output_file(const char* option, const std::string& path,
+                                               mode_t mode) {
+    try {
+        return std::make_unique<AtomicFile>(path, mode);
+    } catch (const Error& e) {
+        throw usage_error(std::string(option) + " " + path + ": " + e.what());
+    }
+}
+
 // A repeated value option is refused by main with one message wherever the
 // two stand, so the parser keeps both instead of failing on its own.
 constexpr auto repeat_checked_by_main = CLI::MultiOptionPolicy::TakeLast;

@@ -6,10 +6,12 @@
 #include "pg/db.hpp"
 #include "sync/catalog.hpp"
 #include "sync/sync_log.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -101,6 +103,12 @@ constexpr const char* red = "31";
 
 // Whether stderr is a terminal (progress bars, prompts).
 bool stderr_is_terminal();
+
+// The file an option writes (--rejects, --out), made at once: a path it
+// cannot be made at is a usage Error naming the option, before anything is
+// read.
+std::unique_ptr<AtomicFile> create_output_file(const char* option, const std::string& path,
+                                               mode_t mode);
 
 // The connection, catalog and output options, on a command of their own so
 // that its --help lists them and they may follow the command's name.

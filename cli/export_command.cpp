@@ -26,12 +26,7 @@ struct ExportCommandOptions {
 class ExportSink {
   public:
     explicit ExportSink(const std::optional<std::string>& out) {
-        if (!out) return;
-        try {
-            file_ = std::make_unique<AtomicFile>(*out, 0600); // emails, and maybe hashes
-        } catch (const Error& e) {
-            throw usage_error("--out " + *out + ": " + e.what());
-        }
+        if (out) file_ = create_output_file("--out", *out, 0600); // emails, and maybe hashes
     }
 
     void add(const std::string& text) {

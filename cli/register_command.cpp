@@ -196,10 +196,8 @@ Exit run_single(const Context& ctx, const RegisterOptions& o) {
 class RejectsFile {
   public:
     // Refuses, before anything is read, a path the file cannot be made at.
-    explicit RejectsFile(const std::string& path) try : file_(path, 0600) {
-    } catch (const Error& e) {
-        throw usage_error("--rejects " + path + ": " + e.what());
-    }
+    explicit RejectsFile(const std::string& path)
+        : file_(create_output_file("--rejects", path, 0600)) {}
 
     void add_header(const std::string& header_text) {
         if (!header_text.empty()) write(header_text + "\n");
@@ -218,7 +216,7 @@ class RejectsFile {
     std::optional<std::string> finish() {
         if (!error_) {
             try {
-                file_.commit();
+                file_->commit();
             } catch (const Error& e) {
                 error_ = e.what();
             }
@@ -226,7 +224,7 @@ class RejectsFile {
         return error_;
     }
 
-    const std::string& path() const { return file_.path(); }
+    const std::string& path() const { return file_->path(); }
     long long lines() const { return lines_; }
     const std::vector<std::size_t>& not_kept() const { return not_kept_; }
 
@@ -235,13 +233,13 @@ class RejectsFile {
     void write(const std::string& text) {
         if (error_) return;
         try {
-            file_.write(text);
+            file_->write(text);
         } catch (const Error& e) {
             error_ = e.what();
         }
     }
 
-    AtomicFile file_;
+    std::unique_ptr<AtomicFile> file_;
     long long lines_ = 0;
     std::vector<std::size_t> not_kept_; // line numbers
     std::optional<std::string> error_;
