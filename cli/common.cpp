@@ -114,13 +114,17 @@ void emit_json(const nlohmann::json& document) {
 
 std::string paint(const Context& ctx, const std::string& text, const char* ansi_colour) {
     // no-color.org: NO_COLOR counts when it is set and not empty.
-    static const bool colour = isatty(STDOUT_FILENO) && !non_empty_env("NO_COLOR");
+    static const bool colour = stdout_is_terminal() && !non_empty_env("NO_COLOR");
     if (!colour || ctx.global.json) return text;
     return std::string("\033[") + ansi_colour + "m" + text + "\033[0m";
 }
 
 bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) != 0;
+}
+
+bool stdout_is_terminal() {
+    return isatty(STDOUT_FILENO) != 0;
 }
 
 std::unique_ptr<AtomicFile> create_output_file(const char* option, const std::string& path,

@@ -103,6 +103,8 @@ constexpr const char* red = "31";
 
 // Whether stderr is a terminal (progress bars, prompts).
 bool stderr_is_terminal();
+// Whether stdout is a terminal (the same one as the progress, as a rule).
+bool stdout_is_terminal();
 
 // The file an option writes (--rejects, --out), made at once: a path it
 // cannot be made at is a usage Error naming the option, before anything is

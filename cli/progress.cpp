@@ -27,8 +27,18 @@ void write_out(const std::string& text) {
 
 } // namespace
 
+ProgressDisplay::ProgressDisplay(bool terminal) : terminal_(terminal) {
+    if (terminal_) set_before_log_line([this] { clear(); });
+}
+
+ProgressDisplay::~ProgressDisplay() {
+    if (terminal_) set_before_log_line({});
+    clear();
+}
+
 void ProgressDisplay::report(const std::string& name, const char* step, long long done,
                              long long total) {
+    std::lock_guard<std::mutex> lock(mutex_);
     const auto now = ProgressMeter::Clock::now();
     const auto known = meter_.states().size();
     const auto& state = meter_.report(name, step, done, total, now);
@@ -36,8 +46,10 @@ void ProgressDisplay::report(const std::string& name, const char* step, long lon
         if (meter_.due(name, log_interval, now)) log(state);
         return;
     }
-    // A new kind's line at once; otherwise at most ten frames a second.
-    if (meter_.states().size() != known || now - drawn_at_ >= redraw_interval) draw(now);
+    // A new kind's line at once, and the block taken off for a line of
+    // text; otherwise at most ten frames a second.
+    if (meter_.states().size() != known || lines_drawn_ == 0 || now - drawn_at_ >= redraw_interval)
+        draw(now);
 }
 
 // Every line cleared to its end and the cursor back at the block's top, in
@@ -65,6 +77,7 @@ void ProgressDisplay::log(const ProgressState& state) {
 }
 
 void ProgressDisplay::clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
     if (lines_drawn_ == 0) return;
     write_out("\r\033[J");
     lines_drawn_ = 0;

@@ -136,6 +136,16 @@ bool SignUpReader::read_line(std::string& line, bool& too_long) {
     return true;
 }
 
+std::size_t SignUpReader::count_rows(std::istream& in, InputFormat format) {
+    SignUpReader reader(in, format, SignUp{});
+    std::size_t rows = 0;
+    std::string text;
+    bool too_long = false;
+    while (reader.read_line(text, too_long))
+        if (too_long || !trim(text).empty()) ++rows;
+    return rows;
+}
+
 bool SignUpReader::next(InputRow& row) {
     std::string text;
     bool too_long = false;

@@ -35,6 +35,10 @@ class SignUpReader {
     // The next non-blank row; false at the end of the input.
     bool next(InputRow& row);
 
+    // How many rows next() would give from in, counted without parsing
+    // them (a progress's total); a usage Error as the constructor's.
+    static std::size_t count_rows(std::istream& in, InputFormat format);
+
     // The CSV header line's bytes as read (as InputRow::text); empty for
     // JSON Lines.
     const std::string& header_text() const { return header_text_; }

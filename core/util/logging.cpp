@@ -43,9 +43,22 @@ std::string format_line(LogStyle style, const std::string& level, const std::str
     return priority + line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+struct BeforeLogLine {
+    std::mutex mutex;
+    std::function<void()> hook;
+};
+
+BeforeLogLine& before_log_line() {
+    static BeforeLogLine before;
+    return before;
+}
+
 // A line of the log, the sink's or one beside it: one write, flushed.
 void write_line(std::string line) {
     line += '\n';
+    auto& before = before_log_line();
+    std::lock_guard<std::mutex> lock(before.mutex);
+    if (before.hook) before.hook();
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
 }
@@ -96,6 +109,12 @@ void configure_logging(const std::string& level, LogStyle style) {
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(logger);
+}
+
+void set_before_log_line(std::function<void()> hook) {
+    auto& before = before_log_line();
+    std::lock_guard<std::mutex> lock(before.mutex);
+    before.hook = std::move(hook);
 }
 
 void log_info_fields(const std::string& message, const nlohmann::json& fields) {

@@ -2,6 +2,7 @@
 // registered secret scrubbed.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
@@ -32,6 +33,11 @@ void configure_logging(const std::string& level, LogStyle style);
 // read; the text format has the message alone, which says them for people.
 std::string log_line(LogStyle style, const std::string& level, const std::string& message,
                      const nlohmann::json& fields);
+
+// Called before every line of the log goes to stderr (none: an empty
+// function), e.g. to take a progress block off the terminal so that the
+// line does not land on it. Called under a lock of its own: it must not log.
+void set_before_log_line(std::function<void()> hook);
 
 // An info line with fields, when the level lets it through.
 void log_info_fields(const std::string& message, const nlohmann::json& fields);

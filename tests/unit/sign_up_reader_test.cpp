@@ -137,3 +137,23 @@ TEST_CASE("the format follows the file name") {
     CHECK(format_for_path("users.jsonl") == InputFormat::jsonl);
     CHECK(format_for_path("-") == InputFormat::jsonl);
 }
+
+TEST_CASE("count_rows counts what next() gives, without parsing") {
+    const std::string too_long(SignUpReader::max_row_bytes + 10, 'x');
+    const std::vector<std::pair<std::string, InputFormat>> inputs = {
+        {"", InputFormat::jsonl},
+        {"\xEF\xBB\xBF{\"email\":\"a@x.org\"}\r\n\n  \t\nnot json\n" + too_long + "\n{}",
+         InputFormat::jsonl},
+        {"\n \nemail,tier\r\na@x.org,public\r\n\r\n,\nb@x.org,founder", InputFormat::csv},
+        {"email\n", InputFormat::csv},
+    };
+    for (const auto& [text, format] : inputs) {
+        INFO(text.substr(0, 80));
+        std::istringstream in(text);
+        CHECK(SignUpReader::count_rows(in, format) == read_all(text, format).size());
+    }
+    std::istringstream counted("{}\n\n{}\n");
+    CHECK(SignUpReader::count_rows(counted, InputFormat::jsonl) == 2);
+    std::istringstream headless("\n");
+    CHECK_THROWS_AS(SignUpReader::count_rows(headless, InputFormat::csv), Error);
+}

@@ -1,6 +1,8 @@
 // Progress that can be read (issue 32, item 3): on a terminal one line per
-// kind, redrawn in place; off a terminal a log line per kind every 10 s,
-// with fields in the JSON log format.
+// kind, redrawn in place and taken off for each line of text; off a
+// terminal a log line per kind every 10 s, with fields in the JSON log
+// format. reconcile's kinds and register --from's sign-ups alike.
+#include "auth/password.hpp"
 #include "checks.hpp"
 #include "database_checks.hpp"
 #include "seed.hpp"
@@ -12,6 +14,36 @@
 #include <sstream>
 
 using namespace mana::test;
+
+namespace {
+
+// How many of pattern's matches on the screen start a line of their own:
+// after a line end, or after the progress block was cleared; not on the
+// block, where the cursor waits at its top.
+std::pair<long, long> on_own_line(const std::string& screen, const std::string& pattern) {
+    const std::regex all(pattern);
+    const std::regex own("(\r\n|\r\033\\[J)" + pattern);
+    const auto count = [&](const std::regex& re) {
+        return static_cast<long>(std::distance(
+            std::sregex_iterator(screen.begin(), screen.end(), re), std::sregex_iterator()));
+    };
+    return {count(all), count(own)};
+}
+
+// A sign-up file of n lines, every 200th one not JSON; password hashes,
+// so that no line waits for scrypt.
+std::string sign_up_file(int n) {
+    const auto hash = mana::hash_password(password);
+    std::string lines;
+    for (int i = 1; i <= n; ++i) {
+        lines += i % 200 == 0 ? "not json\n"
+                              : "{\"email\":\"u" + std::to_string(i) +
+                                    "@example.com\",\"password_hash\":\"" + hash + "\"}\n";
+    }
+    return write_file("sign-ups.jsonl", lines);
+}
+
+} // namespace
 
 TEST_CASE("on a terminal each kind has its own progress line, redrawn in place as one block") {
     TempDatabases db;
@@ -103,4 +135,39 @@ TEST_CASE("off a terminal each kind logs its progress every 10 s, its numbers as
     // The kinds are told each on their own: one never hides the other.
     CHECK(writing == std::set<std::string>{"userContext", "kontextDoc"});
     CHECK_FALSE(with_rate.empty());
+}
+
+TEST_CASE("register --from on a terminal: the sign-ups' progress with its total, and each line "
+          "of text on a line of its own") {
+    TempDatabases db;
+    const auto file = sign_up_file(600);
+    Terminal terminal(cli_argv({"register", "--from", file, "--if-exists", "skip"}), db.env());
+    REQUIRE(terminal.wait() == 3);
+    const auto screen = terminal.screen();
+    INFO(screen.substr(0, 3000));
+    CHECK(auth_count(db, "auth.users") == 597);
+    // The block drawn at the start, so each failed line's error took it off.
+    CHECK_THAT(screen, Catch::StartsWith("\r\033[Ksign-ups: registering 0/600 0%\r\n\033[1A"));
+    const auto errors = on_own_line(screen, R"(\S+ error: line \d+: not valid JSON)");
+    CHECK(errors.first == 3);
+    CHECK(errors.second == errors.first);
+    CHECK(std::regex_search(screen, std::regex(R"(sign-ups: registering \d+/600 \d+%)")));
+    const auto cleared = screen.rfind("\r\033[J");
+    REQUIRE(cleared != std::string::npos);
+    CHECK_THAT(screen.substr(cleared),
+               Catch::Contains("597 created, 0 updated, 0 skipped, 3 failed"));
+
+    // A dry run of the same file prints a line per row, the progress kept
+    // off each.
+    Terminal dry(cli_argv({"register", "--from", file, "--if-exists", "skip", "--dry-run"}),
+                 db.env());
+    REQUIRE(dry.wait() == 3);
+    std::filesystem::remove(file);
+    const auto dry_screen = dry.screen();
+    INFO(dry_screen.substr(0, 3000));
+    CHECK_THAT(dry_screen, Catch::StartsWith("\r\033[Ksign-ups: checking 0/600 0%\r\n"));
+    const auto said = on_own_line(dry_screen, R"(line \d+: u\d+@example\.com: would skip)");
+    CHECK(said.first == 597);
+    CHECK(said.second == said.first);
+    CHECK(on_own_line(dry_screen, R"(\S+ error: line \d+: not valid JSON)").second == 3);
 }
