@@ -32,12 +32,13 @@ pqxx::internal::TypedCopyEscaper::operator()<mana::CopyLine>(const mana::CopyLin
 
 namespace mana {
 
-std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, const std::string& rows) {
+std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, QueryValues& values,
+                          const std::string& rows) {
     std::string kind = std::to_string(kinds.front()->number());
     std::vector<std::string> conditions;
     conditions.reserve(kinds.size());
     for (const auto* k : kinds)
-        conditions.push_back("(" + k->rows_sql() + ")");
+        conditions.push_back("(" + k->rows_sql(values) + ")");
     if (kinds.size() > 1) {
         kind = "CASE";
         for (std::size_t i = 0; i < kinds.size(); ++i)

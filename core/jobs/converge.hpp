@@ -45,9 +45,9 @@ void add_sample(std::vector<T>& sample, const T& item, std::size_t limit) {
 // subset named s) as (id, k, w): k is the row's kind's number, w what the
 // row adds to its item's copies, 1 an insert, -1 a delete, 0 an edit. The
 // sum of w over an item and kind is NULL when it has no row at all
-// (missing), above 1 when written more than once. The transaction must have
-// selected each kind's rows (SingletonKind::select_rows).
-std::string weighted_rows(const std::vector<const SingletonKind*>& kinds,
+// (missing), above 1 when written more than once. The kinds' table names
+// and record ids are added to values.
+std::string weighted_rows(const std::vector<const SingletonKind*>& kinds, QueryValues& values,
                           const std::string& rows = "sync_changes s");
 
 // What f makes of each kind, as a list.

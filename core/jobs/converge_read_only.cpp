@@ -106,8 +106,8 @@ class Copies {
 
 // The rows of the kinds summed per item, as lines of the id and each kind's
 // copies in order (\N when it has no row), in byte order.
-std::string summed_rows(const std::vector<const SingletonKind*>& kinds) {
-    return "SELECT r.id, " + copies_of(kinds, "r") + " FROM (" + weighted_rows(kinds) +
+std::string summed_rows(const std::vector<const SingletonKind*>& kinds, QueryValues& values) {
+    return "SELECT r.id, " + copies_of(kinds, "r") + " FROM (" + weighted_rows(kinds, values) +
            ") r WHERE r.id IS NOT NULL GROUP BY r.id ORDER BY r.id COLLATE \"C\"";
 }
 
@@ -132,9 +132,11 @@ void check_read_only(const std::vector<KindPass*>& scope) {
                                      ") i ORDER BY i.id COLLATE \"C\"");
         return first.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};
-            for (const auto* kind : kinds)
-                kind->select_rows(sync_tx);
-            SortedLines rows(sync_tx, summed_rows(kinds));
+            // COPY binds no parameters.
+            SettingValues values;
+            const auto summed = summed_rows(kinds, values);
+            values.set(sync_tx);
+            SortedLines rows(sync_tx, summed);
             for (; !ids.done(); ids.advance()) {
                 if (first.stopping()) return false;
                 const auto& id = ids.id();

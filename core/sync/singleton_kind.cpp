@@ -88,24 +88,11 @@ SingletonKind::SingletonKind(const CatalogKind& of, std::size_t number)
       copies_column("copies_" + std::to_string(number)), number_(number), kind_(of),
       shape_(shape_of(of.scope)), locks_(locks_of(of)) {}
 
-std::string SingletonKind::rows_sql() const {
-    // Read once per query, as the window's moments are.
-    const auto setting = [&](const char* what) {
-        return "(SELECT current_setting('mana." + std::string(what) + "_" +
-               std::to_string(number_) + "'))";
-    };
-    auto rows = "s.table_name = " + setting("table_name");
+std::string SingletonKind::rows_sql(QueryValues& values) const {
+    auto rows = "s.table_name = " + values.add(kind_.table_name);
     if (kind_.scope == Scope::user && kind_.record_id)
-        rows += " AND s.record_id = " + setting("record_id");
+        rows += " AND s.record_id = " + values.add(*kind_.record_id);
     return rows;
-}
-
-void SingletonKind::select_rows(pqxx::transaction_base& tx) const {
-    const auto name = [&](const char* what) {
-        return "mana." + std::string(what) + "_" + std::to_string(number_);
-    };
-    tx.exec_params("SELECT set_config($1, $2, true), set_config($3, $4, true)", name("table_name"),
-                   kind_.table_name, name("record_id"), kind_.record_id.value_or(""));
 }
 
 Outcome SingletonKind::ensure(Database& sync, const std::string& id, const std::string& writer,

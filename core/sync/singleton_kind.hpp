@@ -6,6 +6,7 @@
 
 #include "pg/db.hpp"
 #include "pg/locks.hpp"
+#include "pg/query_values.hpp"
 #include "sync/catalog.hpp"
 #include "sync/singletons.hpp"
 #include "sync/sync_log.hpp"
@@ -79,12 +80,9 @@ class SingletonKind {
     // kind's.
     std::size_t number() const { return number_; }
 
-    // When a row s of sync_changes is one of the kind (SPEC §7), reading the
-    // kind's table_name and record_id from settings of its own, which
-    // select_rows sets (so that the kinds of one query each have theirs).
-    std::string rows_sql() const;
-    // Sets those settings for the transaction.
-    void select_rows(pqxx::transaction_base& tx) const;
+    // When a row s of sync_changes is one of the kind (SPEC §7): its
+    // table_name and record_id added to values.
+    std::string rows_sql(QueryValues& values) const;
 
     // Checks one item, and writes it unless dry_run, under its item lock
     // (per-item writers). Without a writer a kind that needs one only checks.
