@@ -284,8 +284,9 @@ BatchCallbacks batch_callbacks(const Context& ctx, BatchLog& log, ProgressDispla
                                long long total, bool dry_run) {
     // A line on stdout takes the progress block off the terminal first
     // when they share it, as every log line does.
-    const auto tell = [&ctx, &progress](const std::string& line) {
-        if (stdout_is_terminal()) progress.clear();
+    const bool shared_terminal = stdout_is_terminal();
+    const auto tell = [&ctx, &progress, shared_terminal](const std::string& line) {
+        if (shared_terminal) progress.clear();
         say(ctx, line);
     };
     BatchCallbacks callbacks;
