@@ -108,6 +108,14 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "init-system-helpers (>= 1.52)")
 # dev up needs PostgreSQL's server binaries; nothing else does.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql")
+# The project has no public site of its own yet: whoever builds the release
+# names it. Without one the field is left out, as Debian policy (5.6.23)
+# allows, rather than naming a page that is not the project's.
+set(MANA_HOMEPAGE "" CACHE STRING "The package's Homepage field: the project's https:// URL (none if empty)")
+if(MANA_HOMEPAGE AND NOT MANA_HOMEPAGE MATCHES "^https://[^ /]+\\.[^ ]+$")
+    message(FATAL_ERROR "MANA_HOMEPAGE is '${MANA_HOMEPAGE}': give the project's https:// URL, or leave it empty")
+endif()
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${MANA_HOMEPAGE})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${MANA_DIST}/conffiles ${MANA_DIST}/postinst ${MANA_DIST}/prerm
     ${MANA_DIST}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
