@@ -11,6 +11,7 @@
 #include "util/logging.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -310,9 +311,24 @@ void summarise_to_journal(const ReconcileResult& r, const char* mode, Exit exit)
                            {"kinds", kinds}});
 }
 
+// A scope asked for alone that the catalog has no kind of would be a run
+// that looks at nothing and says it converged: a wrong catalog, by name.
+void refuse_scope_without_kinds(const ReconcileFlags& f, const Catalog& catalog) {
+    if (!f.users_only && !f.spaces_only) return;
+    const auto scope = f.users_only ? Scope::user : Scope::space;
+    const auto of_scope = [scope](const CatalogKind& kind) { return kind.scope == scope; };
+    if (std::any_of(catalog.kinds.begin(), catalog.kinds.end(), of_scope)) return;
+    throw usage_error(std::string(f.users_only ? "--users-only" : "--spaces-only") +
+                      ": the catalog " + catalog.source + " has no " +
+                      (f.users_only ? "user" : "Space") +
+                      " kind, so nothing would be reconciled; check --catalog and "
+                      "MANA_AUTH_CATALOG");
+}
+
 Exit converge(const Context& ctx, const ReconcileFlags& f, MetricsFile& metrics) {
     auto options = reconcile_options(f);
     options.catalog = catalog_in_force(ctx);
+    refuse_scope_without_kinds(f, options.catalog);
     auto [auth, sync] = open_both(ctx);
     install_stop_handlers();
     ProgressDisplay progress(stderr_is_terminal() && !ctx.global.quiet && !ctx.global.json);
@@ -375,9 +391,11 @@ void set_reconcile_command(CLI::App& app, Context& ctx) {
         ->excludes(check)
         ->group(behaviour_group);
     auto* users_only =
-        cmd->add_flag("--users-only", f->users_only, "Only the userContext of each user")
+        cmd->add_flag("--users-only", f->users_only,
+                      "Only the user kinds of the catalog (built in: the userContext of each user)")
             ->group(behaviour_group);
-    cmd->add_flag("--spaces-only", f->spaces_only, "Only the kontextDoc of each Space")
+    cmd->add_flag("--spaces-only", f->spaces_only,
+                  "Only the Space kinds of the catalog (built in: the kontextDoc of each Space)")
         ->excludes(users_only)
         ->group(behaviour_group);
     cmd->add_option("--shard", f->shard, "This worker's share: K of N (by a stable hash of the id)")

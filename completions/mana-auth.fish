@@ -68,8 +68,8 @@ complete -c mana-auth -n '__fish_seen_subcommand_from bootstrap reconcile' -l dr
 # reconcile
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l all -d 'Every live user and Space'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l check -d 'Count only: exit 10 on drift'
-complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l users-only -d 'Only userContext'
-complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l spaces-only -d 'Only kontextDoc'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l users-only -d 'Only the user kinds'
+complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l spaces-only -d 'Only the Space kinds'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l shard -x -d "K/N: this worker's share"
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l since -x -d 'Only what is new since WHEN (15m, 2h, 1d, ISO-8601 with zone)'
 complete -c mana-auth -n '__fish_seen_subcommand_from reconcile' -l until -x -d 'With --since: only what is older than WHEN'

@@ -78,7 +78,10 @@ void run_case(TempDatabases& db, const json& c) {
                   << "\nstderr: " << result.err);
     CHECK(result.exit_code == c["exit"].get<int>());
     CHECK(line_count(result.err) == 1);
-    CHECK_THAT(result.err, Catch::Contains(c["stderr"].get<std::string>()));
+    auto expected = c["stderr"].get<std::string>();
+    if (const auto at = expected.find("$FILE"); at != std::string::npos)
+        expected.replace(at, 5, file.string());
+    CHECK_THAT(result.err, Catch::Contains(expected));
     CHECK(all_rows(db) == before);
 }
 
