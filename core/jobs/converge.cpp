@@ -126,7 +126,7 @@ void KindPass::step_done(const char* what) {
     step_start_ = now;
 }
 
-std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
+std::string KindPass::ids_query(pqxx::transaction_base& auth_tx, bool with_born) const {
     // COPY takes no parameters: the query reads the moments from settings
     // of the transaction.
     for (const auto& [setting, value] : {std::pair{"mana.since", &window_.since},
@@ -135,7 +135,7 @@ std::string KindPass::ids_query(pqxx::transaction_base& auth_tx) const {
         if (!value->empty())
             auth_tx.exec_params("SELECT set_config($1, $2, true)", std::string(setting), *value);
     }
-    return kind_.shape().ids_sql(window_);
+    return kind_.shape().ids_sql(window_, with_born);
 }
 
 bool KindPass::is_pending(std::string& line) const {
@@ -161,6 +161,8 @@ void KindPass::hold_buckets() {
 void KindPass::share_ids(const KindPass& loaded) {
     tally_.counts.scanned = loaded.tally_.counts.scanned;
     tally_.counts.pending = loaded.tally_.counts.pending;
+    loaded_at_ = loaded.loaded_at_;
+    loaded_ = loaded.loaded_;
 }
 
 void KindPass::load_ids() {
@@ -168,15 +170,18 @@ void KindPass::load_ids() {
     sync_.run([&](pqxx::connection& c) {
         pqxx::nontransaction tx{c};
         tx.exec("DROP TABLE IF EXISTS " + ids_table + ", " + kind_.shape().audit_table);
-        tx.exec("CREATE TEMP TABLE " + ids_table + " (n bigint, id text)");
+        tx.exec("CREATE TEMP TABLE " + ids_table + " (n bigint, id text, born bigint)");
     });
     auto& counts = tally_.counts;
     auth_.run([&](pqxx::connection& a) {
         pqxx::read_transaction read{a};
         sync_.run([&](pqxx::connection& s) {
             pqxx::work write{s};
-            pqxx::stream_from in{read, "(" + ids_query(read) + ")"};
-            pqxx::stream_to out{write, ids_table, std::vector<std::string>{"n", "id"}};
+            loaded_at_ =
+                read.exec1("SELECT floor(date_part('epoch', now()))::bigint")[0].as<long long>();
+            loaded_ = std::chrono::steady_clock::now();
+            pqxx::stream_from in{read, "(" + ids_query(read, true) + ")"};
+            pqxx::stream_to out{write, ids_table, std::vector<std::string>{"n", "id", "born"}};
             // Read raw, numbered and counted here: parsing tuples, and a
             // serial column's nextval per row, cost a third of the load.
             // (Not `out << in`: libpqxx 6.4 then doubles every line end.)
@@ -187,7 +192,7 @@ void KindPass::load_ids() {
                 if (!line.empty() && line.back() == '\n') line.pop_back();
                 const bool young = is_pending(line);
                 if (options_.shards > 1) {
-                    id = line;
+                    id = line.substr(0, line.find('\t')); // born follows
                     copy_line_to_value(id);
                     if (lock_bucket(id) % options_.shards != options_.shard) continue;
                 }
@@ -289,6 +294,16 @@ void KindPass::age_missing(Database& auth_db) {
     unaged_.clear();
     auto& oldest = tally_.counts.oldest_missing_seconds;
     if (age && (!oldest || *age > *oldest)) oldest = age;
+}
+
+void KindPass::age_missing_from(long long oldest_born) {
+    unaged_.clear();
+    const auto since_loaded =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - loaded_)
+            .count();
+    const long long age = loaded_at_ + since_loaded - oldest_born;
+    auto& oldest = tally_.counts.oldest_missing_seconds;
+    if (!oldest || age > *oldest) oldest = age;
 }
 
 } // namespace mana

@@ -157,18 +157,21 @@ class KindPass {
     void step_done(const char* what);
 
     // The query of the window's ids that must have the singleton (with
-    // whether each is pending, when there is a settle window), in an auth
-    // transaction that it prepares for it.
-    std::string ids_query(pqxx::transaction_base& auth_tx) const;
+    // each item's creation when with_born, and whether it is pending when
+    // there is a settle window), in an auth transaction that it prepares
+    // for it.
+    std::string ids_query(pqxx::transaction_base& auth_tx, bool with_born) const;
     // Whether a line of the ids query's COPY names a pending item; strips
     // the line of that flag.
     bool is_pending(std::string& line) const;
     // Whether the ids are those new since a moment, not all of them.
     bool only_new() const { return !window_.since.empty(); }
     // The ids of the window's shard that are not pending, streamed from the
-    // auth database into the sync session's scope ids_table; counts them as
+    // auth database into the sync session's scope ids_table (n, id, born:
+    // the item's creation, whole seconds since 1970); counts them as
     // scanned, and the pending ones as such. Once per scope: its other
-    // kinds' passes take the counts (share_ids).
+    // kinds' passes take the counts and the auth database's clock
+    // (share_ids).
     void load_ids();
     void share_ids(const KindPass& loaded);
     // Drops the kind's working tables, left by an earlier run of the session.
@@ -198,6 +201,10 @@ class KindPass {
     // connection that is not streaming: the oldest's age becomes the
     // kind's oldest_missing_seconds if it is older.
     void age_missing(Database& auth_db);
+    // The same from the creation of the oldest of them (born, as in the ids
+    // table) read with the ids: no lookup, the age as the auth database's
+    // clock has it now.
+    void age_missing_from(long long oldest_born);
     // How many note_missing counted as missing so far.
     long long found_missing() const { return found_missing_; }
 
@@ -212,6 +219,10 @@ class KindPass {
     long long found_missing_ = 0;
     long long candidates_ = 0;
     std::vector<std::string> unaged_; // counted missing, age not yet known
+    // The auth database's clock when the ids were loaded (seconds since
+    // 1970), and this process's at that moment.
+    long long loaded_at_ = 0;
+    std::chrono::steady_clock::time_point loaded_;
     RunControl& control_;
     std::optional<BucketLocks> buckets_;
     std::optional<std::chrono::steady_clock::time_point> lag_logged_;

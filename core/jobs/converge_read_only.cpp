@@ -128,7 +128,7 @@ void check_read_only(const std::vector<KindPass*>& scope) {
     }
     const bool checked_all = first.auth().run([&](pqxx::connection& a) {
         pqxx::read_transaction auth_tx{a};
-        SortedLines ids(auth_tx, "SELECT i.* FROM (" + first.ids_query(auth_tx) +
+        SortedLines ids(auth_tx, "SELECT i.* FROM (" + first.ids_query(auth_tx, false) +
                                      ") i ORDER BY i.id COLLATE \"C\"");
         return first.sync().run([&](pqxx::connection& s) {
             pqxx::read_transaction sync_tx{s};

@@ -24,21 +24,27 @@ std::string pending_flag(const std::string& created_at, const Window& window) {
     return window.settled.empty() ? "" : ", " + created_at + " >= " + moment("settled");
 }
 
-std::string live_user_ids(const Window& window) {
-    return "SELECT id" + pending_flag("created_at", window) +
+// ", created_at in whole seconds since 1970", when asked for.
+std::string born(const std::string& created_at, bool with_born) {
+    return with_born ? ", floor(date_part('epoch', " + created_at + "))::bigint" : "";
+}
+
+std::string live_user_ids(const Window& window, bool with_born) {
+    return "SELECT id" + born("created_at", with_born) + pending_flag("created_at", window) +
            " FROM auth.users WHERE deleted_at IS NULL" + within("created_at", window);
 }
 
-// Joined in the window: the Space's first live member may be new. Pending
-// by the Space's own created_at.
-std::string space_ids(const Window& window) {
-    auto created =
-        "SELECT id" + pending_flag("created_at", window) + " FROM auth.organizations";
+// Joined in the window: the Space's first live member may be new. Pending,
+// and born, by the Space's own created_at.
+std::string space_ids(const Window& window, bool with_born) {
+    auto created = "SELECT id" + born("created_at", with_born) +
+                   pending_flag("created_at", window) + " FROM auth.organizations";
     if (window.since.empty()) return created;
     const auto joined =
-        window.settled.empty()
+        window.settled.empty() && !with_born
             ? std::string("SELECT m.organization_id FROM auth.members m")
-            : "SELECT m.organization_id" + pending_flag("o.created_at", window) +
+            : "SELECT m.organization_id" + born("o.created_at", with_born) +
+                  pending_flag("o.created_at", window) +
                   " FROM auth.members m JOIN auth.organizations o ON o.id = m.organization_id";
     return created + " WHERE true" + within("created_at", window) + " UNION " + joined +
            " WHERE true" + within("m.created_at", window);

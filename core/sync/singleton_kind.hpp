@@ -37,9 +37,10 @@ struct ScopeShape {
     const char* items_table; // where the items and their created_at are (auth database)
     // The ids of the window that must have the singletons (auth database),
     // reading its moments from the settings mana.since, mana.until and
-    // mana.settled; with a settled moment, each id is followed by whether
-    // it is pending (t or f).
-    std::string (*ids_sql)(const Window& window);
+    // mana.settled; with_born, each id is followed by its item's creation
+    // (whole seconds since 1970); with a settled moment, then by whether it
+    // is pending (t or f).
+    std::string (*ids_sql)(const Window& window, bool with_born);
     const char* ids_table; // the sync session's every id of the shard, numbered n
     // Those without the singleton of a kind or with it twice, with each
     // kind's copies (SingletonKind::copies_column).

@@ -321,6 +321,47 @@ TEST_CASE("reconcile reports the age of the oldest item it found missing, in eve
                                    !Catch::Contains("oldest_missing_seconds"));
 }
 
+namespace {
+
+// Scans of auth.users so far, sequential or by index, once every other
+// session of the auth database has ended and so reported its own (as a
+// session does when it ends).
+long long user_scans(TempDatabases& db) {
+    auth_query(db, "SELECT pg_stat_force_next_flush()");
+    REQUIRE(eventually([&] {
+        return auth_query(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND pid <> pg_backend_pid()")[0][0]
+                   .as<long long>() == 0;
+    }));
+    return auth_query(db, "SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_user_tables "
+                          "WHERE schemaname = 'auth' AND relname = 'users'")[0][0]
+        .as<long long>();
+}
+
+} // namespace
+
+// Looked up batch by batch (5,000 ids' created_at), the ages cost 0.2 s a
+// batch, 9 s of a 10 %-missing run at a million users and Spaces. The same
+// users written in one batch, then in twelve: the auth database is read
+// as often.
+TEST_CASE("a set-based run ages what it finds missing from the ids it loaded, looking nothing up "
+          "in the auth database batch by batch") {
+    TempDatabases db;
+    add_users_with_spaces(db, 120);
+    age(db, 1, 120, "3 hours");
+    const auto before = user_scans(db);
+    CHECK(reconcile_json(db, {"--users-only", "--batch-size", "1000"})["users"]["written"] == 120);
+    const auto one_batch = user_scans(db);
+    sync_query(db, "DELETE FROM sync_changes WHERE client_id = 'system:bootstrap'");
+    const auto run = reconcile_json(db, {"--users-only", "--batch-size", "10"});
+    CHECK(run["users"]["written"] == 120);
+    const auto oldest = run["users"]["oldestMissingSeconds"];
+    INFO(oldest.dump());
+    CHECK((oldest.is_number_integer() && oldest >= 10800 && oldest < 10800 + 60));
+    CHECK(user_scans(db) - one_batch == one_batch - before);
+    CHECK(sync_count(db, "table_name = 'userContext'") == 120);
+}
+
 TEST_CASE("reconcile --max-rate keeps a backfill's average write rate under the rate") {
     TempDatabases db;
     add_users_with_spaces(db, 10000); // 20,000 singletons
