@@ -291,19 +291,24 @@ void KindPass::age_missing(Database& auth_db) {
         if (oldest.is_null()) return std::nullopt; // deleted since it was found
         return oldest.as<long long>();
     });
-    unaged_.clear();
-    auto& oldest = tally_.counts.oldest_missing_seconds;
-    if (age && (!oldest || *age > *oldest)) oldest = age;
+    keep_oldest(age);
 }
 
-void KindPass::age_missing_from(long long oldest_born) {
-    unaged_.clear();
+void KindPass::age_missing_from(std::optional<long long> oldest_born) {
+    if (!oldest_born) {
+        keep_oldest(std::nullopt);
+        return;
+    }
     const auto since_loaded =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - loaded_)
             .count();
-    const long long age = loaded_at_ + since_loaded - oldest_born;
+    keep_oldest(loaded_at_ + since_loaded - *oldest_born);
+}
+
+void KindPass::keep_oldest(std::optional<long long> age) {
+    unaged_.clear();
     auto& oldest = tally_.counts.oldest_missing_seconds;
-    if (!oldest || age > *oldest) oldest = age;
+    if (age && (!oldest || *age > *oldest)) oldest = age;
 }
 
 } // namespace mana

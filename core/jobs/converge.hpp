@@ -203,8 +203,8 @@ class KindPass {
     void age_missing(Database& auth_db);
     // The same from the creation of the oldest of them (born, as in the ids
     // table) read with the ids: no lookup, the age as the auth database's
-    // clock has it now.
-    void age_missing_from(long long oldest_born);
+    // clock has it now; none: no age (a NULL created_at, as min() skips).
+    void age_missing_from(std::optional<long long> oldest_born);
     // How many note_missing counted as missing so far.
     long long found_missing() const { return found_missing_; }
 
@@ -218,6 +218,9 @@ class KindPass {
     Tally tally_;
     long long found_missing_ = 0;
     long long candidates_ = 0;
+    // The items counted since the last ageing are aged; the oldest age wins.
+    void keep_oldest(std::optional<long long> age);
+
     std::vector<std::string> unaged_; // counted missing, age not yet known
     // The auth database's clock when the ids were loaded (seconds since
     // 1970), and this process's at that moment.

@@ -132,18 +132,19 @@ void take_kind(pqxx::work& tx, KindPass& pass) {
 // million); when writing, kept with the user_id their row will have (a
 // Space's writer, a user itself).
 void keep_writable(KindPass& pass, const pqxx::result& batch) {
-    const auto writers = pass.writers(first_column(batch));
+    const auto ids = first_column(batch);
+    const auto writers = pass.writers(ids);
     std::vector<std::tuple<std::string, std::string>> writable;
     std::optional<long long> oldest_born;
-    for (const auto& row : batch) {
-        const auto id = row[0].as<std::string>();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& id = ids[i];
         if (!pass.note_missing(id, writers)) continue;
-        // A NULL created_at has no age, as min() skips it.
-        if (!row[1].is_null() && (!oldest_born || row[1].as<long long>() < *oldest_born))
-            oldest_born = row[1].as<long long>();
+        const auto born = batch[static_cast<int>(i)][1];
+        if (!born.is_null() && (!oldest_born || born.as<long long>() < *oldest_born))
+            oldest_born = born.as<long long>();
         writable.emplace_back(id, pass.kind().shape().needs_writer ? writer_in(writers, id) : id);
     }
-    if (oldest_born) pass.age_missing_from(*oldest_born);
+    pass.age_missing_from(oldest_born);
     if (!pass.options().write || writable.empty()) return;
     pass.sync().transact([&](pqxx::work& tx) {
         pqxx::stream_to out{tx, pass.kind().writable_table,
